@@ -1,0 +1,9 @@
+//! Authentication: passwords, access tokens and the extractor that makes a handler unreachable
+//! without a valid token.
+
+pub mod extract;
+pub mod password;
+pub mod tokens;
+
+pub use extract::Authenticated;
+pub use tokens::TokenKeys;

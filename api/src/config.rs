@@ -1,0 +1,345 @@
+//! Configuration: read once from the environment into one typed struct, then injected.
+//! Every variable is `OUDERPORTAAL_*` except the conventional `DATABASE_URL`. A bad value stops the
+//! program at start with a message that names the variable.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use persistence::DbSettings;
+
+/// The signing secret used when none is configured. Public by nature, so refused in production.
+pub const DEVELOPMENT_JWT_SECRET: &str = "ouderportaal-development-secret-do-not-use-in-production";
+/// The highest rate limit that can be configured, as the contract states it.
+pub const MAX_RATE_LIMIT: u32 = 1_000_000;
+/// HS256 wants at least as many secret bytes as the hash is long (RFC 7518 §3.2).
+const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub environment: Environment,
+    pub bind: SocketAddr,
+    pub database: DbSettings,
+    pub jwt_secret: Vec<u8>,
+    /// Lifetime of an access token.
+    pub access_token_ttl: Duration,
+    pub smtp_url: Option<String>,
+    /// Where clients reach the service; used in links sent by e-mail.
+    pub public_base_url: String,
+    pub log_level: String,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Requests per client address per minute, per instance.
+    pub rate_limit_per_minute: std::num::NonZeroU32,
+    /// Take the client address from `Forwarded`/`X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_proxy: bool,
+}
+
+impl std::fmt::Debug for Config {
+    // Written by hand so that the secret never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("environment", &self.environment)
+            .field("bind", &self.bind)
+            .field("backend", &self.database.backend())
+            .field("pool_size", &self.database.pool_size)
+            .field("smtp_configured", &self.smtp_url.is_some())
+            .field("public_base_url", &self.public_base_url)
+            .field("log_level", &self.log_level)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A configuration error names the variable and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+fn invalid(variable: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        message: message.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests can vary it without touching the process.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let environment = match get("OUDERPORTAAL_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(invalid(
+                    "OUDERPORTAAL_ENV",
+                    format!("must be `development` or `production`, not `{other}`"),
+                ));
+            }
+        };
+
+        let bind = parse_or(
+            get("OUDERPORTAAL_BIND"),
+            "127.0.0.1:8080",
+            "OUDERPORTAAL_BIND",
+        )?;
+
+        let url = get("DATABASE_URL").unwrap_or_else(|| "ouderportaal.db".to_owned());
+        let pool_size: u32 = parse_or(
+            get("OUDERPORTAAL_DB_POOL_SIZE"),
+            "10",
+            "OUDERPORTAAL_DB_POOL_SIZE",
+        )?;
+        if pool_size == 0 {
+            return Err(invalid("OUDERPORTAAL_DB_POOL_SIZE", "must be at least 1"));
+        }
+        let connect_timeout = millis(
+            get("OUDERPORTAAL_DB_CONNECT_TIMEOUT_MS"),
+            "5000",
+            "OUDERPORTAAL_DB_CONNECT_TIMEOUT_MS",
+        )?;
+        let statement_timeout = millis(
+            get("OUDERPORTAAL_DB_STATEMENT_TIMEOUT_MS"),
+            "10000",
+            "OUDERPORTAAL_DB_STATEMENT_TIMEOUT_MS",
+        )?;
+
+        let jwt_secret = jwt_secret(&get, environment)?;
+        let access_token_ttl = Duration::from_secs(parse_or(
+            get("OUDERPORTAAL_ACCESS_TOKEN_TTL_SECS"),
+            "900",
+            "OUDERPORTAAL_ACCESS_TOKEN_TTL_SECS",
+        )?);
+
+        let smtp_url = get("OUDERPORTAAL_SMTP_URL");
+        if let Some(url) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(invalid(
+                    "OUDERPORTAAL_SMTP_URL",
+                    "must start with smtp:// or smtps://",
+                ));
+            }
+        } else if environment == Environment::Production {
+            return Err(invalid(
+                "OUDERPORTAAL_SMTP_URL",
+                "is required in production",
+            ));
+        }
+
+        let public_base_url = get("OUDERPORTAAL_PUBLIC_BASE_URL")
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_base_url.starts_with("http://") || public_base_url.starts_with("https://")) {
+            return Err(invalid(
+                "OUDERPORTAAL_PUBLIC_BASE_URL",
+                "must be an http:// or https:// URL",
+            ));
+        }
+        if environment == Environment::Production && !public_base_url.starts_with("https://") {
+            return Err(invalid(
+                "OUDERPORTAAL_PUBLIC_BASE_URL",
+                "must be https:// in production",
+            ));
+        }
+
+        let log_level = get("OUDERPORTAAL_LOG").unwrap_or_else(|| "info".to_owned());
+        let max_body_bytes = parse_or(
+            get("OUDERPORTAAL_MAX_BODY_BYTES"),
+            "262144",
+            "OUDERPORTAAL_MAX_BODY_BYTES",
+        )?;
+        let workers = parse_or(get("OUDERPORTAAL_WORKERS"), "0", "OUDERPORTAAL_WORKERS")?;
+        let rate_limit_per_minute: std::num::NonZeroU32 = parse_or(
+            get("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE"),
+            "600",
+            "OUDERPORTAAL_RATE_LIMIT_PER_MINUTE",
+        )?;
+        if rate_limit_per_minute.get() > MAX_RATE_LIMIT {
+            return Err(invalid(
+                "OUDERPORTAAL_RATE_LIMIT_PER_MINUTE",
+                "must be at most 1000000",
+            ));
+        }
+        let trust_proxy = parse_or(
+            get("OUDERPORTAAL_TRUST_PROXY"),
+            "false",
+            "OUDERPORTAAL_TRUST_PROXY",
+        )?;
+
+        Ok(Config {
+            environment,
+            bind,
+            database: DbSettings {
+                url,
+                pool_size,
+                connect_timeout,
+                statement_timeout,
+            },
+            jwt_secret,
+            access_token_ttl,
+            smtp_url,
+            public_base_url,
+            log_level,
+            max_body_bytes,
+            workers,
+            rate_limit_per_minute,
+            trust_proxy,
+        })
+    }
+}
+
+fn jwt_secret(
+    get: &impl Fn(&str) -> Option<String>,
+    environment: Environment,
+) -> Result<Vec<u8>, ConfigError> {
+    let secret = match (
+        get("OUDERPORTAAL_JWT_SECRET"),
+        get("OUDERPORTAAL_JWT_SECRET_FILE"),
+    ) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "OUDERPORTAAL_JWT_SECRET",
+                "set either it or OUDERPORTAAL_JWT_SECRET_FILE, not both",
+            ));
+        }
+        (Some(secret), None) => secret.into_bytes(),
+        (None, Some(path)) => std::fs::read(&path)
+            .map_err(|err| {
+                invalid(
+                    "OUDERPORTAAL_JWT_SECRET_FILE",
+                    format!("cannot read {path}: {err}"),
+                )
+            })?
+            .trim_ascii()
+            .to_vec(),
+        (None, None) => DEVELOPMENT_JWT_SECRET.as_bytes().to_vec(),
+    };
+    if environment == Environment::Production && secret == DEVELOPMENT_JWT_SECRET.as_bytes() {
+        return Err(invalid(
+            "OUDERPORTAAL_JWT_SECRET",
+            "the development secret is refused in production; set a secret of your own",
+        ));
+    }
+    if secret.len() < MIN_SECRET_BYTES {
+        return Err(invalid(
+            "OUDERPORTAAL_JWT_SECRET",
+            "must be at least 32 bytes",
+        ));
+    }
+    Ok(secret)
+}
+
+fn parse_or<T: std::str::FromStr>(
+    value: Option<String>,
+    default: &str,
+    variable: &'static str,
+) -> Result<T, ConfigError> {
+    let raw = value.unwrap_or_else(|| default.to_owned());
+    raw.trim()
+        .parse()
+        .map_err(|_| invalid(variable, format!("`{raw}` is not a valid value")))
+}
+
+fn millis(
+    value: Option<String>,
+    default: &str,
+    variable: &'static str,
+) -> Result<Duration, ConfigError> {
+    let ms: u64 = parse_or(value, default, variable)?;
+    if ms == 0 {
+        return Err(invalid(variable, "must be more than 0"));
+    }
+    Ok(Duration::from_millis(ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_on_sqlite_on_localhost() {
+        let config = config(&[]).map_err(|e| e.to_string());
+        let config = config
+            .as_ref()
+            .map(|c| (c.bind.to_string(), c.database.url.clone()));
+        assert_eq!(
+            config,
+            Ok(("127.0.0.1:8080".to_owned(), "ouderportaal.db".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        let err = config(&[("OUDERPORTAAL_BIND", "not an address")]).err();
+        assert_eq!(err.map(|e| e.variable), Some("OUDERPORTAAL_BIND"));
+        let err = config(&[("OUDERPORTAAL_DB_POOL_SIZE", "0")]).err();
+        assert_eq!(err.map(|e| e.variable), Some("OUDERPORTAAL_DB_POOL_SIZE"));
+        let err = config(&[("OUDERPORTAAL_SMTP_URL", "http://mail")]).err();
+        assert_eq!(err.map(|e| e.variable), Some("OUDERPORTAAL_SMTP_URL"));
+    }
+
+    #[test]
+    fn production_refuses_the_development_secret() {
+        let err = config(&[
+            ("OUDERPORTAAL_ENV", "production"),
+            ("OUDERPORTAAL_SMTP_URL", "smtp://mail.example.nl"),
+            ("OUDERPORTAAL_PUBLIC_BASE_URL", "https://portal.example.nl"),
+        ])
+        .err();
+        assert_eq!(err.map(|e| e.variable), Some("OUDERPORTAAL_JWT_SECRET"));
+    }
+
+    #[test]
+    fn production_accepts_a_secret_of_its_own() {
+        let secret = "a-production-secret-that-is-long-enough-0123456789";
+        let config = config(&[
+            ("OUDERPORTAAL_ENV", "production"),
+            ("OUDERPORTAAL_JWT_SECRET", secret),
+            ("OUDERPORTAAL_SMTP_URL", "smtp://mail.example.nl"),
+            ("OUDERPORTAAL_PUBLIC_BASE_URL", "https://portal.example.nl"),
+        ]);
+        assert_eq!(
+            config.map(|c| c.jwt_secret).ok(),
+            Some(secret.as_bytes().to_vec())
+        );
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        let err = config(&[("OUDERPORTAAL_JWT_SECRET", "short")]).err();
+        assert_eq!(err.map(|e| e.variable), Some("OUDERPORTAAL_JWT_SECRET"));
+    }
+
+    #[test]
+    fn the_secret_never_appears_in_debug_output() {
+        let secret = "a-secret-that-must-not-be-printed-0123456789";
+        let shown = config(&[("OUDERPORTAAL_JWT_SECRET", secret)]).map(|c| format!("{c:?}"));
+        assert!(shown.is_ok_and(|text| !text.contains(secret)));
+    }
+}

@@ -1,0 +1,19 @@
+//! Ouderportaal's HTTP API: configuration, routes, authentication, the OpenAPI contract and the
+//! server. The binary (`main.rs`) is a thin command line over this library, so tests start the
+//! very same server.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod fallback;
+pub mod headers;
+pub mod openapi;
+pub mod rate_limit;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

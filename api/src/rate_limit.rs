@@ -1,0 +1,112 @@
+//! Rate limiting per client address (GCRA, via `governor`), announced in the IETF draft
+//! `RateLimit-*` headers on every answer and refused with 429 and `Retry-After` when exceeded.
+//! Limits are per instance: with N instances a client gets at most N times the limit, which bounds
+//! abuse without shared state. Login throttling per account is separate and stricter.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use actix_web::middleware::Next;
+use actix_web::{Error, ResponseError, web};
+use governor::clock::DefaultClock;
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
+
+use crate::error::ApiError;
+
+type Limiter =
+    RateLimiter<IpAddr, DefaultKeyedStateStore<IpAddr>, DefaultClock, StateInformationMiddleware>;
+
+pub static RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
+pub static RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+pub static RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
+
+/// Forget idle clients now and then, so the table of addresses stays small.
+const HOUSEKEEPING_EVERY: u64 = 4096;
+
+pub struct RateLimits {
+    limiter: Limiter,
+    per_minute: u32,
+    trust_proxy: bool,
+    requests: AtomicU64,
+}
+
+impl RateLimits {
+    /// `per_minute` requests per client address per minute, all of which may come in one burst.
+    pub fn new(per_minute: NonZeroU32, trust_proxy: bool) -> RateLimits {
+        RateLimits {
+            limiter: RateLimiter::keyed(Quota::per_minute(per_minute))
+                .with_middleware::<StateInformationMiddleware>(),
+            per_minute: per_minute.get(),
+            trust_proxy,
+            requests: AtomicU64::new(0),
+        }
+    }
+
+    fn client(&self, req: &ServiceRequest) -> Option<IpAddr> {
+        if self.trust_proxy {
+            let info = req.connection_info();
+            if let Some(ip) = info.realip_remote_addr().and_then(|a| a.parse().ok()) {
+                return Some(ip);
+            }
+        }
+        req.peer_addr().map(|addr| addr.ip())
+    }
+
+    /// Seconds until `used` spent requests have been replenished.
+    fn reset_after(&self, used: u32) -> u64 {
+        (u64::from(used) * 60).div_ceil(u64::from(self.per_minute))
+    }
+
+    fn announce(&self, headers: &mut HeaderMap, remaining: u32) {
+        let used = self.per_minute.saturating_sub(remaining);
+        headers.insert(RATELIMIT_LIMIT.clone(), HeaderValue::from(self.per_minute));
+        headers.insert(RATELIMIT_REMAINING.clone(), HeaderValue::from(remaining));
+        headers.insert(
+            RATELIMIT_RESET.clone(),
+            HeaderValue::from(self.reset_after(used)),
+        );
+    }
+}
+
+/// Middleware: counts the request against its client's quota.
+pub async fn rate_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let Some(limits) = req.app_data::<web::Data<RateLimits>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    if limits.requests.fetch_add(1, Ordering::Relaxed) % HOUSEKEEPING_EVERY
+        == HOUSEKEEPING_EVERY - 1
+    {
+        limits.limiter.retain_recent();
+    }
+    let Some(client) = limits.client(&req) else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    match limits.limiter.check_key(&client) {
+        Ok(snapshot) => {
+            let mut response = next.call(req).await?;
+            limits.announce(response.headers_mut(), snapshot.remaining_burst_capacity());
+            Ok(response.map_into_left_body())
+        }
+        Err(not_until) => {
+            let wait =
+                not_until.wait_time_from(governor::clock::Clock::now(limits.limiter.clock()));
+            let retry_after = wait.as_secs().max(1);
+            let mut response = ApiError::TooManyRequests { retry_after }.error_response();
+            limits.announce(response.headers_mut(), 0);
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after));
+            log::warn!("rate limit exceeded");
+            Ok(req.into_response(response).map_into_right_body())
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Building and starting the server: one place, used by the binary and by the tests alike.
+
+use std::net::TcpListener;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use persistence::{Database, migrations};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::TokenKeys;
+use crate::config::Config;
+use crate::error::{PROBLEM_JSON, Problem, problem_response, problem_type};
+use crate::extract::{self, BodyLimit};
+use crate::fallback::{self, RouteTable};
+use crate::rate_limit::{self, RateLimits};
+use crate::state::AppState;
+use crate::{headers, openapi, routes, telemetry};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Database(#[from] persistence::RepoError),
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
+}
+
+/// Connects to the database and brings its schema up to date.
+pub fn open_database(config: &Config) -> Result<Database, StartError> {
+    let db = Database::connect(&config.database)?;
+    let mut conn = db.get()?;
+    let applied = migrations::run_pending(&mut conn)?;
+    if !applied.is_empty() {
+        log::info!("applied migrations: {}", applied.join(", "));
+    }
+    Ok(db)
+}
+
+/// A server bound to its port, not yet running.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Opens the database, runs migrations and binds the listener (port 0 picks a free port).
+    pub fn build(config: Config) -> Result<Application, StartError> {
+        let db = open_database(&config)?;
+        Application::build_with(config, db)
+    }
+
+    pub fn build_with(config: Config, db: Database) -> Result<Application, StartError> {
+        let listener = TcpListener::bind(config.bind).map_err(|source| StartError::Bind {
+            address: config.bind.to_string(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartError::Bind {
+                address: config.bind.to_string(),
+                source,
+            })?
+            .port();
+
+        let workers = config.workers;
+        let state = web::Data::new(AppState {
+            db,
+            tokens: TokenKeys::new(&config.jwt_secret, config.access_token_ttl),
+            config,
+        });
+        let contract = openapi::document();
+        let route_table = web::Data::new(RouteTable::from_contract(&contract));
+        let rate_limits = web::Data::new(RateLimits::new(
+            state.config.rate_limit_per_minute,
+            state.config.trust_proxy,
+        ));
+
+        let mut server = HttpServer::new(move || {
+            let limit = state.config.max_body_bytes;
+            App::new()
+                .into_utoipa_app()
+                .app_data(state.clone())
+                .app_data(rate_limits.clone())
+                .app_data(route_table.clone())
+                .app_data(BodyLimit(limit))
+                .app_data(web::PathConfig::default().error_handler(extract::path_error))
+                .configure(routes::configure)
+                .into_app()
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", contract.clone()),
+                )
+                .default_service(web::to(fallback::unknown_route))
+                .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+                .wrap(from_fn(rate_limit::rate_limit))
+                .wrap(from_fn(headers::security_headers))
+                .wrap(headers::cors())
+                .wrap(from_fn(telemetry::request_tracing))
+        })
+        .listen(listener)
+        .map_err(|source| StartError::Bind {
+            address: "listener".to_owned(),
+            source,
+        })?;
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Errors that actix or a library answered on its own (a wrong method, a file Swagger UI does not
+/// have) get the same problem envelope as ours.
+fn problem_for_plain_errors<B: MessageBody + 'static>(
+    response: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let already_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if already_problem {
+        return Ok(ErrorHandlerResponse::Response(
+            response.map_into_left_body(),
+        ));
+    }
+    let status = response.status();
+    let problem = Problem {
+        kind: problem_type(&status.as_u16().to_string()),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail: None,
+        request_id: telemetry::current_request_id(),
+        errors: Vec::new(),
+    };
+    let (request, original) = response.into_parts();
+    let mut replacement = problem_response(&problem);
+    for (name, value) in original.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            replacement
+                .headers_mut()
+                .insert(name.clone(), value.clone());
+        }
+    }
+    replacement
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(request, replacement).map_into_right_body(),
+    ))
+}

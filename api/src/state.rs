@@ -1,0 +1,12 @@
+use persistence::Database;
+
+use crate::auth::TokenKeys;
+use crate::config::Config;
+
+/// What every handler may need, shared by all workers.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Database,
+    pub tokens: TokenKeys,
+    pub config: Config,
+}

@@ -1,0 +1,28 @@
+//! Ouderportaal's rules and types. Pure: no database, web, network or mail crate may be a
+//! dependency (CI checks it), so every rule here is testable in microseconds and reusable.
+//!
+//! Input from outside becomes a type of this crate once (`TryFrom`/`parse`); code after that
+//! cannot hold an invalid value.
+
+pub mod actor;
+pub mod board;
+pub mod email;
+pub mod pagination;
+
+/// Why a value was refused, in words fit for an API client (no personal data echoed back).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Invalid {
+    /// A stable machine code, e.g. `too_long`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Invalid {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Invalid {
+        Invalid {
+            code,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! Accounts: the people who sign in. The person behind an account (guardian, staff) is linked
+//! elsewhere; an account itself holds only the login e-mail and the password hash.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::connection::AnyConnection;
+use crate::error::RepoError;
+use crate::ids::{new_id, now};
+use crate::schema::accounts;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct AccountRow {
+    pub id: String,
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub is_platform_operator: bool,
+    pub created_at: NaiveDateTime,
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+/// A platform operator account with a password already hashed by the caller.
+pub fn insert_operator(
+    conn: &mut AnyConnection,
+    email: &str,
+    password_hash: &str,
+) -> Result<AccountRow, RepoError> {
+    let row = AccountRow {
+        id: new_id(),
+        email: email.to_owned(),
+        password_hash: Some(password_hash.to_owned()),
+        is_platform_operator: true,
+        created_at: now(),
+        disabled_at: None,
+    };
+    diesel::insert_into(accounts::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// The enabled account with this (normalised) e-mail address, if any.
+pub fn find_active_by_email(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<AccountRow>, RepoError> {
+    Ok(accounts::table
+        .filter(accounts::email.eq(email))
+        .filter(accounts::disabled_at.is_null())
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_active(conn: &mut AnyConnection, id: &str) -> Result<AccountRow, RepoError> {
+    Ok(accounts::table
+        .find(id)
+        .filter(accounts::disabled_at.is_null())
+        .select(AccountRow::as_select())
+        .first(conn)?)
+}

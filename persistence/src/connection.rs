@@ -1,0 +1,140 @@
+//! Connections and pools for both backends behind one type.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection};
+use diesel::{PgConnection, SqliteConnection};
+
+use crate::error::RepoError;
+
+/// One connection type for both backends, so one binary and one set of repositories serve both.
+/// PostgreSQL is listed first: SQLite accepts any string as a file name.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager<AnyConnection>>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager<AnyConnection>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    /// PostgreSQL for `postgres://` and `postgresql://` URLs, SQLite (a file path) otherwise.
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// How to reach the database and how long to wait for it.
+#[derive(Debug, Clone)]
+pub struct DbSettings {
+    pub url: String,
+    pub pool_size: u32,
+    /// How long a request waits for a pooled connection before it fails (503).
+    pub connect_timeout: Duration,
+    /// PostgreSQL's `statement_timeout`; on SQLite the lock wait (`busy_timeout`).
+    pub statement_timeout: Duration,
+}
+
+impl DbSettings {
+    pub fn backend(&self) -> Backend {
+        Backend::of_url(&self.url)
+    }
+
+    /// The URL diesel understands: SQLite takes a plain path, so a `sqlite://` prefix is dropped.
+    fn connection_url(&self) -> String {
+        match self.url.strip_prefix("sqlite://") {
+            Some(path) => path.to_owned(),
+            None => self.url.clone(),
+        }
+    }
+}
+
+/// Session settings applied to every new pooled connection.
+#[derive(Debug)]
+struct SessionSetup {
+    statement_timeout_ms: u128,
+}
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SessionSetup {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        let ms = self.statement_timeout_ms;
+        let sql = match conn {
+            // The lock wait comes first: switching to WAL needs a lock another connection may hold.
+            // WAL lets readers work while one writer commits; NORMAL sync is durable in WAL mode
+            // except for the last transactions on power loss, the usual trade for an embedded server.
+            AnyConnection::Sqlite(_) => format!(
+                "PRAGMA busy_timeout = {ms}; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+            ),
+            AnyConnection::Postgresql(_) => {
+                format!("SET statement_timeout = {ms}; SET TIME ZONE 'UTC';")
+            }
+        };
+        conn.batch_execute(&sql)
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// The pool and what it was built from. Cheap to clone: the pool is reference counted.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.backend)
+            .field("state", &self.pool.state())
+            .finish()
+    }
+}
+
+impl Database {
+    /// Builds the pool and checks that one connection can be made, so a wrong URL fails at start.
+    pub fn connect(settings: &DbSettings) -> Result<Database, RepoError> {
+        let manager = ConnectionManager::<AnyConnection>::new(settings.connection_url());
+        let pool = r2d2::Pool::builder()
+            .max_size(settings.pool_size)
+            .min_idle(Some(settings.pool_size.min(2)))
+            .connection_timeout(settings.connect_timeout)
+            .test_on_check_out(false)
+            .connection_customizer(Box::new(SessionSetup {
+                statement_timeout_ms: settings.statement_timeout.as_millis(),
+            }))
+            .build(manager)?;
+        Ok(Database {
+            pool,
+            backend: settings.backend(),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A pooled connection; blocks up to the connect timeout. Call only off the async executor.
+    pub fn get(&self) -> Result<PooledConnection, RepoError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// A cheap round trip, for the readiness probe.
+    pub fn ping(&self) -> Result<(), RepoError> {
+        let mut conn = self.get()?;
+        conn.batch_execute("SELECT 1")?;
+        Ok(())
+    }
+}

@@ -1,0 +1,18 @@
+//! Storage for Ouderportaal: one diesel code base that runs on SQLite (the embedded default) and on
+//! PostgreSQL (production), chosen at start from the database URL.
+//!
+//! Repositories take a `&mut AnyConnection` and return rows or [`RepoError`]; they never see HTTP.
+//! Callers run them off the async executor (the API's `db::run` takes the pooled connection inside
+//! its blocking closure).
+
+pub mod accounts;
+pub mod boards;
+pub mod connection;
+pub mod error;
+pub mod ids;
+pub mod migrations;
+pub mod page;
+pub mod schema;
+
+pub use connection::{AnyConnection, Backend, Database, DbSettings, Pool, PooledConnection};
+pub use error::RepoError;

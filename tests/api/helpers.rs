@@ -1,0 +1,243 @@
+//! `TestApp`: starts the application for one test and offers typed request helpers.
+
+use std::collections::HashMap;
+
+use api::config::Config;
+use api::startup::{Application, open_database};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use persistence::{Backend, Database};
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::Value;
+
+pub const TEST_SECRET: &str = "integration-test-secret-integration-test-secret";
+pub const OPERATOR_EMAIL: &str = "operator@test.ouderportaal.nl";
+pub const OPERATOR_PASSWORD: &str = "operator-test-password";
+
+/// A database for one test, removed again when the test ends.
+pub enum TestDatabase {
+    Sqlite {
+        url: String,
+        _dir: tempfile::TempDir,
+    },
+    Postgres {
+        url: String,
+        admin_url: String,
+        name: String,
+    },
+}
+
+impl TestDatabase {
+    pub fn create() -> TestDatabase {
+        match std::env::var("DATABASE_URL") {
+            Ok(base) if Backend::of_url(&base) == Backend::Postgres => {
+                let name = format!("ouderportaal_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = PgConnection::establish(&base).unwrap_or_else(|err| {
+                    panic!("PostgreSQL at DATABASE_URL is not reachable: {err}")
+                });
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .unwrap();
+                TestDatabase::Postgres {
+                    url: with_database(&base, &name),
+                    admin_url: base,
+                    name,
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = dir.path().join("test.db").to_string_lossy().into_owned();
+                TestDatabase::Sqlite { url, _dir: dir }
+            }
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            TestDatabase::Sqlite { url, .. } | TestDatabase::Postgres { url, .. } => url,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres {
+            admin_url, name, ..
+        } = self
+            && let Ok(mut admin) = PgConnection::establish(admin_url)
+        {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+/// The base URL with its database name replaced.
+fn with_database(base: &str, name: &str) -> String {
+    let (without_query, query) = match base.split_once('?') {
+        Some((url, query)) => (url, Some(query)),
+        None => (base, None),
+    };
+    let scheme_end = without_query.find("://").map_or(0, |i| i + 3);
+    let host_part = match without_query[scheme_end..].find('/') {
+        Some(slash) => &without_query[..scheme_end + slash],
+        None => without_query,
+    };
+    match query {
+        Some(query) => format!("{host_part}/{name}?{query}"),
+        None => format!("{host_part}/{name}"),
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Database,
+    /// Dropped with the app: removes the test's database.
+    _database: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(&[]).await
+    }
+
+    /// Starts the app with extra configuration variables on top of the test defaults.
+    pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
+        let database = TestDatabase::create();
+        let mut vars: HashMap<String, String> = HashMap::from([
+            ("DATABASE_URL".to_owned(), database.url().to_owned()),
+            ("OUDERPORTAAL_BIND".to_owned(), "127.0.0.1:0".to_owned()),
+            ("OUDERPORTAAL_JWT_SECRET".to_owned(), TEST_SECRET.to_owned()),
+            ("OUDERPORTAAL_WORKERS".to_owned(), "1".to_owned()),
+            ("OUDERPORTAAL_DB_POOL_SIZE".to_owned(), "4".to_owned()),
+        ]);
+        for (name, value) in overrides {
+            vars.insert((*name).to_owned(), (*value).to_owned());
+        }
+        let config =
+            Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration");
+        let db = open_database(&config).expect("test database");
+        let app = Application::build_with(config, db.clone()).expect("application");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db,
+            _database: database,
+        }
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.address))
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path).send().await.unwrap()
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> Response {
+        self.request(Method::GET, path)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_json_as(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.request(Method::POST, path)
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post_json(
+            "/api/v1/auth/login",
+            &serde_json::json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Creates a platform operator and signs in as one.
+    pub async fn operator_token(&self) -> String {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let hash = api::auth::password::hash(OPERATOR_PASSWORD).unwrap();
+            let mut conn = db.get().unwrap();
+            persistence::accounts::insert_operator(&mut conn, OPERATOR_EMAIL, &hash).unwrap();
+        })
+        .await
+        .unwrap();
+        let response = self.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn create_board(&self, token: &str, name: &str) -> Value {
+        let response = self
+            .post_json_as(token, "/api/v1/boards", &serde_json::json!({"name": name}))
+            .await;
+        assert_eq!(response.status(), 201, "creating board {name}");
+        response.json().await.unwrap()
+    }
+
+    /// Runs SQL directly on this test's database (to break things on purpose).
+    pub fn execute_sql(&self, sql: &str) {
+        let mut conn = self.db.get().unwrap();
+        conn.batch_execute(sql).unwrap();
+    }
+}
+
+/// Asserts an RFC 9457 answer with this status and problem type, and returns its body.
+pub async fn assert_problem(response: Response, status: u16, slug: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert_eq!(content_type, "application/problem+json");
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert_eq!(body["type"], format!("urn:ouderportaal:problem:{slug}"));
+    assert!(body["title"].is_string());
+    assert_eq!(
+        body["request_id"].as_str().map(str::to_owned),
+        request_id,
+        "request id in body and header"
+    );
+    body
+}
+
+/// The `field` values of a problem's `errors`.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

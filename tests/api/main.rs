@@ -1,0 +1,15 @@
+//! The integration suite: the real server on a free port against a database of its own per test.
+//! `DATABASE_URL=postgres://…` runs it on PostgreSQL (one fresh database per test); otherwise each
+//! test gets a fresh SQLite file.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod auth;
+mod boards;
+mod contract;
+mod edge;
+mod errors;
+mod health;
+mod storage;
