@@ -86,7 +86,7 @@ pub fn document_yaml() -> Result<String, String> {
 /// Adds what holds for every operation, so no handler has to repeat it: the problem answers an
 /// operation can give (by what it has: parameters can be malformed, bodies too large or invalid,
 /// secured operations refused, anything can be rate limited or fail), the headers every answer
-/// carries, and length limits on date-time strings. Done on the JSON form, which is simpler to walk
+/// carries, and length limits on strings of a fixed format. Done on the JSON form, which is simpler to walk
 /// than utoipa's typed tree.
 fn complete(openapi: OpenApiDoc) -> OpenApiDoc {
     let Ok(mut doc) = serde_json::to_value(&openapi) else {
@@ -101,7 +101,7 @@ fn complete(openapi: OpenApiDoc) -> OpenApiDoc {
             }
         }
     }
-    limit_date_times(&mut doc);
+    limit_formatted_strings(&mut doc);
     serde_json::from_value(doc).unwrap_or(openapi)
 }
 
@@ -282,18 +282,25 @@ fn add_response_headers(operation: &mut Value) {
     }
 }
 
-/// RFC 3339 date-times are at most 35 characters (with nanoseconds and an offset).
-fn limit_date_times(value: &mut Value) {
+/// Strings of a fixed format get the length that format allows: RFC 3339 date-times at most 35
+/// characters (nanoseconds and an offset), dates 10, UUIDs 36.
+fn limit_formatted_strings(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            if map.get("format").and_then(Value::as_str) == Some("date-time")
+            let limit = match map.get("format").and_then(Value::as_str) {
+                Some("date-time") => Some(35),
+                Some("date") => Some(10),
+                Some("uuid") => Some(36),
+                _ => None,
+            };
+            if let Some(limit) = limit
                 && !map.contains_key("maxLength")
             {
-                map.insert("maxLength".to_owned(), json!(35));
+                map.insert("maxLength".to_owned(), json!(limit));
             }
-            map.values_mut().for_each(limit_date_times);
+            map.values_mut().for_each(limit_formatted_strings);
         }
-        Value::Array(items) => items.iter_mut().for_each(limit_date_times),
+        Value::Array(items) => items.iter_mut().for_each(limit_formatted_strings),
         _ => {}
     }
 }

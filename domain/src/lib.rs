@@ -5,9 +5,14 @@
 //! cannot hold an invalid value.
 
 pub mod actor;
-pub mod board;
 pub mod email;
+pub mod name;
 pub mod pagination;
+pub mod policy;
+pub mod roles;
+pub mod school;
+pub mod school_year;
+pub mod scope;
 
 /// Why a value was refused, in words fit for an API client (no personal data echoed back).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

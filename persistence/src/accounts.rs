@@ -26,11 +26,30 @@ pub fn insert_operator(
     email: &str,
     password_hash: &str,
 ) -> Result<AccountRow, RepoError> {
+    insert(conn, email, Some(password_hash), true)
+}
+
+/// An account for a person (guardian, staff, board admin); what they may do comes from the records
+/// linked to it. Without a hash the account exists but cannot sign in until activated.
+pub fn insert_person(
+    conn: &mut AnyConnection,
+    email: &str,
+    password_hash: Option<&str>,
+) -> Result<AccountRow, RepoError> {
+    insert(conn, email, password_hash, false)
+}
+
+fn insert(
+    conn: &mut AnyConnection,
+    email: &str,
+    password_hash: Option<&str>,
+    is_platform_operator: bool,
+) -> Result<AccountRow, RepoError> {
     let row = AccountRow {
         id: new_id(),
         email: email.to_owned(),
-        password_hash: Some(password_hash.to_owned()),
-        is_platform_operator: true,
+        password_hash: password_hash.map(str::to_owned),
+        is_platform_operator,
         created_at: now(),
         disabled_at: None,
     };

@@ -131,6 +131,16 @@ impl Database {
         Ok(self.pool.get()?)
     }
 
+    /// Runs `work` in one transaction on a pooled connection: committed when it returns `Ok`,
+    /// rolled back otherwise.
+    pub fn transaction<T>(
+        &self,
+        work: impl FnOnce(&mut AnyConnection) -> Result<T, RepoError>,
+    ) -> Result<T, RepoError> {
+        let mut conn = self.get()?;
+        transaction(&mut conn, work)
+    }
+
     /// A cheap round trip, for the readiness probe.
     pub fn ping(&self) -> Result<(), RepoError> {
         let mut conn = self.get()?;
@@ -138,3 +148,27 @@ impl Database {
         Ok(())
     }
 }
+
+/// Runs `work` in one transaction: committed when it returns `Ok`, rolled back otherwise.
+pub fn transaction<T>(
+    conn: &mut AnyConnection,
+    work: impl FnOnce(&mut AnyConnection) -> Result<T, RepoError>,
+) -> Result<T, RepoError> {
+    diesel::Connection::transaction(conn, work)
+}
+
+/// Runs a multi-row INSERT on the concrete backend: diesel's `MultiConnection` does not support
+/// batch inserts, and one statement per row would make bulk writes hundreds of times slower.
+macro_rules! batch_insert {
+    ($conn:expr, $table:expr, $values:expr) => {
+        match $conn {
+            $crate::connection::AnyConnection::Postgresql(c) => {
+                diesel::insert_into($table).values($values).execute(c)
+            }
+            $crate::connection::AnyConnection::Sqlite(c) => {
+                diesel::insert_into($table).values($values).execute(c)
+            }
+        }
+    };
+}
+pub(crate) use batch_insert;

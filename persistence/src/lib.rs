@@ -6,13 +6,23 @@
 //! its blocking closure).
 
 pub mod accounts;
+pub mod actors;
 pub mod boards;
 pub mod connection;
 pub mod error;
+pub mod groups;
+pub mod guardians;
 pub mod ids;
 pub mod migrations;
 pub mod page;
+pub mod pupils;
+pub mod roster;
 pub mod schema;
+pub mod schools;
+pub mod scoped;
+pub mod staff;
 
-pub use connection::{AnyConnection, Backend, Database, DbSettings, Pool, PooledConnection};
+pub use connection::{
+    AnyConnection, Backend, Database, DbSettings, Pool, PooledConnection, transaction,
+};
 pub use error::RepoError;

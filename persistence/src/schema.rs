@@ -21,4 +21,168 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(boards, accounts);
+diesel::table! {
+    schools (id) {
+        id -> Text,
+        board_id -> Text,
+        name -> Text,
+        brin -> Text,
+        admin_email -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    school_years (id) {
+        id -> Text,
+        school_id -> Text,
+        name -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+    }
+}
+
+diesel::table! {
+    school_groups (id) {
+        id -> Text,
+        school_id -> Text,
+        school_year_id -> Text,
+        las_key -> Text,
+        name -> Text,
+        year_group -> Nullable<Integer>,
+        is_combined -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pupils (id) {
+        id -> Text,
+        school_id -> Text,
+        las_key -> Text,
+        first_name -> Text,
+        name_prefix -> Nullable<Text>,
+        last_name -> Text,
+        date_of_birth -> Nullable<Date>,
+        parents_separated -> Bool,
+        left_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrolments (pupil_id, group_id) {
+        pupil_id -> Text,
+        group_id -> Text,
+    }
+}
+
+diesel::table! {
+    guardians (id) {
+        id -> Text,
+        school_id -> Text,
+        las_key -> Text,
+        first_name -> Text,
+        name_prefix -> Nullable<Text>,
+        last_name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        account_id -> Nullable<Text>,
+        deactivated_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    guardian_pupils (guardian_id, pupil_id) {
+        guardian_id -> Text,
+        pupil_id -> Text,
+        relationship -> Text,
+        parental_authority -> Bool,
+        household -> Text,
+    }
+}
+
+diesel::table! {
+    staff (id) {
+        id -> Text,
+        school_id -> Text,
+        las_key -> Text,
+        first_name -> Text,
+        name_prefix -> Nullable<Text>,
+        last_name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        account_id -> Nullable<Text>,
+        deactivated_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    staff_roles (staff_id, role) {
+        staff_id -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    staff_groups (staff_id, group_id) {
+        staff_id -> Text,
+        group_id -> Text,
+    }
+}
+
+diesel::table! {
+    board_admins (account_id, board_id) {
+        account_id -> Text,
+        board_id -> Text,
+    }
+}
+
+diesel::table! {
+    school_modules (school_id, module, audience) {
+        school_id -> Text,
+        module -> Text,
+        audience -> Text,
+    }
+}
+
+diesel::joinable!(schools -> boards (board_id));
+diesel::joinable!(school_years -> schools (school_id));
+diesel::joinable!(school_groups -> schools (school_id));
+diesel::joinable!(school_groups -> school_years (school_year_id));
+diesel::joinable!(pupils -> schools (school_id));
+diesel::joinable!(enrolments -> pupils (pupil_id));
+diesel::joinable!(enrolments -> school_groups (group_id));
+diesel::joinable!(guardians -> schools (school_id));
+diesel::joinable!(guardian_pupils -> guardians (guardian_id));
+diesel::joinable!(guardian_pupils -> pupils (pupil_id));
+diesel::joinable!(staff -> schools (school_id));
+diesel::joinable!(staff_roles -> staff (staff_id));
+diesel::joinable!(staff_groups -> staff (staff_id));
+diesel::joinable!(staff_groups -> school_groups (group_id));
+diesel::joinable!(board_admins -> boards (board_id));
+diesel::joinable!(board_admins -> accounts (account_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    board_admins,
+    boards,
+    enrolments,
+    guardian_pupils,
+    guardians,
+    pupils,
+    school_groups,
+    school_modules,
+    school_years,
+    schools,
+    staff,
+    staff_groups,
+    staff_roles,
+);

@@ -70,11 +70,11 @@ async fn requests_without_a_valid_token_are_401() {
     assert_problem(basic, 401, "unauthenticated").await;
 }
 
-fn claims(exp_offset: i64, iss: &str, aud: &str) -> serde_json::Value {
+fn claims(sub: &str, exp_offset: i64, iss: &str, aud: &str) -> serde_json::Value {
     let now = jsonwebtoken::get_current_timestamp() as i64;
     json!({
-        "iss": iss, "aud": aud, "sub": uuid::Uuid::new_v4(), "iat": now, "nbf": now - 10,
-        "exp": now + exp_offset, "jti": uuid::Uuid::new_v4(), "kind": "platform_operator"
+        "iss": iss, "aud": aud, "sub": sub, "iat": now, "nbf": now - 10,
+        "exp": now + exp_offset, "jti": uuid::Uuid::new_v4(), "kind": "person"
     })
 }
 
@@ -90,44 +90,45 @@ fn sign(claims: &serde_json::Value, secret: &str) -> String {
 #[tokio::test]
 async fn expired_foreign_and_unsigned_tokens_are_rejected() {
     let app = TestApp::spawn().await;
-    let valid = sign(
-        &claims(600, "ouderportaal", "ouderportaal-api"),
-        TEST_SECRET,
-    );
+    let token = app.operator_token().await;
+    let me: serde_json::Value = app.get_as(&token, "/api/v1/me").await.json().await.unwrap();
+    let sub = me["account_id"].as_str().unwrap().to_owned();
+    let ours = |exp: i64, iss: &str, aud: &str| claims(&sub, exp, iss, aud);
+    let (iss, aud) = ("ouderportaal", "ouderportaal-api");
+
+    let valid = sign(&ours(600, iss, aud), TEST_SECRET);
     assert_eq!(
         app.get_as(&valid, "/api/v1/boards").await.status(),
         200,
         "the control token works"
     );
 
-    let expired = sign(
-        &claims(-3600, "ouderportaal", "ouderportaal-api"),
-        TEST_SECRET,
-    );
-    let wrong_secret = sign(
-        &claims(600, "ouderportaal", "ouderportaal-api"),
-        "another-secret-another-secret-another-secret",
-    );
-    let wrong_issuer = sign(
-        &claims(600, "someone-else", "ouderportaal-api"),
-        TEST_SECRET,
-    );
-    let wrong_audience = sign(&claims(600, "ouderportaal", "another-api"), TEST_SECRET);
-    let payload = valid.split('.').nth(1).unwrap();
-    let alg_none = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");
+    let payload = valid.split('.').nth(1).unwrap().to_owned();
+    let other_secret = "another-secret-another-secret-another-secret";
     let hs512 = encode(
         &Header::new(Algorithm::HS512),
-        &claims(600, "ouderportaal", "ouderportaal-api"),
+        &ours(600, iss, aud),
         &EncodingKey::from_secret(TEST_SECRET.as_bytes()),
     )
     .unwrap();
+    let unknown_account = claims(&uuid::Uuid::new_v4().to_string(), 600, iss, aud);
     for (name, token) in [
-        ("expired", expired),
-        ("wrong secret", wrong_secret),
-        ("wrong issuer", wrong_issuer),
-        ("wrong audience", wrong_audience),
-        ("alg none", alg_none),
+        ("expired", sign(&ours(-3600, iss, aud), TEST_SECRET)),
+        ("wrong secret", sign(&ours(600, iss, aud), other_secret)),
+        (
+            "wrong issuer",
+            sign(&ours(600, "someone-else", aud), TEST_SECRET),
+        ),
+        (
+            "wrong audience",
+            sign(&ours(600, iss, "another-api"), TEST_SECRET),
+        ),
+        (
+            "alg none",
+            format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}."),
+        ),
         ("other algorithm", hs512),
+        ("unknown account", sign(&unknown_account, TEST_SECRET)),
     ] {
         let response = app.get_as(&token, "/api/v1/boards").await;
         assert_eq!(response.status(), 401, "{name} token was accepted");

@@ -7,9 +7,11 @@
 mod helpers;
 
 mod auth;
+mod authorization;
 mod boards;
 mod contract;
 mod edge;
 mod errors;
 mod health;
 mod storage;
+mod world;

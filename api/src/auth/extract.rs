@@ -1,13 +1,17 @@
 //! Authentication is a type: a handler that takes [`Authenticated`] cannot be reached without a
-//! valid bearer token.
+//! valid bearer token, and receives the caller with the roles and relations read from the database
+//! for this request.
 
-use std::future::{Ready, ready};
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use domain::actor::Actor;
+use persistence::actors;
 
+use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -17,30 +21,31 @@ pub struct Authenticated(pub Actor);
 
 impl FromRequest for Authenticated {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| ApiError::internal("application state is not configured"))?;
+            let token = token.ok_or(ApiError::Unauthenticated)?;
+            let claims = state.tokens.verify(&token).map_err(|err| {
+                log::info!("bearer token rejected: {err}");
+                ApiError::Unauthenticated
+            })?;
+            let account_id = claims.sub.to_string();
+            let actor = db::run(&state.db, move |conn| actors::load(conn, &account_id)).await?;
+            // A disabled or removed account's tokens stop working at once.
+            actor.map(Authenticated).ok_or(ApiError::Unauthenticated)
+        })
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
-    let keys = req
-        .app_data::<web::Data<AppState>>()
-        .map(|state| &state.tokens)
-        .ok_or_else(|| ApiError::internal("application state is not configured"))?;
-    let token = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| {
-            let (scheme, token) = value.split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-        })
-        .ok_or(ApiError::Unauthenticated)?;
-    let actor = keys.verify(token).map_err(|err| {
-        log::info!("bearer token rejected: {err}");
-        ApiError::Unauthenticated
-    })?;
-    Ok(Authenticated(actor))
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
 }

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use domain::actor::Actor;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -11,11 +10,13 @@ use uuid::Uuid;
 pub const ISSUER: &str = "ouderportaal";
 pub const AUDIENCE: &str = "ouderportaal-api";
 
-/// What kind of principal a token stands for.
+/// What kind of principal a token stands for. People's roles are not in the token: they are read
+/// from the database on every request, so a role taken away ends at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PrincipalKind {
-    PlatformOperator,
+    /// A person with an account.
+    Person,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -66,16 +67,14 @@ impl TokenKeys {
         self.ttl
     }
 
-    /// A signed access token for `actor`.
-    pub fn issue(&self, actor: &Actor) -> Result<String, TokenError> {
+    /// A signed access token for the person with this account.
+    pub fn issue(&self, account_id: Uuid) -> Result<String, TokenError> {
         let now = jsonwebtoken::get_current_timestamp();
-        let kind = match actor {
-            Actor::PlatformOperator { .. } => PrincipalKind::PlatformOperator,
-        };
+        let kind = PrincipalKind::Person;
         let claims = Claims {
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
-            sub: actor.account_id(),
+            sub: account_id,
             iat: now,
             nbf: now,
             exp: now + self.ttl.as_secs(),
@@ -89,15 +88,10 @@ impl TokenKeys {
         )?)
     }
 
-    /// The actor of a valid token. Any other algorithm (including `none`), a wrong signature,
+    /// The claims of a valid token. Any other algorithm (including `none`), a wrong signature,
     /// issuer or audience, or an expired token is rejected.
-    pub fn verify(&self, token: &str) -> Result<Actor, TokenError> {
-        let claims = decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
-        Ok(match claims.kind {
-            PrincipalKind::PlatformOperator => Actor::PlatformOperator {
-                account_id: claims.sub,
-            },
-        })
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        Ok(decode::<Claims>(token, &self.decoding, &self.validation)?.claims)
     }
 }
 
@@ -107,18 +101,12 @@ mod tests {
 
     const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
 
-    fn operator() -> Actor {
-        Actor::PlatformOperator {
-            account_id: Uuid::new_v4(),
-        }
-    }
-
     #[test]
-    fn an_issued_token_verifies_to_its_actor() {
+    fn an_issued_token_verifies_to_its_account() {
         let keys = TokenKeys::new(SECRET, Duration::from_secs(60));
-        let actor = operator();
-        let token = keys.issue(&actor).unwrap();
-        assert_eq!(keys.verify(&token).unwrap(), actor);
+        let account = Uuid::new_v4();
+        let token = keys.issue(account).unwrap();
+        assert_eq!(keys.verify(&token).unwrap().sub, account);
     }
 
     #[test]
@@ -128,14 +116,14 @@ mod tests {
             Duration::from_secs(60),
         );
         let ours = TokenKeys::new(SECRET, Duration::from_secs(60));
-        let token = theirs.issue(&operator()).unwrap();
+        let token = theirs.issue(Uuid::new_v4()).unwrap();
         assert!(ours.verify(&token).is_err());
     }
 
     #[test]
     fn an_unsigned_token_is_rejected() {
         let keys = TokenKeys::new(SECRET, Duration::from_secs(60));
-        let token = keys.issue(&operator()).unwrap();
+        let token = keys.issue(Uuid::new_v4()).unwrap();
         let mut parts = token.split('.');
         let (_, payload) = (parts.next(), parts.next().unwrap());
         // {"alg":"none","typ":"JWT"}

@@ -1,7 +1,6 @@
 //! Signing in with e-mail and password.
 
 use actix_web::{post, web};
-use domain::actor::Actor;
 use domain::email::EmailAddress;
 use persistence::accounts;
 use serde::{Deserialize, Serialize};
@@ -93,12 +92,7 @@ async fn create_login(
 
     let account = verified.ok_or(ApiError::InvalidCredentials)?;
     let account_id = uuid::Uuid::parse_str(&account.id).map_err(ApiError::internal)?;
-    if !account.is_platform_operator {
-        // Other kinds of accounts sign in once their roles exist.
-        return Err(ApiError::InvalidCredentials);
-    }
-    let actor = Actor::PlatformOperator { account_id };
-    let access_token = state.tokens.issue(&actor).map_err(ApiError::internal)?;
+    let access_token = state.tokens.issue(account_id).map_err(ApiError::internal)?;
     log::info!("login succeeded");
     Ok(web::Json(TokenResponse {
         access_token,

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use domain::board::BoardName;
+use domain::name::DisplayName;
 use persistence::boards::{self, BoardRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -14,6 +14,7 @@ use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
+use crate::routes::fields::NameInput;
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
 
@@ -55,15 +56,8 @@ impl From<BoardRow> for Board {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Stichting Openbaar Onderwijs De Linde"}))]
 pub struct CreateBoard {
-    /// The board's name: 1 to 200 characters, at least one of them not a space, no control
-    /// characters; leading and trailing spaces are dropped. Unique.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    #[validate(length(min = 1, max = 200))]
-    pub name: String,
+    /// Unique.
+    pub name: NameInput,
 }
 
 fn require_operator(auth: &Authenticated) -> Result<(), ApiError> {
@@ -122,7 +116,7 @@ async fn create_board(
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&auth)?;
     let name =
-        BoardName::parse(&body.0.name).map_err(|invalid| ApiError::invalid("name", invalid))?;
+        DisplayName::parse(&body.0.name.0).map_err(|invalid| ApiError::invalid("name", invalid))?;
     let row = db::run(&state.db, move |conn| boards::insert(conn, name.as_str())).await?;
     let board = Board::from(row);
     Ok(HttpResponse::Created()

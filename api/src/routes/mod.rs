@@ -6,8 +6,16 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod auth;
 pub mod boards;
+pub mod fields;
+pub mod groups;
+pub mod guardians;
 pub mod health;
+pub mod me;
 pub mod pagination;
+pub mod people;
+pub mod pupils;
+pub mod schools;
+pub mod staff;
 
 /// Mounts every route of the service.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -15,6 +23,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/v1")
             .configure(auth::configure)
-            .configure(boards::configure),
+            .configure(me::configure)
+            .configure(boards::configure)
+            .configure(schools::configure)
+            .configure(groups::configure)
+            .configure(staff::configure)
+            .configure(pupils::configure)
+            .configure(guardians::configure),
     );
 }

@@ -1,20 +1,21 @@
-//! Boards (schoolbesturen), the root of tenancy.
+//! Display names of things (boards, schools): not of people, whose names come from the LAS.
 
 use crate::Invalid;
 
 pub const MAX_NAME_LENGTH: usize = 200;
 
-/// A board's display name: trimmed, 1 to 200 characters, no control characters.
+/// A display name: trimmed, 1 to 200 characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BoardName(String);
+pub struct DisplayName(String);
 
-impl BoardName {
-    pub fn parse(raw: &str) -> Result<BoardName, Invalid> {
+impl DisplayName {
+    pub fn parse(raw: &str) -> Result<DisplayName, Invalid> {
         let name = raw.trim();
         if name.is_empty() {
             return Err(Invalid::new("required", "must not be empty"));
         }
-        if name.chars().count() > MAX_NAME_LENGTH {
+        // The raw length counts, so the limit is the same before and after trimming.
+        if raw.chars().count() > MAX_NAME_LENGTH {
             return Err(Invalid::new("too_long", "is longer than 200 characters"));
         }
         if name.chars().any(char::is_control) {
@@ -23,7 +24,7 @@ impl BoardName {
                 "contains control characters",
             ));
         }
-        Ok(BoardName(name.to_owned()))
+        Ok(DisplayName(name.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -38,24 +39,27 @@ mod tests {
     #[test]
     fn names_are_trimmed() {
         assert_eq!(
-            BoardName::parse("  Stichting De Linde ").map(|n| n.0),
+            DisplayName::parse("  Stichting De Linde ").map(|n| n.0),
             Ok("Stichting De Linde".to_owned())
         );
     }
 
     #[test]
     fn empty_long_and_control_names_are_refused() {
-        assert_eq!(BoardName::parse("   ").map_err(|e| e.code), Err("required"));
         assert_eq!(
-            BoardName::parse(&"x".repeat(201)).map_err(|e| e.code),
+            DisplayName::parse("   ").map_err(|e| e.code),
+            Err("required")
+        );
+        assert_eq!(
+            DisplayName::parse(&"x".repeat(201)).map_err(|e| e.code),
             Err("too_long")
         );
         assert!(
-            BoardName::parse(&"é".repeat(200)).is_ok(),
+            DisplayName::parse(&"é".repeat(200)).is_ok(),
             "length counts characters"
         );
         assert_eq!(
-            BoardName::parse("a\u{0}b").map_err(|e| e.code),
+            DisplayName::parse("a\u{0}b").map_err(|e| e.code),
             Err("invalid_characters")
         );
     }

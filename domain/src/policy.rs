@@ -1,0 +1,175 @@
+//! The one place that answers "may this actor do this to that school's data". Visibility (whether an
+//! object exists for the actor at all, 404) is settled first by scoped queries; this decides what a
+//! visible actor may do (403 when not).
+
+use uuid::Uuid;
+
+use crate::actor::Actor;
+use crate::roles::StaffRole;
+
+/// Something done with a school's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchoolAction {
+    /// The school's name and code.
+    ReadSchool,
+    ListGroups,
+    /// The school's pupils (teachers: their groups' pupils).
+    ListPupils,
+    /// Staff names and roles.
+    ListStaff,
+    /// Staff e-mail addresses and phone numbers; never for guardians (seed 003).
+    ReadStaffContacts,
+    /// A guardian's contact details.
+    ReadGuardianContacts,
+    /// The school's audit log.
+    ReadAuditLog,
+    /// Delete a pupil or a guardian: school admins only, not teachers (seed 003).
+    DeletePeople,
+    /// Create schools, change school settings.
+    ManageSchool,
+}
+
+/// Where the data belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchoolRef {
+    pub board_id: Uuid,
+    pub school_id: Uuid,
+}
+
+impl Actor {
+    /// Whether the actor may do `action` at `school`.
+    pub fn may(&self, action: SchoolAction, school: SchoolRef) -> bool {
+        let board_admin = self.administers_board(school.board_id);
+        let roles = self.roles_at(school.school_id);
+        let staff = !roles.is_empty();
+        let has = |role: StaffRole| roles.contains(&role);
+        let guardian = self.is_guardian_at(school.school_id);
+        match action {
+            SchoolAction::ReadSchool | SchoolAction::ListStaff => board_admin || staff || guardian,
+            SchoolAction::ListGroups
+            | SchoolAction::ListPupils
+            | SchoolAction::ReadStaffContacts => board_admin || staff,
+            SchoolAction::ReadGuardianContacts => {
+                board_admin
+                    || has(StaffRole::SchoolAdmin)
+                    || has(StaffRole::Director)
+                    || has(StaffRole::CareStaff)
+                    || has(StaffRole::Teacher)
+            }
+            SchoolAction::ReadAuditLog => board_admin || has(StaffRole::SchoolAdmin),
+            SchoolAction::DeletePeople => has(StaffRole::SchoolAdmin),
+            SchoolAction::ManageSchool => board_admin || has(StaffRole::SchoolAdmin),
+        }
+    }
+
+    /// Creating a school in a board: the platform operator sets up tenants, board admins their own.
+    pub fn may_create_school_in(&self, board_id: Uuid) -> bool {
+        self.platform_operator || self.administers_board(board_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actor::{Child, GuardianLink, StaffMembership};
+
+    fn school() -> SchoolRef {
+        SchoolRef {
+            board_id: Uuid::from_u128(1),
+            school_id: Uuid::from_u128(10),
+        }
+    }
+
+    fn staff(roles: &[StaffRole]) -> Actor {
+        Actor {
+            account_id: Uuid::from_u128(100),
+            staff: vec![StaffMembership {
+                board_id: school().board_id,
+                school_id: school().school_id,
+                staff_id: Uuid::from_u128(101),
+                roles: roles.to_vec(),
+                groups: vec![],
+            }],
+            ..Actor::default()
+        }
+    }
+
+    fn guardian() -> Actor {
+        Actor {
+            account_id: Uuid::from_u128(200),
+            guardian: vec![GuardianLink {
+                board_id: school().board_id,
+                school_id: school().school_id,
+                guardian_id: Uuid::from_u128(201),
+                children: vec![Child {
+                    pupil_id: Uuid::from_u128(202),
+                    parental_authority: true,
+                }],
+            }],
+            ..Actor::default()
+        }
+    }
+
+    #[test]
+    fn only_school_admins_delete_pupils_and_guardians() {
+        // Seed 003: "Beheerders kunnen leerlingen en ouders verwijderen. Een leerkracht niet."
+        assert!(staff(&[StaffRole::SchoolAdmin]).may(SchoolAction::DeletePeople, school()));
+        for role in [
+            StaffRole::Teacher,
+            StaffRole::Director,
+            StaffRole::CareStaff,
+            StaffRole::LunchSupervisor,
+        ] {
+            assert!(
+                !staff(&[role]).may(SchoolAction::DeletePeople, school()),
+                "{role:?}"
+            );
+        }
+        assert!(!guardian().may(SchoolAction::DeletePeople, school()));
+    }
+
+    #[test]
+    fn guardians_never_see_staff_contact_details() {
+        // Seed 003: "Persoonlijke contactgegevens worden niet beschikbaar gesteld voor ouders."
+        assert!(guardian().may(SchoolAction::ListStaff, school()));
+        assert!(!guardian().may(SchoolAction::ReadStaffContacts, school()));
+        assert!(staff(&[StaffRole::Teacher]).may(SchoolAction::ReadStaffContacts, school()));
+    }
+
+    #[test]
+    fn nobody_acts_at_a_school_they_have_no_relation_with() {
+        let other = SchoolRef {
+            board_id: Uuid::from_u128(2),
+            school_id: Uuid::from_u128(20),
+        };
+        for action in [
+            SchoolAction::ReadSchool,
+            SchoolAction::ListPupils,
+            SchoolAction::ReadAuditLog,
+        ] {
+            assert!(!staff(&[StaffRole::SchoolAdmin]).may(action, other));
+            assert!(!guardian().may(action, other));
+            assert!(!Actor::operator(Uuid::from_u128(9)).may(action, other));
+        }
+    }
+
+    #[test]
+    fn the_platform_operator_reads_no_personal_data() {
+        let operator = Actor::operator(Uuid::from_u128(9));
+        assert!(operator.pupil_scope().is_empty());
+        assert!(!operator.may(SchoolAction::ListPupils, school()));
+        assert!(operator.may_create_school_in(school().board_id));
+    }
+
+    #[test]
+    fn teachers_see_their_groups_and_whole_school_roles_the_school() {
+        let mut teacher = staff(&[StaffRole::Teacher]);
+        teacher.staff[0].groups = vec![Uuid::from_u128(50)];
+        let scope = teacher.pupil_scope();
+        assert_eq!(scope.groups, vec![Uuid::from_u128(50)]);
+        assert!(scope.schools.is_empty());
+        let care = staff(&[StaffRole::CareStaff]).pupil_scope();
+        assert_eq!(care.schools, vec![school().school_id]);
+        assert_eq!(guardian().pupil_scope().pupils, vec![Uuid::from_u128(202)]);
+    }
+}

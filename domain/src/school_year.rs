@@ -1,0 +1,74 @@
+//! School years run from 1 August to 31 July: the new year is set up after 1 August (seed 003,
+//! "Jaarlijks wordt na 1 augustus het nieuwe schooljaar ingericht").
+
+use chrono::{Datelike, NaiveDate};
+
+/// The month and day a school year starts (seed 003).
+pub const START_MONTH: u32 = 8;
+pub const START_DAY: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchoolYear {
+    /// The calendar year it starts in: 2026 for 2026-2027.
+    pub start_year: i32,
+}
+
+impl SchoolYear {
+    /// The school year a date falls in.
+    pub fn containing(date: NaiveDate) -> SchoolYear {
+        let start_year = if (date.month(), date.day()) >= (START_MONTH, START_DAY) {
+            date.year()
+        } else {
+            date.year() - 1
+        };
+        SchoolYear { start_year }
+    }
+
+    /// `2026-2027`, as EDEXML writes it.
+    pub fn name(self) -> String {
+        format!("{}-{}", self.start_year, self.start_year + 1)
+    }
+
+    pub fn starts_on(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.start_year, START_MONTH, START_DAY).unwrap_or_default()
+    }
+
+    pub fn ends_on(self) -> NaiveDate {
+        self.next().starts_on().pred_opt().unwrap_or_default()
+    }
+
+    pub fn next(self) -> SchoolYear {
+        SchoolYear {
+            start_year: self.start_year + 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_year_turns_on_the_first_of_august() {
+        assert_eq!(
+            SchoolYear::containing(date(2026, 7, 31)).name(),
+            "2025-2026"
+        );
+        assert_eq!(SchoolYear::containing(date(2026, 8, 1)).name(), "2026-2027");
+        assert_eq!(
+            SchoolYear::containing(date(2027, 1, 15)).name(),
+            "2026-2027"
+        );
+    }
+
+    #[test]
+    fn a_year_runs_from_august_to_july() {
+        let year = SchoolYear { start_year: 2026 };
+        assert_eq!(year.starts_on(), date(2026, 8, 1));
+        assert_eq!(year.ends_on(), date(2027, 7, 31));
+    }
+}

@@ -1,0 +1,12 @@
+DROP TABLE school_modules;
+DROP TABLE board_admins;
+DROP TABLE staff_groups;
+DROP TABLE staff_roles;
+DROP TABLE staff;
+DROP TABLE guardian_pupils;
+DROP TABLE guardians;
+DROP TABLE enrolments;
+DROP TABLE pupils;
+DROP TABLE school_groups;
+DROP TABLE school_years;
+DROP TABLE schools;

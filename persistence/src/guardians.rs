@@ -1,0 +1,90 @@
+//! Guardians (ouders/verzorgers) as a school's LAS holds them. Reads take a [`GuardianScope`].
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use domain::scope::GuardianScope;
+
+use crate::connection::AnyConnection;
+use crate::error::RepoError;
+use crate::pupils::PupilRow;
+use crate::schema::{guardian_pupils, guardians};
+use crate::scoped;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = guardians)]
+pub struct GuardianRow {
+    pub id: String,
+    pub school_id: String,
+    pub las_key: String,
+    pub first_name: String,
+    pub name_prefix: Option<String>,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub account_id: Option<String>,
+    pub deactivated_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = guardian_pupils)]
+pub struct GuardianPupilRow {
+    pub guardian_id: String,
+    pub pupil_id: String,
+    pub relationship: String,
+    pub parental_authority: bool,
+    pub household: String,
+}
+
+pub fn find(
+    conn: &mut AnyConnection,
+    scope: &GuardianScope,
+    id: &str,
+) -> Result<GuardianRow, RepoError> {
+    Ok(guardians::table
+        .filter(guardians::id.eq(id))
+        .filter(guardians::deactivated_at.is_null())
+        .filter(scoped::guardian_filter(scope))
+        .select(GuardianRow::as_select())
+        .first(conn)?)
+}
+
+/// The guardians of a pupil the caller has read, limited to those the scope reaches: two queries.
+pub fn of_pupil(
+    conn: &mut AnyConnection,
+    scope: &GuardianScope,
+    pupil: &PupilRow,
+) -> Result<Vec<(GuardianRow, GuardianPupilRow)>, RepoError> {
+    let links: Vec<GuardianPupilRow> = guardian_pupils::table
+        .filter(guardian_pupils::pupil_id.eq(&pupil.id))
+        .select(GuardianPupilRow::as_select())
+        .load(conn)?;
+    let ids: Vec<&str> = links.iter().map(|l| l.guardian_id.as_str()).collect();
+    let rows: Vec<GuardianRow> = guardians::table
+        .filter(guardians::id.eq_any(&ids))
+        .filter(guardians::deactivated_at.is_null())
+        .filter(scoped::guardian_filter(scope))
+        .select(GuardianRow::as_select())
+        .order(guardians::id.asc())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let link = links.iter().find(|l| l.guardian_id == row.id)?.clone();
+            Some((row, link))
+        })
+        .collect())
+}
+
+/// The pupils a guardian the caller has read is linked to (ids and relation).
+pub fn links_of(
+    conn: &mut AnyConnection,
+    guardian: &GuardianRow,
+) -> Result<Vec<GuardianPupilRow>, RepoError> {
+    Ok(guardian_pupils::table
+        .filter(guardian_pupils::guardian_id.eq(&guardian.id))
+        .select(GuardianPupilRow::as_select())
+        .order(guardian_pupils::pupil_id.asc())
+        .load(conn)?)
+}

@@ -1,0 +1,133 @@
+//! Schools. Reads go through the caller's [`SchoolScope`]; what is found comes back as a
+//! [`VisibleSchool`], the only way into the per-school lists of people.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use domain::scope::SchoolScope;
+
+use crate::connection::AnyConnection;
+use crate::error::RepoError;
+use crate::ids::{new_id, now};
+use crate::page::{Page, fetch_page};
+use crate::schema::schools;
+use crate::scoped;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = schools)]
+pub struct SchoolRow {
+    pub id: String,
+    pub board_id: String,
+    pub name: String,
+    pub brin: String,
+    pub admin_email: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A school the caller's scope reaches. Only this module makes one, so holding one proves the
+/// scope was applied.
+#[derive(Debug, Clone)]
+pub struct VisibleSchool(SchoolRow);
+
+impl VisibleSchool {
+    pub fn row(&self) -> &SchoolRow {
+        &self.0
+    }
+
+    pub fn into_row(self) -> SchoolRow {
+        self.0
+    }
+
+    pub fn id(&self) -> &str {
+        &self.0.id
+    }
+}
+
+pub struct NewSchool<'a> {
+    pub board_id: &'a str,
+    pub name: &'a str,
+    pub brin: &'a str,
+    pub admin_email: Option<&'a str>,
+}
+
+pub fn insert(conn: &mut AnyConnection, new: &NewSchool<'_>) -> Result<SchoolRow, RepoError> {
+    let at = now();
+    let row = SchoolRow {
+        id: new_id(),
+        board_id: new.board_id.to_owned(),
+        name: new.name.to_owned(),
+        brin: new.brin.to_owned(),
+        admin_email: new.admin_email.map(str::to_owned),
+        created_at: at,
+        updated_at: at,
+    };
+    diesel::insert_into(schools::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// The school with this id if the scope reaches it; [`RepoError::NotFound`] otherwise, so a school
+/// out of scope cannot be told from one that does not exist.
+pub fn find_visible(
+    conn: &mut AnyConnection,
+    scope: &SchoolScope,
+    id: &str,
+) -> Result<VisibleSchool, RepoError> {
+    let row = schools::table
+        .filter(schools::id.eq(id))
+        .filter(scoped::school_filter(scope))
+        .select(SchoolRow::as_select())
+        .first(conn)?;
+    Ok(VisibleSchool(row))
+}
+
+/// The schools the scope reaches, by id, a page at a time.
+pub fn list_visible(
+    conn: &mut AnyConnection,
+    scope: &SchoolScope,
+    after: Option<&str>,
+    limit: u16,
+) -> Result<Page<SchoolRow>, RepoError> {
+    fetch_page(
+        limit,
+        |fetch| {
+            let mut query = schools::table
+                .filter(scoped::school_filter(scope))
+                .select(SchoolRow::as_select())
+                .order(schools::id.asc())
+                .limit(fetch)
+                .into_boxed();
+            if let Some(after) = after {
+                query = query.filter(schools::id.gt(after.to_owned()));
+            }
+            query.load(conn)
+        },
+        |row| row.id.clone(),
+    )
+}
+
+/// The schools of one board (names and codes are not personal data): for tenant set-up.
+pub fn list_in_board(
+    conn: &mut AnyConnection,
+    board_id: &str,
+    after: Option<&str>,
+    limit: u16,
+) -> Result<Page<SchoolRow>, RepoError> {
+    fetch_page(
+        limit,
+        |fetch| {
+            let mut query = schools::table
+                .filter(schools::board_id.eq(board_id.to_owned()))
+                .select(SchoolRow::as_select())
+                .order(schools::id.asc())
+                .limit(fetch)
+                .into_boxed();
+            if let Some(after) = after {
+                query = query.filter(schools::id.gt(after.to_owned()));
+            }
+            query.load(conn)
+        },
+        |row| row.id.clone(),
+    )
+}

@@ -1,0 +1,245 @@
+//! The authorization matrix: every endpoint that acts on tenant data, called by every role, on
+//! objects of the caller's own school, another school of the board, another board, another family
+//! and another group. A row is data: later modules add rows, not code. Every answer is also checked
+//! for leaks: an object the caller may not see must not appear in any answer, whatever its status.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::world::{ACTORS, World, marker};
+
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    body: Option<fn(usize) -> Value>,
+    /// Expected status per actor, in the order of [`ACTORS`]:
+    /// operator, board_admin, school_admin, director, teacher, care_staff, lunch_supervisor,
+    /// guardian (of P1), other_guardian (of P2).
+    expect: [u16; 9],
+}
+
+const fn get(path: &'static str, expect: [u16; 9]) -> Row {
+    Row {
+        method: "GET",
+        path,
+        body: None,
+        expect,
+    }
+}
+
+fn new_school(n: usize) -> Value {
+    json!({"name": format!("Nieuwe school {n}"), "brin": format!("{:02}ZZ", n % 100)})
+}
+
+fn new_board(n: usize) -> Value {
+    json!({"name": format!("Nieuw bestuur {n}")})
+}
+
+#[rustfmt::skip]
+const MATRIX: &[Row] = &[
+    //                                               op   ba   adm  dir  tch  care lunch g1  g2
+    get("/api/v1/me",                               [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    get("/api/v1/schools",                          [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    get("/api/v1/schools/{A1}",                     [404, 200, 200, 200, 200, 200, 200, 200, 200]),
+    get("/api/v1/schools/{A2}",                     [404, 200, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{B1}",                     [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/groups",              [404, 200, 200, 200, 200, 200, 200, 403, 403]),
+    get("/api/v1/schools/{A2}/groups",              [404, 200, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{B1}/groups",              [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/pupils",              [404, 200, 200, 200, 200, 200, 200, 403, 403]),
+    get("/api/v1/schools/{A2}/pupils",              [404, 200, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{B1}/pupils",              [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/staff",               [404, 200, 200, 200, 200, 200, 200, 200, 200]),
+    get("/api/v1/schools/{B1}/staff",               [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    // Own family, another family in the same group, another group, another school, another board.
+    get("/api/v1/pupils/{P1}",                      [404, 200, 200, 200, 200, 200, 200, 200, 404]),
+    get("/api/v1/pupils/{P2}",                      [404, 200, 200, 200, 200, 200, 200, 404, 200]),
+    get("/api/v1/pupils/{P3}",                      [404, 200, 200, 200, 404, 200, 200, 404, 404]),
+    get("/api/v1/pupils/{P4}",                      [404, 200, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/pupils/{P5}",                      [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    // The guardian themselves, the other parent (separated), another group's, another board's.
+    get("/api/v1/guardians/{M1}",                   [404, 200, 200, 200, 200, 200, 404, 200, 404]),
+    get("/api/v1/guardians/{D1}",                   [404, 200, 200, 200, 200, 200, 404, 404, 404]),
+    get("/api/v1/guardians/{M3}",                   [404, 200, 200, 200, 404, 200, 404, 404, 404]),
+    get("/api/v1/guardians/{M5}",                   [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/boards",                           [200, 403, 403, 403, 403, 403, 403, 403, 403]),
+    get("/api/v1/boards/{boardA}",                  [200, 403, 403, 403, 403, 403, 403, 403, 403]),
+    get("/api/v1/boards/{boardA}/schools",          [200, 200, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/boards/{boardB}/schools",          [200, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "POST", path: "/api/v1/boards/{boardA}/schools", body: Some(new_school),
+                                                    expect: [201, 201, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "POST", path: "/api/v1/boards/{boardB}/schools", body: Some(new_school),
+                                                    expect: [201, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "POST", path: "/api/v1/boards",   body: Some(new_board),
+                                                    expect: [201, 403, 403, 403, 403, 403, 403, 403, 403] },
+];
+
+/// What each actor may never see, in any answer: markers of objects out of their reach, and for
+/// guardians, staff contact details.
+fn never_visible(actor: &str) -> Vec<String> {
+    let objects: &[&str] = match actor {
+        "operator" => &[
+            "P1", "P2", "P3", "P4", "P5", "M1", "D1", "M2", "M3", "M4", "M5", "teacher", "b1_admin",
+        ],
+        "board_admin" => &["P5", "M5", "b1_admin"],
+        "school_admin" | "director" | "care_staff" => &["P4", "M4", "P5", "M5", "b1_admin"],
+        "teacher" => &["P3", "M3", "P4", "M4", "P5", "M5", "b1_admin"],
+        "lunch_supervisor" => &["M1", "D1", "M2", "M3", "P4", "M4", "P5", "M5", "b1_admin"],
+        "guardian" => &[
+            "D1", "P2", "M2", "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin",
+        ],
+        "other_guardian" => &[
+            "P1", "M1", "D1", "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin",
+        ],
+        other => panic!("unknown actor {other}"),
+    };
+    let mut strings: Vec<String> = objects.iter().map(|o| marker(o)).collect();
+    if actor.ends_with("guardian") {
+        // Staff contact details (seed 003) and the other parent's.
+        strings.extend([
+            "030-".to_owned(),
+            "teacher@world.example".to_owned(),
+            "06-D1".to_owned(),
+        ]);
+    }
+    strings
+}
+
+#[tokio::test]
+async fn every_role_gets_the_right_answer_and_nothing_leaks() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")]).await;
+    let world = World::build(&app).await;
+    let counter = AtomicUsize::new(1);
+    let mut failures = Vec::new();
+
+    for row in MATRIX {
+        let path = world.path(row.path);
+        for (column, actor) in ACTORS.iter().enumerate() {
+            let method = Method::from_bytes(row.method.as_bytes()).unwrap();
+            let mut request = app.request(method, &path).bearer_auth(world.token(actor));
+            if let Some(body) = row.body {
+                request = request.json(&body(counter.fetch_add(1, Ordering::Relaxed)));
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            if status != row.expect[column] {
+                failures.push(format!(
+                    "{} {} as {actor}: expected {}, got {status}",
+                    row.method, row.path, row.expect[column]
+                ));
+            }
+            for secret in never_visible(actor) {
+                if text.contains(&secret) {
+                    failures.push(format!(
+                        "{} {} as {actor}: answer contains {secret}",
+                        row.method, row.path
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+fn ids(body: &Value, key: &str) -> Vec<String> {
+    let mut ids: Vec<String> = body[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn sorted(world: &World, names: &[&str]) -> Vec<String> {
+    let mut ids: Vec<String> = names.iter().map(|n| world.id(n).to_owned()).collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn lists_hold_exactly_what_the_caller_may_see() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let get = |actor: &'static str, path: &'static str| {
+        let app = &app;
+        let world = &world;
+        async move {
+            let response = app.get_as(world.token(actor), &world.path(path)).await;
+            assert_eq!(response.status(), 200, "{actor} {path}");
+            response.json::<Value>().await.unwrap()
+        }
+    };
+
+    let pupils = "/api/v1/schools/{A1}/pupils";
+    assert_eq!(
+        ids(&get("teacher", pupils).await, "items"),
+        sorted(&world, &["P1", "P2"])
+    );
+    assert_eq!(
+        ids(&get("school_admin", pupils).await, "items"),
+        sorted(&world, &["P1", "P2", "P3"])
+    );
+    assert_eq!(
+        ids(&get("board_admin", "/api/v1/schools").await, "items"),
+        sorted(&world, &["A1", "A2"])
+    );
+    assert_eq!(
+        ids(&get("guardian", "/api/v1/schools").await, "items"),
+        sorted(&world, &["A1"])
+    );
+
+    // A guardian sees their child and, of its guardians, only themselves, with their own contact.
+    let child = get("guardian", "/api/v1/pupils/{P1}").await;
+    assert_eq!(ids(&child, "guardians"), sorted(&world, &["M1"]));
+    assert_eq!(
+        child["guardians"][0]["contact"]["email"],
+        "m1@world.example"
+    );
+    assert_eq!(child["parents_separated"], true);
+    // The teacher sees both parents with contact details.
+    let seen_by_teacher = get("teacher", "/api/v1/pupils/{P1}").await;
+    assert_eq!(
+        ids(&seen_by_teacher, "guardians"),
+        sorted(&world, &["M1", "D1"])
+    );
+    assert!(
+        seen_by_teacher["guardians"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["contact"].is_object())
+    );
+
+    // Staff contact details go to colleagues, never to guardians.
+    let staff = get("guardian", "/api/v1/schools/{A1}/staff").await;
+    assert!(
+        staff["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s.get("contact").is_none())
+    );
+    let staff = get("director", "/api/v1/schools/{A1}/staff").await;
+    assert!(
+        staff["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["contact"]["email"].is_string())
+    );
+
+    let me = get("guardian", "/api/v1/me").await;
+    assert_eq!(ids(&me, "children"), sorted(&world, &["P1"]));
+    assert_eq!(me["children"][0]["parental_authority"], true);
+}

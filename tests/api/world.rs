@@ -1,0 +1,250 @@
+//! A small, explicit world of two boards for authorization tests, built from persistence's roster
+//! writes. Every object carries a marker in its name, so a test can tell from any answer whether
+//! an object leaked.
+//!
+//! Board A: school A1 (groups G1, G2) and school A2; board B: school B1.
+//! A1: pupil P1 in G1 (guardians M1 and D1, separated households), P2 in G1 (guardian M2),
+//!     P3 in G2 (guardian M3); staff: admin, director, teacher of G1, care staff, lunch supervisor.
+//! A2: pupil P4 (guardian M4). B1: pupil P5 (guardian M5), staff: admin.
+
+use std::collections::HashMap;
+
+use persistence::guardians::GuardianPupilRow;
+use persistence::roster::{
+    self, NewGroup, NewGuardian, NewPupil, NewStaff, PersonName, RosterRows,
+};
+use persistence::{Database, accounts, boards, schools};
+
+use crate::helpers::TestApp;
+
+pub const PASSWORD: &str = "world-test-password";
+
+/// The people who act in the matrix, in its column order.
+pub const ACTORS: [&str; 9] = [
+    "operator",
+    "board_admin",
+    "school_admin",
+    "director",
+    "teacher",
+    "care_staff",
+    "lunch_supervisor",
+    "guardian",
+    "other_guardian",
+];
+
+pub struct World {
+    /// Object name (`A1`, `P3`, `M1`, `boardA`, …) to id.
+    pub ids: HashMap<&'static str, String>,
+    /// Actor name to access token.
+    pub tokens: HashMap<&'static str, String>,
+}
+
+impl World {
+    pub fn id(&self, name: &str) -> &str {
+        self.ids
+            .get(name)
+            .unwrap_or_else(|| panic!("no object {name}"))
+    }
+
+    pub fn token(&self, actor: &str) -> &str {
+        self.tokens
+            .get(actor)
+            .unwrap_or_else(|| panic!("no actor {actor}"))
+    }
+
+    /// Replaces `{A1}`-style placeholders with ids.
+    pub fn path(&self, template: &str) -> String {
+        let mut path = template.to_owned();
+        for (name, id) in &self.ids {
+            path = path.replace(&format!("{{{name}}}"), id);
+        }
+        assert!(!path.contains('{'), "unresolved placeholder in {path}");
+        path
+    }
+
+    pub async fn build(app: &TestApp) -> World {
+        let db = app.db.clone();
+        let (ids, logins) = tokio::task::spawn_blocking(move || write(&db))
+            .await
+            .unwrap();
+        let mut tokens = HashMap::new();
+        for (actor, email) in logins {
+            let response = app.login(&email, PASSWORD).await;
+            assert_eq!(response.status(), 200, "login of {actor}");
+            let body: serde_json::Value = response.json().await.unwrap();
+            tokens.insert(actor, body["access_token"].as_str().unwrap().to_owned());
+        }
+        World { ids, tokens }
+    }
+}
+
+fn name(first: &str, marker: &str) -> PersonName {
+    PersonName {
+        first_name: first.to_owned(),
+        name_prefix: None,
+        last_name: marker.to_owned(),
+    }
+}
+
+/// The marker in an object's last name: `Marker` + the object's name, e.g. `MarkerP3`.
+pub fn marker(object: &str) -> String {
+    format!("Marker{object}")
+}
+
+type Logins = Vec<(&'static str, String)>;
+
+fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
+    let hash = api::auth::password::hash(PASSWORD).unwrap();
+    let mut ids: HashMap<&'static str, String> = HashMap::new();
+    let mut logins: Logins = Vec::new();
+    let mut conn = db.get().unwrap();
+    let conn = &mut *conn;
+
+    let operator = accounts::insert_operator(conn, "operator@world.example", &hash).unwrap();
+    logins.push(("operator", operator.email));
+    let board_a = boards::insert(conn, "Board A").unwrap();
+    let board_b = boards::insert(conn, "Board B").unwrap();
+    let admin = accounts::insert_person(conn, "board-admin@world.example", Some(&hash)).unwrap();
+    roster::add_board_admin(conn, &admin.id, &board_a.id).unwrap();
+    logins.push(("board_admin", admin.email));
+
+    let mut school = |board: &str, name: &str, brin: &str| {
+        schools::insert(
+            conn,
+            &schools::NewSchool {
+                board_id: board,
+                name,
+                brin,
+                admin_email: None,
+            },
+        )
+        .unwrap()
+        .id
+    };
+    let a1 = school(&board_a.id, "School A1", "11AA");
+    let a2 = school(&board_a.id, "School A2", "22AA");
+    let b1 = school(&board_b.id, "School B1", "33BB");
+    ids.insert("boardA", board_a.id.clone());
+    ids.insert("boardB", board_b.id.clone());
+
+    let year = |conn: &mut persistence::AnyConnection, school: &str| {
+        let y = domain::school_year::SchoolYear { start_year: 2026 };
+        roster::insert_school_year(conn, school, &y.name(), y.starts_on(), y.ends_on())
+            .unwrap()
+            .id
+    };
+    let group = |conn: &mut persistence::AnyConnection, school: &str, year: &str, key: &str| {
+        roster::insert_group(
+            conn,
+            &NewGroup {
+                school_id: school,
+                school_year_id: year,
+                las_key: key,
+                name: key,
+                year_group: Some(1),
+                is_combined: false,
+            },
+        )
+        .unwrap()
+        .id
+    };
+    let (y_a1, y_a2, y_b1) = (year(conn, &a1), year(conn, &a2), year(conn, &b1));
+    let g1 = group(conn, &a1, &y_a1, "G1");
+    let g2 = group(conn, &a1, &y_a1, "G2");
+    let g_a2 = group(conn, &a2, &y_a2, "GA2");
+    let g_b1 = group(conn, &b1, &y_b1, "GB1");
+
+    let mut rows = RosterRows::default();
+    let mut pupil =
+        |rows: &mut RosterRows, key: &'static str, school: &str, group: &str, separated: bool| {
+            let row = roster::pupil_row(NewPupil {
+                school_id: school.to_owned(),
+                las_key: key.to_owned(),
+                name: name("Kind", &marker(key)),
+                date_of_birth: None,
+                parents_separated: separated,
+            });
+            rows.enrolments.push((row.id.clone(), group.to_owned()));
+            ids.insert(key, row.id.clone());
+            rows.pupils.push(row);
+        };
+    pupil(&mut rows, "P1", &a1, &g1, true);
+    pupil(&mut rows, "P2", &a1, &g1, false);
+    pupil(&mut rows, "P3", &a1, &g2, false);
+    pupil(&mut rows, "P4", &a2, &g_a2, false);
+    pupil(&mut rows, "P5", &b1, &g_b1, false);
+
+    // (guardian, school, pupil, household)
+    let guardians = [
+        ("M1", &a1, "P1", "H1"),
+        ("D1", &a1, "P1", "H1b"),
+        ("M2", &a1, "P2", "H2"),
+        ("M3", &a1, "P3", "H3"),
+        ("M4", &a2, "P4", "H4"),
+        ("M5", &b1, "P5", "H5"),
+    ];
+    for (key, school, pupil, household) in guardians {
+        let row = roster::guardian_row(NewGuardian {
+            school_id: school.clone(),
+            las_key: key.to_owned(),
+            name: name("Ouder", &marker(key)),
+            email: Some(format!("{}@world.example", key.to_lowercase())),
+            phone: Some(format!("06-{key}")),
+        });
+        rows.guardian_links.push(GuardianPupilRow {
+            guardian_id: row.id.clone(),
+            pupil_id: ids[pupil].clone(),
+            relationship: "parent".to_owned(),
+            parental_authority: true,
+            household: household.to_owned(),
+        });
+        ids.insert(key, row.id.clone());
+        rows.guardians.push(row);
+    }
+
+    // (actor, school, role, group)
+    let staff = [
+        ("school_admin", &a1, "school_admin", None),
+        ("director", &a1, "director", None),
+        ("teacher", &a1, "teacher", Some(&g1)),
+        ("care_staff", &a1, "care_staff", None),
+        ("lunch_supervisor", &a1, "lunch_supervisor", None),
+        ("b1_admin", &b1, "school_admin", None),
+    ];
+    let mut staff_emails = Vec::new();
+    for (actor, school, role, group) in staff {
+        let email = format!("{actor}@world.example");
+        let row = roster::staff_row(NewStaff {
+            school_id: school.clone(),
+            las_key: actor.to_owned(),
+            name: name("Juf", &marker(actor)),
+            email: Some(email.clone()),
+            phone: Some(format!("030-{actor}")),
+        });
+        rows.staff_roles.push((row.id.clone(), role.to_owned()));
+        if let Some(group) = group {
+            rows.staff_groups.push((row.id.clone(), group.clone()));
+        }
+        staff_emails.push((actor, email, row.id.clone()));
+        rows.staff.push(row);
+    }
+    roster::insert_rows(conn, &rows).unwrap();
+
+    for (actor, email, staff_id) in staff_emails {
+        let account = accounts::insert_person(conn, &email, Some(&hash)).unwrap();
+        roster::link_staff_account(conn, &staff_id, &account.id).unwrap();
+        if actor != "b1_admin" {
+            logins.push((actor, email));
+        }
+    }
+    for (actor, guardian) in [("guardian", "M1"), ("other_guardian", "M2")] {
+        let email = format!("{}@world.example", guardian.to_lowercase());
+        let account = accounts::insert_person(conn, &email, Some(&hash)).unwrap();
+        roster::link_guardian_account(conn, &ids[guardian], &account.id).unwrap();
+        logins.push((actor, email));
+    }
+    ids.insert("A1", a1);
+    ids.insert("A2", a2);
+    ids.insert("B1", b1);
+    (ids, logins)
+}
