@@ -235,6 +235,11 @@ impl ResponseError for ApiError {
         {
             response.headers_mut().insert(header::ALLOW, value);
         }
+        if let ApiError::TooManyRequests { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
         if matches!(self, ApiError::Unauthenticated) {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

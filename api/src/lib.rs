@@ -2,8 +2,10 @@
 //! server. The binary (`main.rs`) is a thin command line over this library, so tests start the
 //! very same server.
 
+pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod client;
 pub mod config;
 pub mod db;
 pub mod demo;

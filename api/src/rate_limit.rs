@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
 use governor::clock::DefaultClock;
@@ -49,13 +49,7 @@ impl RateLimits {
     }
 
     fn client(&self, req: &ServiceRequest) -> Option<IpAddr> {
-        if self.trust_proxy {
-            let info = req.connection_info();
-            if let Some(ip) = info.realip_remote_addr().and_then(|a| a.parse().ok()) {
-                return Some(ip);
-            }
-        }
-        req.peer_addr().map(|addr| addr.ip())
+        crate::client::address(req.request(), self.trust_proxy)
     }
 
     /// Seconds until `used` spent requests have been replenished.
@@ -102,9 +96,6 @@ pub async fn rate_limit(
             let retry_after = wait.as_secs().max(1);
             let mut response = ApiError::TooManyRequests { retry_after }.error_response();
             limits.announce(response.headers_mut(), 0);
-            response
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from(retry_after));
             log::warn!("rate limit exceeded");
             Ok(req.into_response(response).map_into_right_body())
         }

@@ -29,6 +29,23 @@ pub enum SchoolAction {
     ManageSchool,
 }
 
+impl SchoolAction {
+    /// The action's name in the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchoolAction::ReadSchool => "read_school",
+            SchoolAction::ListGroups => "list_groups",
+            SchoolAction::ListPupils => "list_pupils",
+            SchoolAction::ListStaff => "list_staff",
+            SchoolAction::ReadStaffContacts => "read_staff_contacts",
+            SchoolAction::ReadGuardianContacts => "read_guardian_contacts",
+            SchoolAction::ReadAuditLog => "read_audit_log",
+            SchoolAction::DeletePeople => "delete_people",
+            SchoolAction::ManageSchool => "manage_school",
+        }
+    }
+}
+
 /// Where the data belongs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SchoolRef {

@@ -149,12 +149,30 @@ impl Database {
     }
 }
 
-/// Runs `work` in one transaction: committed when it returns `Ok`, rolled back otherwise.
-pub fn transaction<T>(
+/// Runs `work` in one transaction: committed when it returns `Ok`, rolled back otherwise. The
+/// error type is the caller's, so a handler can fail with its own errors inside.
+pub fn transaction<T, E>(
     conn: &mut AnyConnection,
-    work: impl FnOnce(&mut AnyConnection) -> Result<T, RepoError>,
-) -> Result<T, RepoError> {
-    diesel::Connection::transaction(conn, work)
+    work: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<RepoError>,
+{
+    enum Failure<E> {
+        Database(diesel::result::Error),
+        Work(E),
+    }
+    impl<E> From<diesel::result::Error> for Failure<E> {
+        fn from(err: diesel::result::Error) -> Self {
+            Failure::Database(err)
+        }
+    }
+    diesel::Connection::transaction(conn, |conn| work(conn).map_err(Failure::Work)).map_err(
+        |failure| match failure {
+            Failure::Database(err) => E::from(RepoError::from(err)),
+            Failure::Work(err) => err,
+        },
+    )
 }
 
 /// Runs a multi-row INSERT on the concrete backend: diesel's `MultiConnection` does not support

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod actors;
+pub mod audit;
 pub mod boards;
 pub mod connection;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod roster;
 pub mod schema;
 pub mod schools;
 pub mod scoped;
+pub mod sessions;
 pub mod staff;
 
 pub use connection::{

@@ -93,7 +93,15 @@ async fn expired_foreign_and_unsigned_tokens_are_rejected() {
     let token = app.operator_token().await;
     let me: serde_json::Value = app.get_as(&token, "/api/v1/me").await.json().await.unwrap();
     let sub = me["account_id"].as_str().unwrap().to_owned();
-    let ours = |exp: i64, iss: &str, aud: &str| claims(&sub, exp, iss, aud);
+    // The session of a real sign-in, so that only the property under test differs.
+    let session: serde_json::Value =
+        jsonwebtoken::dangerous::insecure_decode_claims(&token).unwrap();
+    let sid = session["sid"].as_str().unwrap().to_owned();
+    let ours = |exp: i64, iss: &str, aud: &str| {
+        let mut claims = claims(&sub, exp, iss, aud);
+        claims["sid"] = json!(sid);
+        claims
+    };
     let (iss, aud) = ("ouderportaal", "ouderportaal-api");
 
     let valid = sign(&ours(600, iss, aud), TEST_SECRET);
@@ -111,7 +119,10 @@ async fn expired_foreign_and_unsigned_tokens_are_rejected() {
         &EncodingKey::from_secret(TEST_SECRET.as_bytes()),
     )
     .unwrap();
-    let unknown_account = claims(&uuid::Uuid::new_v4().to_string(), 600, iss, aud);
+    let mut unknown_account = claims(&uuid::Uuid::new_v4().to_string(), 600, iss, aud);
+    unknown_account["sid"] = json!(sid);
+    let mut unknown_session = ours(600, iss, aud);
+    unknown_session["sid"] = json!(uuid::Uuid::new_v4());
     for (name, token) in [
         ("expired", sign(&ours(-3600, iss, aud), TEST_SECRET)),
         ("wrong secret", sign(&ours(600, iss, aud), other_secret)),
@@ -129,8 +140,159 @@ async fn expired_foreign_and_unsigned_tokens_are_rejected() {
         ),
         ("other algorithm", hs512),
         ("unknown account", sign(&unknown_account, TEST_SECRET)),
+        ("unknown session", sign(&unknown_session, TEST_SECRET)),
     ] {
         let response = app.get_as(&token, "/api/v1/boards").await;
         assert_eq!(response.status(), 401, "{name} token was accepted");
     }
+}
+
+async fn tokens(app: &TestApp, email: &str, password: &str) -> serde_json::Value {
+    let response = app.login(email, password).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn refresh(app: &TestApp, refresh_token: &str) -> reqwest::Response {
+    app.post_json(
+        "/api/v1/auth/refresh",
+        &json!({ "refresh_token": refresh_token }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
+    let app = TestApp::spawn().await;
+    app.operator_token().await;
+    let first = tokens(&app, OPERATOR_EMAIL, crate::helpers::OPERATOR_PASSWORD).await;
+    let first_refresh = first["refresh_token"].as_str().unwrap();
+    assert_eq!(first["refresh_expires_in"], 30 * 24 * 3600);
+
+    let response = refresh(&app, first_refresh).await;
+    assert_eq!(response.status(), 200);
+    let second: serde_json::Value = response.json().await.unwrap();
+    let second_access = second["access_token"].as_str().unwrap();
+    assert_ne!(second["refresh_token"], first["refresh_token"]);
+    assert_eq!(app.get_as(second_access, "/api/v1/me").await.status(), 200);
+
+    // The first token again: someone holds a copy. The whole session ends.
+    assert_problem(refresh(&app, first_refresh).await, 401, "unauthenticated").await;
+    assert_eq!(
+        refresh(&app, second["refresh_token"].as_str().unwrap())
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.get_as(second_access, "/api/v1/me").await.status(),
+        401,
+        "access tokens of the session end too"
+    );
+
+    // Another sign-in is a new session and works.
+    let again = tokens(&app, OPERATOR_EMAIL, crate::helpers::OPERATOR_PASSWORD).await;
+    assert_eq!(
+        app.get_as(again["access_token"].as_str().unwrap(), "/api/v1/me")
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_refresh_token_is_401() {
+    let app = TestApp::spawn().await;
+    assert_problem(refresh(&app, "not-a-token").await, 401, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_its_tokens() {
+    let app = TestApp::spawn().await;
+    app.operator_token().await;
+    let session = tokens(&app, OPERATOR_EMAIL, crate::helpers::OPERATOR_PASSWORD).await;
+    let other = tokens(&app, OPERATOR_EMAIL, crate::helpers::OPERATOR_PASSWORD).await;
+    let access = session["access_token"].as_str().unwrap();
+    let response = app
+        .post_json(
+            "/api/v1/auth/logout",
+            &json!({ "refresh_token": session["refresh_token"] }),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    assert_eq!(app.get_as(access, "/api/v1/me").await.status(), 401);
+    assert_eq!(
+        refresh(&app, session["refresh_token"].as_str().unwrap())
+            .await
+            .status(),
+        401
+    );
+    // Other sessions of the same person go on.
+    assert_eq!(
+        app.get_as(other["access_token"].as_str().unwrap(), "/api/v1/me")
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn five_failures_for_an_account_throttle_its_sign_in() {
+    let app = TestApp::spawn().await;
+    app.operator_token().await;
+    for _ in 0..5 {
+        let response = app.login(OPERATOR_EMAIL, "wrong-password-123").await;
+        assert_problem(response, 401, "invalid-credentials").await;
+    }
+    // Even the right password is refused now, the same way for any address: no enumeration.
+    let refused = app
+        .login(OPERATOR_EMAIL, crate::helpers::OPERATOR_PASSWORD)
+        .await;
+    assert!(refused.headers().get("retry-after").is_some());
+    assert_problem(refused, 429, "too-many-requests").await;
+    for _ in 0..5 {
+        app.login("nobody@test.ouderportaal.nl", "wrong-password-123")
+            .await;
+    }
+    assert_problem(
+        app.login("nobody@test.ouderportaal.nl", "x").await,
+        429,
+        "too-many-requests",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn twenty_failures_from_one_address_throttle_it() {
+    let app = TestApp::spawn().await;
+    app.operator_token().await;
+    for i in 0..20 {
+        let response = app
+            .login(
+                &format!("guess{i}@test.ouderportaal.nl"),
+                "wrong-password-123",
+            )
+            .await;
+        assert_eq!(response.status(), 401, "attempt {i}");
+    }
+    let refused = app
+        .login(OPERATOR_EMAIL, crate::helpers::OPERATOR_PASSWORD)
+        .await;
+    assert_problem(refused, 429, "too-many-requests").await;
+}
+
+#[tokio::test]
+async fn two_concurrent_exchanges_of_one_token_cannot_both_win() {
+    let app = TestApp::spawn().await;
+    app.operator_token().await;
+    let session = tokens(&app, OPERATOR_EMAIL, crate::helpers::OPERATOR_PASSWORD).await;
+    let token = session["refresh_token"].as_str().unwrap();
+    let (a, b) = tokio::join!(refresh(&app, token), refresh(&app, token));
+    let mut statuses = vec![a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        vec![200, 401],
+        "one exchange wins, the other is a reuse"
+    );
 }

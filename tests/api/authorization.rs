@@ -65,6 +65,8 @@ const MATRIX: &[Row] = &[
     get("/api/v1/guardians/{D1}",                   [404, 200, 200, 200, 200, 200, 404, 404, 404]),
     get("/api/v1/guardians/{M3}",                   [404, 200, 200, 200, 404, 200, 404, 404, 404]),
     get("/api/v1/guardians/{M5}",                   [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/audit-events",        [404, 200, 200, 403, 403, 403, 403, 403, 403]),
+    get("/api/v1/schools/{B1}/audit-events",        [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     get("/api/v1/boards",                           [200, 403, 403, 403, 403, 403, 403, 403, 403]),
     get("/api/v1/boards/{boardA}",                  [200, 403, 403, 403, 403, 403, 403, 403, 403]),
     get("/api/v1/boards/{boardA}/schools",          [200, 200, 404, 404, 404, 404, 404, 404, 404]),
@@ -242,4 +244,70 @@ async fn lists_hold_exactly_what_the_caller_may_see() {
     let me = get("guardian", "/api/v1/me").await;
     assert_eq!(ids(&me, "children"), sorted(&world, &["P1"]));
     assert_eq!(me["children"][0]["parental_authority"], true);
+}
+
+#[tokio::test]
+async fn reads_and_refusals_are_in_the_schools_audit_log() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let teacher_me: Value = app
+        .get_as(world.token("teacher"), "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let guardian_me: Value = app
+        .get_as(world.token("guardian"), "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(
+        app.get_as(world.token("teacher"), &world.path("/api/v1/pupils/{P1}"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get_as(
+            world.token("guardian"),
+            &world.path("/api/v1/schools/{A1}/pupils")
+        )
+        .await
+        .status(),
+        403
+    );
+
+    let log = |query: String| {
+        let app = &app;
+        let world = &world;
+        async move {
+            let path = format!(
+                "{}?{query}",
+                world.path("/api/v1/schools/{A1}/audit-events")
+            );
+            let response = app.get_as(world.token("school_admin"), &path).await;
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let reads = log(format!("action=read&object_id={}", world.id("P1"))).await;
+    let event = &reads["items"][0];
+    assert_eq!(event["account_id"], teacher_me["account_id"]);
+    assert_eq!(event["object_type"], "pupil");
+    assert_eq!(event["outcome"], "ok");
+    assert!(event["request_id"].is_string());
+
+    let refusals = log("outcome=forbidden".to_owned()).await;
+    let refusal = &refusals["items"][0];
+    assert_eq!(refusal["account_id"], guardian_me["account_id"]);
+    assert_eq!(refusal["action"], "list_pupils");
+
+    // The log holds no personal data: no names, no e-mail addresses.
+    let everything = log("limit=100".to_owned()).await.to_string();
+    assert!(
+        !everything.contains("Marker") && !everything.contains("@world.example"),
+        "{everything}"
+    );
 }

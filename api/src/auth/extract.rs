@@ -1,6 +1,6 @@
 //! Authentication is a type: a handler that takes [`Authenticated`] cannot be reached without a
-//! valid bearer token, and receives the caller with the roles and relations read from the database
-//! for this request.
+//! valid bearer token of a live session, and receives the caller with the roles and relations read
+//! from the database for this request.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,15 +9,27 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use domain::actor::Actor;
-use persistence::actors;
+use persistence::{actors, sessions};
 
+use crate::audit::Audit;
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::telemetry;
 
 /// The verified caller of a request.
 #[derive(Debug, Clone)]
 pub struct Authenticated(pub Actor);
+
+impl Authenticated {
+    /// The audit context of this request.
+    pub fn audit(&self) -> Audit {
+        Audit {
+            account_id: Some(self.0.account_id.to_string()),
+            request_id: telemetry::current_request_id(),
+        }
+    }
+}
 
 impl FromRequest for Authenticated {
     type Error = ApiError;
@@ -35,8 +47,16 @@ impl FromRequest for Authenticated {
                 ApiError::Unauthenticated
             })?;
             let account_id = claims.sub.to_string();
-            let actor = db::run(&state.db, move |conn| actors::load(conn, &account_id)).await?;
-            // A disabled or removed account's tokens stop working at once.
+            let session_id = claims.sid.to_string();
+            let actor = db::run(&state.db, move |conn| {
+                // An ended session (logout, reuse detected) ends its access tokens at once.
+                if !sessions::is_active(conn, &session_id, &account_id)? {
+                    return Ok(None);
+                }
+                actors::load(conn, &account_id)
+            })
+            .await?;
+            // A disabled or removed account's tokens stop working at once too.
             actor.map(Authenticated).ok_or(ApiError::Unauthenticated)
         })
     }

@@ -3,6 +3,7 @@
 
 pub mod extract;
 pub mod password;
+pub mod refresh;
 pub mod tokens;
 
 pub use extract::Authenticated;

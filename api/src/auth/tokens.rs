@@ -30,6 +30,8 @@ pub struct Claims {
     pub exp: u64,
     pub jti: Uuid,
     pub kind: PrincipalKind,
+    /// The session the token belongs to; ending the session ends the token.
+    pub sid: Uuid,
 }
 
 /// Signing and verification keys, built once from configuration and shared by all workers.
@@ -67,8 +69,8 @@ impl TokenKeys {
         self.ttl
     }
 
-    /// A signed access token for the person with this account.
-    pub fn issue(&self, account_id: Uuid) -> Result<String, TokenError> {
+    /// A signed access token for the person with this account, in this session.
+    pub fn issue(&self, account_id: Uuid, session_id: Uuid) -> Result<String, TokenError> {
         let now = jsonwebtoken::get_current_timestamp();
         let kind = PrincipalKind::Person;
         let claims = Claims {
@@ -80,6 +82,7 @@ impl TokenKeys {
             exp: now + self.ttl.as_secs(),
             jti: Uuid::new_v4(),
             kind,
+            sid: session_id,
         };
         Ok(encode(
             &Header::new(Algorithm::HS256),
@@ -105,7 +108,7 @@ mod tests {
     fn an_issued_token_verifies_to_its_account() {
         let keys = TokenKeys::new(SECRET, Duration::from_secs(60));
         let account = Uuid::new_v4();
-        let token = keys.issue(account).unwrap();
+        let token = keys.issue(account, Uuid::new_v4()).unwrap();
         assert_eq!(keys.verify(&token).unwrap().sub, account);
     }
 
@@ -116,14 +119,14 @@ mod tests {
             Duration::from_secs(60),
         );
         let ours = TokenKeys::new(SECRET, Duration::from_secs(60));
-        let token = theirs.issue(Uuid::new_v4()).unwrap();
+        let token = theirs.issue(Uuid::new_v4(), Uuid::new_v4()).unwrap();
         assert!(ours.verify(&token).is_err());
     }
 
     #[test]
     fn an_unsigned_token_is_rejected() {
         let keys = TokenKeys::new(SECRET, Duration::from_secs(60));
-        let token = keys.issue(Uuid::new_v4()).unwrap();
+        let token = keys.issue(Uuid::new_v4(), Uuid::new_v4()).unwrap();
         let mut parts = token.split('.');
         let (_, payload) = (parts.next(), parts.next().unwrap());
         // {"alg":"none","typ":"JWT"}

@@ -1,21 +1,30 @@
-//! Signing in with e-mail and password.
+//! Signing in, refreshing and signing out.
 
-use actix_web::{post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use domain::email::EmailAddress;
-use persistence::accounts;
+use domain::session::{
+    RefreshDecision, RefreshTokenState, decide_refresh, failure_window_start, refresh_token_expiry,
+    sign_in_throttled,
+};
+use persistence::ids::now;
+use persistence::{AnyConnection, RepoError, accounts, sessions, transaction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
-use crate::auth::password;
+use crate::audit::{Audit, Object};
+use crate::auth::{password, refresh};
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::state::AppState;
+use crate::{client, telemetry};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create_login);
+    cfg.service(create_login)
+        .service(create_token_refresh)
+        .service(create_logout);
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -31,8 +40,20 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// The refresh token from the last sign-in or refresh. Each can be used once.
+    #[schema(min_length = 1, max_length = 128)]
+    #[validate(length(min = 1, max = 128))]
+    pub refresh_token: String,
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9…", "token_type": "Bearer", "expires_in": 900}))]
+#[schema(example = json!({
+    "access_token": "eyJhbGciOiJIUzI1NiJ9…", "token_type": "Bearer", "expires_in": 900,
+    "refresh_token": "3f1c…", "refresh_expires_in": 2592000
+}))]
 pub struct TokenResponse {
     /// Send as `Authorization: Bearer <access_token>`.
     #[schema(max_length = 4096)]
@@ -43,12 +64,74 @@ pub struct TokenResponse {
     /// Seconds until the access token expires.
     #[schema(minimum = 1, maximum = 86400)]
     pub expires_in: u64,
+    /// Exchange it at `POST /api/v1/auth/refresh` for new tokens; it can be used once.
+    #[schema(max_length = 128)]
+    pub refresh_token: String,
+    /// Seconds until the refresh token expires.
+    #[schema(minimum = 1, maximum = 31_536_000)]
+    pub refresh_expires_in: u64,
+}
+
+/// Starts a session and hands out its first tokens.
+fn open_session(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    account_id: &str,
+) -> Result<TokenResponse, ApiError> {
+    let session_id = sessions::start(conn, account_id)?;
+    issue(conn, state, account_id, &session_id)
+}
+
+fn issue(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    account_id: &str,
+    session_id: &str,
+) -> Result<TokenResponse, ApiError> {
+    let (token, hash) = refresh::new_token().map_err(ApiError::internal)?;
+    let issued_at = now();
+    let expires_at = refresh_token_expiry(issued_at);
+    sessions::add_refresh_token(conn, session_id, &hash, expires_at)?;
+    let account = uuid::Uuid::parse_str(account_id).map_err(ApiError::internal)?;
+    let session = uuid::Uuid::parse_str(session_id).map_err(ApiError::internal)?;
+    Ok(TokenResponse {
+        access_token: state
+            .tokens
+            .issue(account, session)
+            .map_err(ApiError::internal)?,
+        token_type: "Bearer".to_owned(),
+        expires_in: state.tokens.ttl().as_secs(),
+        refresh_token: token,
+        refresh_expires_in: u64::try_from((expires_at - issued_at).num_seconds()).unwrap_or(0),
+    })
+}
+
+fn audit_login(
+    conn: &mut AnyConnection,
+    account_id: Option<&str>,
+    outcome: &str,
+) -> Result<(), RepoError> {
+    let audit = Audit {
+        account_id: account_id.map(str::to_owned),
+        request_id: telemetry::current_request_id(),
+    };
+    audit.record(
+        conn,
+        "login",
+        Object {
+            kind: "account",
+            id: account_id,
+            school_id: None,
+        },
+        outcome,
+    )
 }
 
 /// Sign in
 ///
-/// Exchanges an e-mail address and password for an access token. A wrong password and an unknown
-/// address get the same answer.
+/// Exchanges an e-mail address and password for an access token and a refresh token. A wrong
+/// password and an unknown address get the same answer. After 5 failures for one address within 15
+/// minutes (or 20 from one network address) sign-in is refused with 429 for a while.
 #[utoipa::path(
     tag = "auth",
     operation_id = "create_login",
@@ -61,20 +144,40 @@ pub struct TokenResponse {
 )]
 #[post("/auth/login")]
 async fn create_login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let LoginRequest { email, password } = body.0;
-    // An address that is not one has no account: the same answer as an unknown one.
-    let account = match EmailAddress::parse(&email) {
-        Ok(email) => {
-            db::run(&state.db, move |conn| {
-                accounts::find_active_by_email(conn, email.as_str())
-            })
-            .await?
+    // Throttle on the address as typed, whether or not an account has it: no enumeration.
+    let normalised = email.trim().to_lowercase();
+    let account_subject = format!("account:{normalised}");
+    let address_subject = format!(
+        "address:{}",
+        client::address(&req, state.config.trust_proxy)
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    );
+
+    let subjects = (account_subject.clone(), address_subject.clone());
+    let account = db::run(&state.db, move |conn| {
+        let since = failure_window_start(now());
+        let throttled = sign_in_throttled(
+            sessions::count_failures(conn, &subjects.0, since)?,
+            sessions::count_failures(conn, &subjects.1, since)?,
+        );
+        if throttled {
+            audit_login(conn, None, "throttled")?;
+            return Err(ApiError::TooManyRequests {
+                retry_after: 60 * 15,
+            });
         }
-        Err(_) => None,
-    };
+        // An address that is not one has no account: the same answer as an unknown one.
+        Ok(match EmailAddress::parse(&normalised) {
+            Ok(email) => accounts::find_active_by_email(conn, email.as_str())?,
+            Err(_) => None,
+        })
+    })
+    .await?;
 
     // Hashing is CPU work: off the async workers, like database work.
     let verified = web::block(move || match account {
@@ -90,13 +193,138 @@ async fn create_login(
     .await
     .map_err(ApiError::internal)?;
 
-    let account = verified.ok_or(ApiError::InvalidCredentials)?;
-    let account_id = uuid::Uuid::parse_str(&account.id).map_err(ApiError::internal)?;
-    let access_token = state.tokens.issue(account_id).map_err(ApiError::internal)?;
-    log::info!("login succeeded");
-    Ok(web::Json(TokenResponse {
-        access_token,
-        token_type: "Bearer".to_owned(),
-        expires_in: state.tokens.ttl().as_secs(),
-    }))
+    let state_for_session = state.clone();
+    let tokens = db::run(&state.db, move |conn| match verified {
+        Some(account) => {
+            sessions::clear_failures(conn, &account_subject)?;
+            audit_login(conn, Some(&account.id), "ok")?;
+            transaction(conn, |conn| {
+                open_session(conn, &state_for_session, &account.id)
+            })
+        }
+        None => {
+            sessions::record_failure(conn, &account_subject)?;
+            sessions::record_failure(conn, &address_subject)?;
+            sessions::prune_failures(conn, failure_window_start(now()))?;
+            audit_login(conn, None, "failed")?;
+            Err(ApiError::InvalidCredentials)
+        }
+    })
+    .await?;
+    Ok(web::Json(tokens))
+}
+
+/// Refresh the tokens
+///
+/// Exchanges a refresh token for a new access token and a new refresh token. Each refresh token
+/// works once: presenting one that was already exchanged ends the whole session (someone else may
+/// hold a copy), and the tokens of that session stop working.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "create_token_refresh",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens.", body = TokenResponse),
+        (status = 401, description = "The refresh token is unknown, expired, used or of an ended session.", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/auth/refresh")]
+async fn create_token_refresh(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let hash = refresh::hash(&body.0.refresh_token);
+    let state_for_tokens = state.clone();
+    let outcome = db::run(&state.db, move |conn| {
+        let Some(token) = sessions::find_token(conn, &hash)? else {
+            return Ok::<_, ApiError>(None);
+        };
+        let decision = decide_refresh(
+            RefreshTokenState {
+                expires_at: token.expires_at,
+                used: token.used,
+                session_revoked: token.session_revoked,
+            },
+            now(),
+        );
+        let audit = Audit {
+            account_id: Some(token.account_id.clone()),
+            request_id: telemetry::current_request_id(),
+        };
+        let object = Object {
+            kind: "session",
+            id: Some(&token.session_id),
+            school_id: None,
+        };
+        if decision == RefreshDecision::Reject {
+            return Ok(None);
+        }
+        if decision == RefreshDecision::Rotate {
+            // Marking the token used and issuing its successor commit together or not at all.
+            let rotated = transaction(conn, |conn| {
+                if !sessions::mark_used(conn, &token.id)? {
+                    return Ok::<_, ApiError>(None);
+                }
+                issue(
+                    conn,
+                    &state_for_tokens,
+                    &token.account_id,
+                    &token.session_id,
+                )
+                .map(Some)
+            })?;
+            if rotated.is_some() {
+                return Ok(rotated);
+            }
+            // A concurrent exchange of the same token won: this presentation is a reuse.
+        }
+        sessions::revoke(conn, &token.session_id)?;
+        audit.record(conn, "refresh", object, "reuse_detected")?;
+        log::warn!("refresh token reuse: session ended");
+        Ok(None)
+    })
+    .await?;
+    outcome.map(web::Json).ok_or(ApiError::Unauthenticated)
+}
+
+/// Sign out
+///
+/// Ends the session of the refresh token: its refresh and access tokens stop working. Answers 204
+/// also for a token that is unknown or already ended.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "create_logout",
+    request_body = RefreshRequest,
+    responses((status = 204, description = "Signed out.")),
+    security(())
+)]
+#[post("/auth/logout")]
+async fn create_logout(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let hash = refresh::hash(&body.0.refresh_token);
+    db::run(&state.db, move |conn| {
+        if let Some(token) = sessions::find_token(conn, &hash)? {
+            sessions::revoke(conn, &token.session_id)?;
+            let audit = Audit {
+                account_id: Some(token.account_id.clone()),
+                request_id: telemetry::current_request_id(),
+            };
+            audit.record(
+                conn,
+                "logout",
+                Object {
+                    kind: "session",
+                    id: Some(&token.session_id),
+                    school_id: None,
+                },
+                "ok",
+            )?;
+        }
+        Ok::<_, ApiError>(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use crate::audit::{self, Object};
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
@@ -60,11 +61,12 @@ pub struct CreateBoard {
     pub name: NameInput,
 }
 
-fn require_operator(auth: &Authenticated) -> Result<(), ApiError> {
+/// Boards are the platform operator's: anyone else is refused (and the refusal recorded).
+async fn require_operator(state: &AppState, auth: &Authenticated) -> Result<(), ApiError> {
     if auth.0.may_manage_boards() {
         Ok(())
     } else {
-        Err(ApiError::Forbidden)
+        Err(audit::refuse(&state.db, auth.audit(), "manage_boards", "board").await)
     }
 }
 
@@ -84,7 +86,7 @@ async fn list_boards(
     state: web::Data<AppState>,
     query: Query<PageParams>,
 ) -> Result<web::Json<Page<Board>>, ApiError> {
-    require_operator(&auth)?;
+    require_operator(&state, &auth).await?;
     let limit = query.0.page_size()?.get();
     let cursor = query.0.cursor;
     let page = db::run(&state.db, move |conn| {
@@ -114,10 +116,21 @@ async fn create_board(
     state: web::Data<AppState>,
     body: Json<CreateBoard>,
 ) -> Result<HttpResponse, ApiError> {
-    require_operator(&auth)?;
+    require_operator(&state, &auth).await?;
     let name =
         DisplayName::parse(&body.0.name.0).map_err(|invalid| ApiError::invalid("name", invalid))?;
-    let row = db::run(&state.db, move |conn| boards::insert(conn, name.as_str())).await?;
+    let audit = auth.audit();
+    let row = db::run(&state.db, move |conn| {
+        let row = boards::insert(conn, name.as_str())?;
+        let object = Object {
+            kind: "board",
+            id: Some(&row.id),
+            school_id: None,
+        };
+        audit.record(conn, "create", object, "ok")?;
+        Ok::<_, ApiError>(row)
+    })
+    .await?;
     let board = Board::from(row);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/boards/{}", board.id)))
@@ -140,7 +153,7 @@ async fn get_board(
     state: web::Data<AppState>,
     path: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<Board>, ApiError> {
-    require_operator(&auth)?;
+    require_operator(&state, &auth).await?;
     let id = path.into_inner().to_string();
     let row = db::run(&state.db, move |conn| boards::find(conn, &id)).await?;
     Ok(web::Json(Board::from(row)))

@@ -6,6 +6,7 @@ use persistence::ids::uuid;
 use persistence::{guardians, pupils, schools};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::audit::Object;
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
@@ -39,9 +40,15 @@ async fn get_guardian(
         let row = guardians::find(conn, &actor.guardian_scope(), &guardian_id)?;
         let school = schools::find_visible(conn, &actor.school_scope(), &row.school_id)?;
         let is_self = actor.guardian_ids().contains(&uuid(&row.id));
+        let object = Object {
+            kind: "guardian",
+            id: Some(&row.id),
+            school_id: Some(&row.school_id),
+        };
         if !is_self && !actor.may(SchoolAction::ReadGuardianContacts, school_ref(school.row())) {
-            return Err(ApiError::Forbidden);
+            return Err(auth.audit().forbidden(conn, "read_guardian", object));
         }
+        auth.audit().read(conn, object)?;
         // Only the children the caller may see: a teacher does not learn of siblings elsewhere.
         let links = guardians::links_of(conn, &row)?;
         let ids: Vec<String> = links.iter().map(|l| l.pupil_id.clone()).collect();

@@ -4,6 +4,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod audit_events;
 pub mod auth;
 pub mod boards;
 pub mod fields;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(groups::configure)
             .configure(staff::configure)
             .configure(pupils::configure)
-            .configure(guardians::configure),
+            .configure(guardians::configure)
+            .configure(audit_events::configure),
     );
 }

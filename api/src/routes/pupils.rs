@@ -6,6 +6,7 @@ use persistence::ids::uuid;
 use persistence::{guardians, pupils, schools};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::audit::Object;
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
@@ -46,13 +47,14 @@ async fn list_school_pupils(
     let page = db::run(&state.db, move |conn| {
         let school = school_for(conn, &auth, &school_id, SchoolAction::ListPupils)?;
         let scope = auth.0.pupil_scope();
-        Ok::<_, ApiError>(pupils::list_at(
-            conn,
-            &scope,
-            &school,
-            cursor.as_deref(),
-            limit,
-        )?)
+        let page = pupils::list_at(conn, &scope, &school, cursor.as_deref(), limit)?;
+        let object = Object {
+            kind: "pupil_list",
+            id: Some(school.id()),
+            school_id: Some(school.id()),
+        };
+        auth.audit().read(conn, object)?;
+        Ok::<_, ApiError>(page)
     })
     .await?;
     Ok(web::Json(Page::from_rows(page, |row| {
@@ -81,6 +83,12 @@ async fn get_pupil(
     let pupil = db::run(&state.db, move |conn| {
         let actor = &auth.0;
         let row = pupils::find(conn, &actor.pupil_scope(), &pupil_id)?;
+        let object = Object {
+            kind: "pupil",
+            id: Some(&row.id),
+            school_id: Some(&row.school_id),
+        };
+        auth.audit().read(conn, object)?;
         let school = schools::find_visible(conn, &actor.school_scope(), &row.school_id)?;
         let staff_contact = actor.may(SchoolAction::ReadGuardianContacts, school_ref(school.row()));
         let groups = pupils::groups_of(conn, &[&row])?

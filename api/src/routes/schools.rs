@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use crate::audit::Object;
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::{ApiError, FieldError};
@@ -95,7 +96,12 @@ pub fn school_for(
     if auth.0.may(action, school_ref(school.row())) {
         Ok(school)
     } else {
-        Err(ApiError::Forbidden)
+        let object = Object {
+            kind: "school",
+            id: Some(id),
+            school_id: Some(id),
+        };
+        Err(auth.audit().forbidden(conn, action.as_str(), object))
     }
 }
 
@@ -154,6 +160,17 @@ fn manageable_board(
     board_id: uuid::Uuid,
 ) -> Result<boards::BoardRow, ApiError> {
     if !auth.0.may_create_school_in(board_id) {
+        let id = board_id.to_string();
+        auth.audit().record(
+            conn,
+            "manage_board",
+            Object {
+                kind: "board",
+                id: Some(&id),
+                school_id: None,
+            },
+            "not_found",
+        )?;
         // Boards the caller has no part in do not exist for them.
         return Err(ApiError::NotFound);
     }
@@ -253,7 +270,14 @@ async fn create_board_school(
             brin: brin.as_str(),
             admin_email: admin_email.as_ref().map(EmailAddress::as_str),
         };
-        Ok::<_, ApiError>(schools::insert(conn, &new)?)
+        let row = schools::insert(conn, &new)?;
+        let object = Object {
+            kind: "school",
+            id: Some(&row.id),
+            school_id: Some(&row.id),
+        };
+        auth.audit().record(conn, "create", object, "ok")?;
+        Ok::<_, ApiError>(row)
     })
     .await?;
     let school = School::from(row);

@@ -5,6 +5,7 @@ use domain::policy::SchoolAction;
 use persistence::staff;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::audit::Object;
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
@@ -48,6 +49,12 @@ async fn list_school_staff(
             .0
             .may(SchoolAction::ReadStaffContacts, school_ref(school.row()));
         let page = staff::list_at(conn, &school, cursor.as_deref(), limit)?;
+        let object = Object {
+            kind: "staff_list",
+            id: Some(school.id()),
+            school_id: Some(school.id()),
+        };
+        auth.audit().read(conn, object)?;
         Ok::<_, ApiError>((page, with_contact))
     })
     .await?;
