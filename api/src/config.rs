@@ -40,6 +40,12 @@ pub struct Config {
     pub rate_limit_per_minute: std::num::NonZeroU32,
     /// Take the client address from `Forwarded`/`X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_proxy: bool,
+    /// The sender of the portal's e-mail.
+    pub mail_from: String,
+    /// How often the outbox worker looks for due messages.
+    pub outbox_poll: Duration,
+    /// The first retry delay after a failed delivery; later ones double, up to an hour.
+    pub outbox_retry_base: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -182,6 +188,25 @@ impl Config {
             "OUDERPORTAAL_TRUST_PROXY",
         )?;
 
+        let mail_from = get("OUDERPORTAAL_MAIL_FROM")
+            .unwrap_or_else(|| "Ouderportaal <noreply@ouderportaal.invalid>".to_owned());
+        if !mail_from.contains('@') {
+            return Err(invalid(
+                "OUDERPORTAAL_MAIL_FROM",
+                "must contain an e-mail address",
+            ));
+        }
+        let outbox_poll = millis(
+            get("OUDERPORTAAL_OUTBOX_POLL_MS"),
+            "2000",
+            "OUDERPORTAAL_OUTBOX_POLL_MS",
+        )?;
+        let outbox_retry_base = millis(
+            get("OUDERPORTAAL_OUTBOX_RETRY_BASE_MS"),
+            "30000",
+            "OUDERPORTAAL_OUTBOX_RETRY_BASE_MS",
+        )?;
+
         Ok(Config {
             environment,
             bind,
@@ -200,6 +225,9 @@ impl Config {
             workers,
             rate_limit_per_minute,
             trust_proxy,
+            mail_from,
+            outbox_poll,
+            outbox_retry_base,
         })
     }
 }

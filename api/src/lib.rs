@@ -2,6 +2,7 @@
 //! server. The binary (`main.rs`) is a thin command line over this library, so tests start the
 //! very same server.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod cli;
@@ -13,7 +14,9 @@ pub mod error;
 pub mod extract;
 pub mod fallback;
 pub mod headers;
+pub mod mailer;
 pub mod openapi;
+pub mod outbox_worker;
 pub mod rate_limit;
 pub mod routes;
 pub mod startup;

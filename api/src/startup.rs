@@ -16,6 +16,8 @@ use crate::config::Config;
 use crate::error::{PROBLEM_JSON, Problem, problem_response, problem_type};
 use crate::extract::{self, BodyLimit};
 use crate::fallback::{self, RouteTable};
+use crate::mailer::Mailer;
+use crate::outbox_worker::OutboxWorker;
 use crate::rate_limit::{self, RateLimits};
 use crate::state::AppState;
 use crate::{headers, openapi, routes, telemetry};
@@ -24,6 +26,8 @@ use crate::{headers, openapi, routes, telemetry};
 pub enum StartError {
     #[error("database: {0}")]
     Database(#[from] persistence::RepoError),
+    #[error("mail: {0}")]
+    Mail(String),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -69,6 +73,7 @@ impl Application {
             .port();
 
         let workers = config.workers;
+        start_outbox_worker(&config, &db)?;
         let state = web::Data::new(AppState {
             db,
             tokens: TokenKeys::new(&config.jwt_secret, config.access_token_ttl),
@@ -124,6 +129,27 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Starts sending e-mail from the outbox when a mail server is configured. Without one, messages
+/// wait in the outbox (development).
+fn start_outbox_worker(config: &Config, db: &Database) -> Result<(), StartError> {
+    let Some(url) = &config.smtp_url else {
+        log::warn!("no OUDERPORTAAL_SMTP_URL: e-mail stays in the outbox");
+        return Ok(());
+    };
+    let mailer = Mailer::new(url, &config.mail_from).map_err(StartError::Mail)?;
+    let base = chrono::Duration::from_std(config.outbox_retry_base)
+        .unwrap_or(chrono::Duration::seconds(30));
+    let worker = OutboxWorker::new(
+        db.clone(),
+        mailer,
+        config.outbox_poll,
+        base,
+        chrono::Duration::seconds(domain::mail::RETRY_MAX_SECONDS),
+    );
+    tokio::spawn(worker.run());
+    Ok(())
 }
 
 /// Errors that actix or a library answered on its own (a wrong method, a file Swagger UI does not

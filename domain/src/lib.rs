@@ -6,6 +6,7 @@
 
 pub mod actor;
 pub mod email;
+pub mod mail;
 pub mod name;
 pub mod pagination;
 pub mod policy;

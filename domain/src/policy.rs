@@ -27,6 +27,8 @@ pub enum SchoolAction {
     DeletePeople,
     /// Create schools, change school settings.
     ManageSchool,
+    /// Send a guardian or staff member the link to activate their account.
+    InvitePeople,
 }
 
 impl SchoolAction {
@@ -42,6 +44,7 @@ impl SchoolAction {
             SchoolAction::ReadAuditLog => "read_audit_log",
             SchoolAction::DeletePeople => "delete_people",
             SchoolAction::ManageSchool => "manage_school",
+            SchoolAction::InvitePeople => "invite_people",
         }
     }
 }
@@ -75,7 +78,9 @@ impl Actor {
             }
             SchoolAction::ReadAuditLog => board_admin || has(StaffRole::SchoolAdmin),
             SchoolAction::DeletePeople => has(StaffRole::SchoolAdmin),
-            SchoolAction::ManageSchool => board_admin || has(StaffRole::SchoolAdmin),
+            SchoolAction::ManageSchool | SchoolAction::InvitePeople => {
+                board_admin || has(StaffRole::SchoolAdmin)
+            }
         }
     }
 

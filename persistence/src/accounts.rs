@@ -79,3 +79,15 @@ pub fn find_active(conn: &mut AnyConnection, id: &str) -> Result<AccountRow, Rep
         .select(AccountRow::as_select())
         .first(conn)?)
 }
+
+/// Sets the password hash (activation, reset).
+pub fn set_password(
+    conn: &mut AnyConnection,
+    id: &str,
+    password_hash: &str,
+) -> Result<(), RepoError> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::password_hash.eq(Some(password_hash)))
+        .execute(conn)?;
+    Ok(())
+}

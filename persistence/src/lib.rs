@@ -5,6 +5,7 @@
 //! Callers run them off the async executor (the API's `db::run` takes the pooled connection inside
 //! its blocking closure).
 
+pub mod account_tokens;
 pub mod accounts;
 pub mod actors;
 pub mod audit;
@@ -15,6 +16,7 @@ pub mod groups;
 pub mod guardians;
 pub mod ids;
 pub mod migrations;
+pub mod outbox;
 pub mod page;
 pub mod pupils;
 pub mod roster;

@@ -74,3 +74,19 @@ pub fn list_at(
         next_cursor: page.next_cursor,
     })
 }
+
+/// The active staff member with this id, if their school is in the caller's scope.
+pub fn find_visible(
+    conn: &mut AnyConnection,
+    scope: &domain::scope::SchoolScope,
+    id: &str,
+) -> Result<(StaffRow, VisibleSchool), RepoError> {
+    let row = staff::table
+        .filter(staff::id.eq(id))
+        .filter(staff::deactivated_at.is_null())
+        .select(StaffRow::as_select())
+        .first(conn)?;
+    // Out of scope is not found, the same as not existing.
+    let school = crate::schools::find_visible(conn, scope, &row.school_id)?;
+    Ok((row, school))
+}

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
+mod smtp;
 
 mod auth;
 mod authorization;
@@ -13,5 +14,7 @@ mod contract;
 mod edge;
 mod errors;
 mod health;
+mod logs;
+mod mail;
 mod storage;
 mod world;

@@ -226,6 +226,11 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
             rows.staff_groups.push((row.id.clone(), group.clone()));
         }
         staff_emails.push((actor, email, row.id.clone()));
+        if actor == "teacher" {
+            ids.insert("S_teacher", row.id.clone());
+        } else if actor == "b1_admin" {
+            ids.insert("S_b1_admin", row.id.clone());
+        }
         rows.staff.push(row);
     }
     roster::insert_rows(conn, &rows).unwrap();

@@ -73,7 +73,7 @@ pub struct TokenResponse {
 }
 
 /// Starts a session and hands out its first tokens.
-fn open_session(
+pub(crate) fn open_session(
     conn: &mut AnyConnection,
     state: &AppState,
     account_id: &str,

@@ -11,8 +11,10 @@ pub mod fields;
 pub mod groups;
 pub mod guardians;
 pub mod health;
+pub mod invitations;
 pub mod me;
 pub mod pagination;
+pub mod passwords;
 pub mod people;
 pub mod pupils;
 pub mod schools;
@@ -24,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/v1")
             .configure(auth::configure)
+            .configure(passwords::configure)
             .configure(me::configure)
             .configure(boards::configure)
             .configure(schools::configure)
@@ -31,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(staff::configure)
             .configure(pupils::configure)
             .configure(guardians::configure)
-            .configure(audit_events::configure),
+            .configure(audit_events::configure)
+            .configure(invitations::configure),
     );
 }

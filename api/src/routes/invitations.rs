@@ -1,0 +1,152 @@
+//! Inviting guardians and staff: the school's admins send the activation link.
+
+use actix_web::{HttpResponse, post, web};
+use domain::policy::SchoolAction;
+use persistence::{guardians, schools, staff, transaction};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::accounts::{Invited, Invitee, invite};
+use crate::audit::Object;
+use crate::auth::Authenticated;
+use crate::db;
+use crate::error::ApiError;
+use crate::routes::schools::school_ref;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_guardian_invitation)
+        .service(create_staff_invitation);
+}
+
+/// The outcome of an invitation.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Invitation {
+    /// `link_sent`: an activation link went to the address the school holds for this person;
+    /// `linked`: they already had an active account, now linked to this record.
+    #[schema(max_length = 16)]
+    pub status: InvitationStatus,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    LinkSent,
+    Linked,
+}
+
+fn answer(invited: Invited) -> HttpResponse {
+    let status = match invited {
+        Invited::LinkSent => InvitationStatus::LinkSent,
+        Invited::Linked => InvitationStatus::Linked,
+    };
+    HttpResponse::Accepted().json(Invitation { status })
+}
+
+fn no_address() -> ApiError {
+    ApiError::Conflict(
+        "The school holds no e-mail address for this person; add it in the LAS first.".to_owned(),
+    )
+}
+
+/// Invite a guardian
+///
+/// Sends the guardian a single-use link (valid 7 days) to choose a password, at the e-mail address
+/// the school holds for this guardian. For the school's admins.
+#[utoipa::path(
+    tag = "guardians",
+    operation_id = "create_guardian_invitation",
+    params(("guardian_id" = String, Path, format = Uuid, max_length = 36, description = "The guardian's id.")),
+    responses(
+        (status = 202, description = "Invited.", body = Invitation),
+        (status = 409, description = "The school holds no e-mail address for this guardian.", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/guardians/{guardian_id}/invitations")]
+async fn create_guardian_invitation(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let guardian_id = path.into_inner().to_string();
+    let base_url = state.config.public_base_url.clone();
+    let invited = db::run(&state.db, move |conn| {
+        let actor = &auth.0;
+        let guardian = guardians::find(conn, &actor.guardian_scope(), &guardian_id)?;
+        let school = schools::find_visible(conn, &actor.school_scope(), &guardian.school_id)?;
+        let object = Object {
+            kind: "guardian",
+            id: Some(&guardian.id),
+            school_id: Some(&guardian.school_id),
+        };
+        if !actor.may(SchoolAction::InvitePeople, school_ref(school.row())) {
+            return Err(auth.audit().forbidden(conn, "invite", object));
+        }
+        let email = guardian.email.clone().ok_or_else(no_address)?;
+        let invited = transaction(conn, |conn| {
+            invite(
+                conn,
+                Invitee::Guardian { id: &guardian.id },
+                &email,
+                &school.row().name,
+                &base_url,
+            )
+        })?;
+        auth.audit().record(conn, "invite", object, "ok")?;
+        Ok(invited)
+    })
+    .await?;
+    Ok(answer(invited))
+}
+
+/// Invite a staff member
+///
+/// Sends the staff member a single-use link (valid 7 days) to choose a password, at the e-mail
+/// address the school holds for them. For the school's admins.
+#[utoipa::path(
+    tag = "schools",
+    operation_id = "create_staff_invitation",
+    params(("staff_id" = String, Path, format = Uuid, max_length = 36, description = "The staff member's id.")),
+    responses(
+        (status = 202, description = "Invited.", body = Invitation),
+        (status = 409, description = "The school holds no e-mail address for this person.", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/staff/{staff_id}/invitations")]
+async fn create_staff_invitation(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let staff_id = path.into_inner().to_string();
+    let base_url = state.config.public_base_url.clone();
+    let invited = db::run(&state.db, move |conn| {
+        let actor = &auth.0;
+        let (member, school) = staff::find_visible(conn, &actor.school_scope(), &staff_id)?;
+        let object = Object {
+            kind: "staff",
+            id: Some(&member.id),
+            school_id: Some(&member.school_id),
+        };
+        if !actor.may(SchoolAction::InvitePeople, school_ref(school.row())) {
+            return Err(auth.audit().forbidden(conn, "invite", object));
+        }
+        let email = member.email.clone().ok_or_else(no_address)?;
+        let invited = transaction(conn, |conn| {
+            invite(
+                conn,
+                Invitee::Staff { id: &member.id },
+                &email,
+                &school.row().name,
+                &base_url,
+            )
+        })?;
+        auth.audit().record(conn, "invite", object, "ok")?;
+        Ok(invited)
+    })
+    .await?;
+    Ok(answer(invited))
+}

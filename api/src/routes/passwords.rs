@@ -1,0 +1,155 @@
+//! Choosing a password: with the activation link of an invitation, or after a reset.
+
+use actix_web::{HttpRequest, HttpResponse, http::header, post, web};
+use domain::email::EmailAddress;
+use domain::mail::Language;
+use persistence::{account_tokens, transaction};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+
+use crate::accounts;
+use crate::auth::password;
+use crate::db;
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::routes::auth::{TokenResponse, open_session};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_activation)
+        .service(create_password_reset)
+        .service(create_password_reset_confirmation);
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPassword {
+    /// The token from the link (the part after `#token=`).
+    #[schema(min_length = 1, max_length = 128)]
+    #[validate(length(min = 1, max = 128))]
+    pub token: String,
+    /// 12 to 128 characters.
+    #[schema(format = Password, min_length = 12, max_length = 128)]
+    #[validate(length(min = 12, max = 128))]
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    #[schema(min_length = 1, max_length = 254)]
+    #[validate(length(min = 1, max = 254))]
+    pub email: String,
+}
+
+fn invalid_link() -> ApiError {
+    ApiError::Conflict(
+        "This link is unknown, expired or already used; ask for a new one.".to_owned(),
+    )
+}
+
+async fn hash(password: String) -> Result<String, ApiError> {
+    web::block(move || password::hash(&password))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
+}
+
+/// Activate an account
+///
+/// Sets the password with the single-use link of an invitation, and signs in.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "create_activation",
+    request_body = SetPassword,
+    responses(
+        (status = 200, description = "The account is active; signed in.", body = TokenResponse),
+        (status = 409, description = "The link is unknown, expired or used.", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/auth/activation")]
+async fn create_activation(
+    state: web::Data<AppState>,
+    body: Json<SetPassword>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let SetPassword { token, password } = body.0;
+    let password_hash = hash(password).await?;
+    let session_state = state.clone();
+    let tokens = db::run(&state.db, move |conn| {
+        transaction(conn, |conn| {
+            let account =
+                accounts::use_link(conn, account_tokens::ACTIVATION, &token, &password_hash)?
+                    .ok_or_else(invalid_link)?;
+            open_session(conn, &session_state, &account)
+        })
+    })
+    .await?;
+    Ok(web::Json(tokens))
+}
+
+/// Ask for a password reset
+///
+/// Sends a single-use link (valid 60 minutes) to the address, if an account has it. The answer is
+/// the same whether or not one does.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "create_password_reset",
+    request_body = ResetRequest,
+    responses((status = 202, description = "If an account has this address, a link is on its way.")),
+    security(())
+)]
+#[post("/auth/password-reset")]
+async fn create_password_reset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<ResetRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let language = Language::from_accept_language(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let base_url = state.config.public_base_url.clone();
+    if let Ok(email) = EmailAddress::parse(body.0.email.trim()) {
+        db::run(&state.db, move |conn| {
+            transaction(conn, |conn| {
+                accounts::request_reset(conn, email.as_str(), &base_url, language)
+            })
+        })
+        .await?;
+    }
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Choose a new password
+///
+/// Sets the password with the single-use link of a reset. Every session of the account ends.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "create_password_reset_confirmation",
+    request_body = SetPassword,
+    responses(
+        (status = 204, description = "The password is changed."),
+        (status = 409, description = "The link is unknown, expired or used.", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/auth/password-reset/confirmation")]
+async fn create_password_reset_confirmation(
+    state: web::Data<AppState>,
+    body: Json<SetPassword>,
+) -> Result<HttpResponse, ApiError> {
+    let SetPassword { token, password } = body.0;
+    let password_hash = hash(password).await?;
+    db::run(&state.db, move |conn| {
+        transaction(conn, |conn| {
+            accounts::use_link(conn, account_tokens::PASSWORD_RESET, &token, &password_hash)?
+                .ok_or_else(invalid_link)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

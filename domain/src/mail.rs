@@ -1,0 +1,177 @@
+//! E-mail: the messages the portal sends, in Dutch and English, and when a failed delivery is
+//! retried. Rendering is pure; the outbox and SMTP live elsewhere.
+
+use chrono::{Duration, NaiveDateTime};
+
+/// The language of a message (SPEC §13: Dutch and English).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    Dutch,
+    English,
+}
+
+impl Language {
+    /// The first supported language in an `Accept-Language` header, Dutch otherwise.
+    pub fn from_accept_language(header: Option<&str>) -> Language {
+        let Some(header) = header else {
+            return Language::Dutch;
+        };
+        for part in header.split(',') {
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            if tag.starts_with("nl") {
+                return Language::Dutch;
+            }
+            if tag.starts_with("en") {
+                return Language::English;
+            }
+        }
+        Language::Dutch
+    }
+}
+
+/// How long a link in an invitation stays valid.
+pub const ACTIVATION_LINK_DAYS: i64 = 7;
+/// How long a password-reset link stays valid (OWASP: short-lived, single use).
+pub const RESET_LINK_MINUTES: i64 = 60;
+
+/// A message to one person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message<'a> {
+    /// An account was made for the person the school holds this address for.
+    Invitation {
+        school: &'a str,
+        link: &'a str,
+    },
+    PasswordReset {
+        link: &'a str,
+    },
+}
+
+/// Subject and plain-text body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub kind: &'static str,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Message<'_> {
+    pub fn render(&self, language: Language) -> Rendered {
+        match (self, language) {
+            (Message::Invitation { school, link }, Language::Dutch) => Rendered {
+                kind: "invitation",
+                subject: format!("Uw account voor het ouderportaal van {school}"),
+                body: format!(
+                    "Beste ouder/verzorger,\n\n{school} heeft een account voor u aangemaakt in het ouderportaal.\n\
+                     Kies uw wachtwoord via deze link (7 dagen geldig, één keer te gebruiken):\n\n{link}\n\n\
+                     Kende u deze school niet? Dan kunt u dit bericht negeren.\n"
+                ),
+            },
+            (Message::Invitation { school, link }, Language::English) => Rendered {
+                kind: "invitation",
+                subject: format!("Your account for the parent portal of {school}"),
+                body: format!(
+                    "Dear parent or guardian,\n\n{school} has created an account for you in the parent portal.\n\
+                     Choose your password with this link (valid for 7 days, usable once):\n\n{link}\n\n\
+                     If you do not know this school, you can ignore this message.\n"
+                ),
+            },
+            (Message::PasswordReset { link }, Language::Dutch) => Rendered {
+                kind: "password_reset",
+                subject: "Nieuw wachtwoord voor het ouderportaal".to_owned(),
+                body: format!(
+                    "Er is gevraagd om een nieuw wachtwoord voor uw account.\n\
+                     Kies een nieuw wachtwoord via deze link (60 minuten geldig, één keer te gebruiken):\n\n{link}\n\n\
+                     Heeft u dit niet gevraagd? Dan blijft uw wachtwoord ongewijzigd.\n"
+                ),
+            },
+            (Message::PasswordReset { link }, Language::English) => Rendered {
+                kind: "password_reset",
+                subject: "New password for the parent portal".to_owned(),
+                body: format!(
+                    "Someone asked for a new password for your account.\n\
+                     Choose a new password with this link (valid for 60 minutes, usable once):\n\n{link}\n\n\
+                     If you did not ask for this, your password stays as it is.\n"
+                ),
+            },
+        }
+    }
+}
+
+/// When to try again after `attempts` failed deliveries: doubling from `base`, at most `max`.
+pub fn retry_at(now: NaiveDateTime, attempts: u32, base: Duration, max: Duration) -> NaiveDateTime {
+    let factor = 1i32.checked_shl(attempts.min(20)).unwrap_or(i32::MAX);
+    let delay = base.checked_mul(factor).unwrap_or(max).min(max);
+    now + delay
+}
+
+/// Default first retry delay and the longest wait between tries: a mail server that is down for
+/// maintenance gets its messages within an hour of coming back (SPEC §6: never lost).
+pub const RETRY_BASE_SECONDS: i64 = 30;
+pub const RETRY_MAX_SECONDS: i64 = 3600;
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn now() -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, 22)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn retries_double_until_the_maximum() {
+        let base = Duration::seconds(RETRY_BASE_SECONDS);
+        let max = Duration::seconds(RETRY_MAX_SECONDS);
+        let delays: Vec<i64> = (0..9)
+            .map(|n| (retry_at(now(), n, base, max) - now()).num_seconds())
+            .collect();
+        assert_eq!(delays, vec![30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(
+            (retry_at(now(), 1000, base, max) - now()).num_seconds(),
+            3600
+        );
+    }
+
+    #[test]
+    fn messages_come_in_dutch_unless_english_is_preferred() {
+        assert_eq!(Language::from_accept_language(None), Language::Dutch);
+        assert_eq!(
+            Language::from_accept_language(Some("en-GB,en;q=0.9")),
+            Language::English
+        );
+        assert_eq!(
+            Language::from_accept_language(Some("nl-NL,en;q=0.5")),
+            Language::Dutch
+        );
+        assert_eq!(
+            Language::from_accept_language(Some("fr, de")),
+            Language::Dutch
+        );
+    }
+
+    #[test]
+    fn an_invitation_names_the_school_and_carries_the_link_in_either_language() {
+        let message = Message::Invitation {
+            school: "OBS De Linde",
+            link: "https://x/activate#t",
+        };
+        for language in [Language::Dutch, Language::English] {
+            let rendered = message.render(language);
+            assert!(rendered.subject.contains("OBS De Linde"));
+            assert!(rendered.body.contains("https://x/activate#t"));
+        }
+        assert!(message.render(Language::Dutch).body.contains("7 dagen"));
+        assert!(message.render(Language::English).body.contains("7 days"));
+    }
+}
