@@ -45,6 +45,10 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(max_items = 100)]
     pub errors: Vec<FieldError>,
+    /// On the OAuth2 token endpoint only: the RFC 6749 §5.2 error code (`invalid_client`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 32)]
+    pub error: Option<String>,
 }
 
 /// One invalid field of a request.
@@ -117,6 +121,12 @@ pub enum ApiError {
     /// The client sent more requests than its quota; it may retry after this many seconds.
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
+    /// A refused OAuth2 token request (RFC 6749 §5.2): 401 for `invalid_client`, else 400.
+    #[error("oauth: {code}")]
+    OAuth {
+        code: &'static str,
+        description: &'static str,
+    },
     /// The database could not be reached in time.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -157,6 +167,7 @@ impl ApiError {
                 ("unsupported-media-type", "The request body must be JSON")
             }
             ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
+            ApiError::OAuth { .. } => ("oauth", "The token request was refused"),
             ApiError::Unavailable(_) => ("unavailable", "The service is temporarily unavailable"),
             ApiError::Internal(_) => ("internal", "Something went wrong on our side"),
         }
@@ -179,6 +190,7 @@ impl ApiError {
                 Some(format!("Slow down; retry after {retry_after} seconds."))
             }
             ApiError::Unavailable(_) => Some("Try again shortly.".to_owned()),
+            ApiError::OAuth { description, .. } => Some((*description).to_owned()),
             ApiError::Internal(_) => Some("Quote the request id when you report this.".to_owned()),
             _ => None,
         }
@@ -197,6 +209,10 @@ impl ApiError {
             detail: self.detail(),
             request_id: telemetry::current_request_id(),
             errors,
+            error: match self {
+                ApiError::OAuth { code, .. } => Some((*code).to_owned()),
+                _ => None,
+            },
         }
     }
 }
@@ -218,6 +234,11 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::OAuth {
+                code: "invalid_client",
+                ..
+            } => StatusCode::UNAUTHORIZED,
+            ApiError::OAuth { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -239,6 +260,18 @@ impl ResponseError for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        if matches!(
+            self,
+            ApiError::OAuth {
+                code: "invalid_client",
+                ..
+            }
+        ) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"ouderportaal\""),
+            );
         }
         if matches!(self, ApiError::Unauthenticated) {
             response.headers_mut().insert(

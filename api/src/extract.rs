@@ -350,3 +350,58 @@ mod tests {
         }
     }
 }
+
+/// An `application/x-www-form-urlencoded` body (the OAuth2 token endpoint), deserialized and
+/// validated; failures name the field like [`Json`]'s.
+#[derive(Debug)]
+pub struct Form<T>(pub T);
+
+impl<T> FromRequest for Form<T>
+where
+    T: DeserializeOwned + Validate + 'static,
+{
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<BodyLimit>()
+            .map_or(256 * 1024, |l| l.0)
+            .min(16 * 1024);
+        let is_form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            });
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_form {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let mut body = BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|err| ApiError::BadRequest {
+                    detail: format!("The body could not be read: {err}"),
+                    errors: Vec::new(),
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(ApiError::PayloadTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let deserializer = serde_urlencoded::Deserializer::new(url_pairs(&body));
+            let value: T = serde_path_to_error::deserialize(deserializer).map_err(|err| {
+                let path = err.path().to_string();
+                ApiError::Validation(vec![data_error("", &path, &err.into_inner().to_string())])
+            })?;
+            value.validate()?;
+            Ok(Form(value))
+        })
+    }
+}

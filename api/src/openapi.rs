@@ -29,6 +29,10 @@ communication and processes between school and home. Conventions: see docs/API-D
         (name = "health", description = "Liveness and readiness probes."),
         (name = "auth", description = "Signing in and tokens."),
         (name = "boards", description = "School boards (tenants), managed by the platform operator."),
+        (name = "schools", description = "Schools, their groups, staff and audit log."),
+        (name = "pupils", description = "Pupils, as far as the caller's relation to them reaches."),
+        (name = "guardians", description = "Guardians (ouders/verzorgers) and their invitations."),
+        (name = "integration", description = "Integration clients (LAS vendors) and what their tokens allow."),
     ),
     components(schemas(Problem)),
     modifiers(&SecuritySchemes)

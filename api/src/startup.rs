@@ -174,6 +174,7 @@ fn problem_for_plain_errors<B: MessageBody + 'static>(
         detail: None,
         request_id: telemetry::current_request_id(),
         errors: Vec::new(),
+        error: None,
     };
     let (request, original) = response.into_parts();
     let mut replacement = problem_response(&problem);

@@ -5,6 +5,7 @@
 //! cannot hold an invalid value.
 
 pub mod actor;
+pub mod client;
 pub mod email;
 pub mod mail;
 pub mod name;

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod actors;
 pub mod audit;
 pub mod boards;
+pub mod clients;
 pub mod connection;
 pub mod error;
 pub mod groups;

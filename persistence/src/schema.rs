@@ -260,3 +260,16 @@ diesel::table! {
         used_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    integration_clients (id) {
+        id -> Text,
+        name -> Text,
+        board_id -> Text,
+        school_id -> Nullable<Text>,
+        scopes -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}

@@ -131,3 +131,18 @@ pub fn list_in_board(
         |row| row.id.clone(),
     )
 }
+
+/// Whether the school belongs to the board (tenant set-up, no personal data).
+pub fn is_in_board(
+    conn: &mut AnyConnection,
+    board_id: &str,
+    school_id: &str,
+) -> Result<bool, RepoError> {
+    let found: Option<String> = schools::table
+        .filter(schools::id.eq(school_id))
+        .filter(schools::board_id.eq(board_id))
+        .select(schools::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}

@@ -14,6 +14,7 @@ mod contract;
 mod edge;
 mod errors;
 mod health;
+mod integration;
 mod logs;
 mod mail;
 mod storage;

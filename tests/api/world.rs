@@ -189,7 +189,7 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
             las_key: key.to_owned(),
             name: name("Ouder", &marker(key)),
             email: Some(format!("{}@world.example", key.to_lowercase())),
-            phone: Some(format!("06-{key}")),
+            phone: Some(format!("+31 6 {key}")),
         });
         rows.guardian_links.push(GuardianPupilRow {
             guardian_id: row.id.clone(),
@@ -219,7 +219,7 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
             las_key: actor.to_owned(),
             name: name("Juf", &marker(actor)),
             email: Some(email.clone()),
-            phone: Some(format!("030-{actor}")),
+            phone: Some(format!("+31 30 {actor}")),
         });
         rows.staff_roles.push((row.id.clone(), role.to_owned()));
         if let Some(group) = group {

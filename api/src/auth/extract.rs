@@ -9,9 +9,11 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use domain::actor::Actor;
-use persistence::{actors, sessions};
+use domain::client::{ClientPrincipal, Scope};
+use persistence::{actors, clients, sessions};
 
 use crate::audit::Audit;
+use crate::auth::tokens::PrincipalKind;
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -46,8 +48,12 @@ impl FromRequest for Authenticated {
                 log::info!("bearer token rejected: {err}");
                 ApiError::Unauthenticated
             })?;
+            // Integration clients' tokens do not open people's endpoints.
+            let (PrincipalKind::Person, Some(session_id)) = (claims.kind, claims.sid) else {
+                return Err(ApiError::Unauthenticated);
+            };
             let account_id = claims.sub.to_string();
-            let session_id = claims.sid.to_string();
+            let session_id = session_id.to_string();
             let actor = db::run(&state.db, move |conn| {
                 // An ended session (logout, reuse detected) ends its access tokens at once.
                 if !sessions::is_active(conn, &session_id, &account_id)? {
@@ -68,4 +74,50 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
     scheme
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim().to_owned())
+}
+
+/// A verified integration client, for the endpoints LAS vendors call. Revoking the client ends its
+/// tokens at once.
+#[derive(Debug, Clone)]
+pub struct AuthenticatedClient(pub ClientPrincipal);
+
+impl FromRequest for AuthenticatedClient {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| ApiError::internal("application state is not configured"))?;
+            let token = token.ok_or(ApiError::Unauthenticated)?;
+            let claims = state
+                .tokens
+                .verify(&token)
+                .map_err(|_| ApiError::Unauthenticated)?;
+            let (PrincipalKind::Client, Some(board_id)) = (claims.kind, claims.board) else {
+                return Err(ApiError::Unauthenticated);
+            };
+            let scopes = claims
+                .scope
+                .as_deref()
+                .and_then(Scope::parse_list)
+                .unwrap_or_default();
+            let client_id = claims.sub.to_string();
+            let active = db::run(&state.db, move |conn| {
+                clients::find_active(conn, &client_id)
+            })
+            .await?;
+            if active.is_none() {
+                return Err(ApiError::Unauthenticated);
+            }
+            Ok(AuthenticatedClient(ClientPrincipal {
+                client_id: claims.sub,
+                board_id,
+                school_id: claims.school,
+                scopes,
+            }))
+        })
+    }
 }

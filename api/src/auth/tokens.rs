@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use domain::client::{ClientPrincipal, Scope};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -17,6 +18,8 @@ pub const AUDIENCE: &str = "ouderportaal-api";
 pub enum PrincipalKind {
     /// A person with an account.
     Person,
+    /// An integration client (LAS vendor).
+    Client,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -30,8 +33,18 @@ pub struct Claims {
     pub exp: u64,
     pub jti: Uuid,
     pub kind: PrincipalKind,
-    /// The session the token belongs to; ending the session ends the token.
-    pub sid: Uuid,
+    /// A person's session; ending the session ends the token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
+    /// A client's board.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board: Option<Uuid>,
+    /// A client's school, when it is limited to one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub school: Option<Uuid>,
+    /// A client's scopes, space-separated (RFC 8693 `scope` claim).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 /// Signing and verification keys, built once from configuration and shared by all workers.
@@ -82,7 +95,34 @@ impl TokenKeys {
             exp: now + self.ttl.as_secs(),
             jti: Uuid::new_v4(),
             kind,
-            sid: session_id,
+            sid: Some(session_id),
+            board: None,
+            school: None,
+            scope: None,
+        };
+        Ok(encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
+    }
+
+    /// A signed access token for an integration client, with the scopes it was granted.
+    pub fn issue_client(&self, client: &ClientPrincipal) -> Result<String, TokenError> {
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = Claims {
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+            sub: client.client_id,
+            iat: now,
+            nbf: now,
+            exp: now + self.ttl.as_secs(),
+            jti: Uuid::new_v4(),
+            kind: PrincipalKind::Client,
+            sid: None,
+            board: Some(client.board_id),
+            school: client.school_id,
+            scope: Some(Scope::join(&client.scopes)),
         };
         Ok(encode(
             &Header::new(Algorithm::HS256),

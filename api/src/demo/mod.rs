@@ -6,10 +6,11 @@
 mod names;
 mod plan;
 
-use persistence::{Database, accounts, boards, roster, schools};
+use domain::client::Scope;
+use persistence::{Database, accounts, boards, clients, roster, schools};
 use serde::Serialize;
 
-use crate::auth::password;
+use crate::auth::{password, refresh};
 pub use plan::{DemoPlan, SchoolPlan};
 
 /// One account of the demo data set, as written to the credentials file.
@@ -20,14 +21,48 @@ pub struct DemoAccount {
     pub board: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub school: Option<String>,
-    pub email: String,
-    pub password: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
 }
+
+impl DemoAccount {
+    pub fn person(
+        role: String,
+        board: Option<String>,
+        school: Option<String>,
+        email: String,
+        password: String,
+    ) -> Self {
+        DemoAccount {
+            role,
+            board,
+            school,
+            email: Some(email),
+            password: Some(password),
+            client_id: None,
+            client_secret: None,
+            scopes: None,
+        }
+    }
+}
+
+/// The demo LAS vendor: a client of the first board's first school that pushes its roster.
+pub const CLIENT_NAME: &str = "Demo LAS-koppeling";
 
 pub const OPERATOR_EMAIL: &str = "operator@demo.ouderportaal.nl";
 /// Demo passwords are fixed so the README can show them; demo data never loads in production.
 pub const OPERATOR_PASSWORD: &str = "demo-operator-wachtwoord";
 pub const PERSON_PASSWORD: &str = "demo-wachtwoord-2026";
+/// The demo LAS vendor's secret; fixed like the passwords so the credentials stay the same.
+pub const CLIENT_SECRET: &str = "demo-las-koppeling-geheim-2026";
 
 /// Fills an empty database and returns the accounts to sign in with. A database that already holds
 /// the demo data is left as it is (the same accounts are returned).
@@ -39,7 +74,7 @@ pub fn load(db: &Database) -> Result<Vec<DemoAccount>, String> {
         .is_some()
     {
         log::info!("demo data already present");
-        return Ok(plan.accounts());
+        return with_client(&mut conn, &plan);
     }
     let operator_hash = password::hash(OPERATOR_PASSWORD)?;
     let person_hash = password::hash(PERSON_PASSWORD)?;
@@ -48,7 +83,37 @@ pub fn load(db: &Database) -> Result<Vec<DemoAccount>, String> {
     })
     .map_err(|e| e.to_string())?;
     log::info!("demo data loaded");
-    Ok(plan.accounts())
+    with_client(&mut conn, &plan)
+}
+
+/// The plan's accounts and the integration client as stored (its id is made at insert).
+fn with_client(
+    conn: &mut persistence::AnyConnection,
+    plan: &DemoPlan,
+) -> Result<Vec<DemoAccount>, String> {
+    let mut accounts = plan.accounts();
+    let board = &plan.boards[0].name;
+    let school = &plan.schools[0];
+    let found = clients::find_by_name(conn, CLIENT_NAME).map_err(|e| e.to_string())?;
+    if let Some(client) = found {
+        accounts.push(DemoAccount {
+            role: "integration_client".to_owned(),
+            board: Some(board.clone()),
+            school: Some(school.name.clone()),
+            email: None,
+            password: None,
+            client_id: Some(client.id),
+            client_secret: Some(CLIENT_SECRET.to_owned()),
+            scopes: Some(
+                client
+                    .scopes
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+        });
+    }
+    Ok(accounts)
 }
 
 fn write(
@@ -63,7 +128,19 @@ fn write(
         let admin = accounts::insert_person(conn, &board.admin_email, Some(person_hash))?;
         roster::add_board_admin(conn, &admin.id, &row.id)?;
         for school in plan.schools.iter().filter(|s| s.board == board.name) {
-            write_school(conn, &row.id, school)?;
+            let school_id = write_school(conn, &row.id, school)?;
+            if school.name == plan.schools[0].name {
+                clients::insert(
+                    conn,
+                    &clients::NewClient {
+                        name: CLIENT_NAME,
+                        board_id: &row.id,
+                        school_id: Some(&school_id),
+                        scopes: Scope::RosterWrite.as_str(),
+                        secret_hash: &refresh::hash(CLIENT_SECRET),
+                    },
+                )?;
+            }
         }
     }
     // Accounts last: one per person, linked to that person's records at every school.
@@ -95,7 +172,7 @@ fn write_school(
     conn: &mut persistence::AnyConnection,
     board_id: &str,
     school: &SchoolPlan,
-) -> Result<(), persistence::RepoError> {
+) -> Result<String, persistence::RepoError> {
     let row = schools::insert(
         conn,
         &schools::NewSchool {
@@ -129,5 +206,6 @@ fn write_school(
         group_ids.push(inserted.id);
     }
     let rows = school.rows.bind(&row.id, &group_ids);
-    roster::insert_rows(conn, &rows)
+    roster::insert_rows(conn, &rows)?;
+    Ok(row.id)
 }

@@ -137,31 +137,31 @@ impl DemoPlan {
 
     /// Every account of the data set, for the credentials file.
     pub fn accounts(&self) -> Vec<DemoAccount> {
-        let mut accounts = vec![DemoAccount {
-            role: "platform_operator".to_owned(),
-            board: None,
-            school: None,
-            email: OPERATOR_EMAIL.to_owned(),
-            password: OPERATOR_PASSWORD.to_owned(),
-        }];
+        let mut accounts = vec![DemoAccount::person(
+            "platform_operator".to_owned(),
+            None,
+            None,
+            OPERATOR_EMAIL.to_owned(),
+            OPERATOR_PASSWORD.to_owned(),
+        )];
         for board in &self.boards {
-            accounts.push(DemoAccount {
-                role: "board_admin".to_owned(),
-                board: Some(board.name.clone()),
-                school: None,
-                email: board.admin_email.clone(),
-                password: PERSON_PASSWORD.to_owned(),
-            });
+            accounts.push(DemoAccount::person(
+                "board_admin".to_owned(),
+                Some(board.name.clone()),
+                None,
+                board.admin_email.clone(),
+                PERSON_PASSWORD.to_owned(),
+            ));
         }
         for school in &self.schools {
             for (role, email) in &school.logins {
-                accounts.push(DemoAccount {
-                    role: role.clone(),
-                    board: Some(school.board.clone()),
-                    school: Some(school.name.clone()),
-                    email: email.clone(),
-                    password: PERSON_PASSWORD.to_owned(),
-                });
+                accounts.push(DemoAccount::person(
+                    role.clone(),
+                    Some(school.board.clone()),
+                    Some(school.name.clone()),
+                    email.clone(),
+                    PERSON_PASSWORD.to_owned(),
+                ));
             }
         }
         accounts

@@ -7,12 +7,14 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub mod audit_events;
 pub mod auth;
 pub mod boards;
+pub mod clients;
 pub mod fields;
 pub mod groups;
 pub mod guardians;
 pub mod health;
 pub mod invitations;
 pub mod me;
+pub mod oauth;
 pub mod pagination;
 pub mod passwords;
 pub mod people;
@@ -23,6 +25,7 @@ pub mod staff;
 /// Mounts every route of the service.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(scope("/health").configure(health::configure));
+    cfg.service(scope("/oauth").configure(oauth::configure));
     cfg.service(
         scope("/api/v1")
             .configure(auth::configure)
@@ -35,6 +38,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(pupils::configure)
             .configure(guardians::configure)
             .configure(audit_events::configure)
-            .configure(invitations::configure),
+            .configure(invitations::configure)
+            .configure(clients::configure)
+            .configure(oauth::configure_api),
     );
 }

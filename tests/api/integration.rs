@@ -1,0 +1,229 @@
+//! Integration clients: created with a secret shown once, OAuth2 client-credentials tokens with
+//! the client's board, school and scopes, and revocation.
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem};
+use crate::world::World;
+
+async fn create_client(app: &TestApp, world: &World, school: Option<&str>) -> Value {
+    let mut body = json!({"name": "ParnasSys-koppeling", "scopes": ["roster:write"]});
+    if let Some(school) = school {
+        body["school_id"] = json!(world.id(school));
+    }
+    let response = app
+        .post_json_as(
+            world.token("board_admin"),
+            &world.path("/api/v1/boards/{boardA}/integration-clients"),
+            &body,
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
+async fn token_request(app: &TestApp, form: &[(&str, &str)]) -> reqwest::Response {
+    app.request(reqwest::Method::POST, "/oauth/token")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_client_gets_a_token_for_its_school_and_scopes() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = create_client(&app, &world, Some("A1")).await;
+    let (id, secret) = (
+        client["id"].as_str().unwrap(),
+        client["client_secret"].as_str().unwrap(),
+    );
+    assert_eq!(secret.len(), 64);
+
+    let listed: Value = app
+        .get_as(
+            world.token("board_admin"),
+            &world.path("/api/v1/boards/{boardA}/integration-clients"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"][0]["id"], client["id"]);
+    assert!(
+        !listed.to_string().contains(secret),
+        "the secret is shown once"
+    );
+
+    let response = token_request(
+        &app,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", secret),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let token: Value = response.json().await.unwrap();
+    assert_eq!(token["scope"], "roster:write");
+    assert_eq!(token["token_type"], "Bearer");
+    let access = token["access_token"].as_str().unwrap();
+
+    let me: Value = app
+        .get_as(access, "/api/v1/integration/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["board_id"], world.id("boardA"));
+    assert_eq!(me["school_id"], world.id("A1"));
+    assert_eq!(me["scopes"], json!(["roster:write"]));
+    // A client's token opens no person's endpoint.
+    assert_eq!(app.get_as(access, "/api/v1/me").await.status(), 401);
+    assert_eq!(
+        app.get_as(access, &world.path("/api/v1/schools/{A1}/pupils"))
+            .await
+            .status(),
+        401
+    );
+
+    // HTTP Basic works as well (RFC 6749 §2.3.1).
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+    let response = app
+        .request(reqwest::Method::POST, "/oauth/token")
+        .header("authorization", format!("Basic {basic}"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("scope", "roster:write"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn refused_token_requests_say_why_in_oauth_terms() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = create_client(&app, &world, None).await;
+    let id = client["id"].as_str().unwrap();
+    let secret = client["client_secret"].as_str().unwrap();
+
+    type Case<'a> = (&'a [(&'a str, &'a str)], u16, &'a str);
+    let cases: [Case; 5] = [
+        (
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", id),
+                ("client_secret", "wrong"),
+            ],
+            401,
+            "invalid_client",
+        ),
+        (
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", "not-a-client"),
+                ("client_secret", secret),
+            ],
+            401,
+            "invalid_client",
+        ),
+        (
+            &[
+                ("grant_type", "password"),
+                ("client_id", id),
+                ("client_secret", secret),
+            ],
+            400,
+            "unsupported_grant_type",
+        ),
+        (
+            &[("client_id", id), ("client_secret", secret)],
+            400,
+            "invalid_request",
+        ),
+        (
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", id),
+                ("client_secret", secret),
+                ("scope", "roster:write admin"),
+            ],
+            400,
+            "invalid_scope",
+        ),
+    ];
+    for (form, status, error) in cases {
+        let problem = assert_problem(token_request(&app, form).await, status, "oauth").await;
+        assert_eq!(problem["error"], error, "{form:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_client_and_its_tokens_stop_working() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = create_client(&app, &world, Some("A1")).await;
+    let (id, secret) = (
+        client["id"].as_str().unwrap(),
+        client["client_secret"].as_str().unwrap(),
+    );
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", id),
+        ("client_secret", secret),
+    ];
+    let token: Value = token_request(&app, &form).await.json().await.unwrap();
+    let access = token["access_token"].as_str().unwrap();
+    assert_eq!(
+        app.get_as(access, "/api/v1/integration/me").await.status(),
+        200
+    );
+
+    let path = format!(
+        "{}/{id}",
+        world.path("/api/v1/boards/{boardA}/integration-clients")
+    );
+    let by_other_board_admin = app
+        .request(reqwest::Method::DELETE, &path)
+        .bearer_auth(world.token("school_admin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_other_board_admin.status(), 404);
+    let revoked = app
+        .request(reqwest::Method::DELETE, &path)
+        .bearer_auth(world.token("board_admin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 204);
+
+    assert_eq!(
+        app.get_as(access, "/api/v1/integration/me").await.status(),
+        401
+    );
+    let problem = assert_problem(token_request(&app, &form).await, 401, "oauth").await;
+    assert_eq!(problem["error"], "invalid_client");
+}
+
+#[tokio::test]
+async fn a_client_is_limited_to_a_school_of_its_own_board() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let body = json!({"name": "Verkeerd", "scopes": ["roster:write"], "school_id": world.id("B1")});
+    let response = app
+        .post_json_as(
+            world.token("board_admin"),
+            &world.path("/api/v1/boards/{boardA}/integration-clients"),
+            &body,
+        )
+        .await;
+    let problem = assert_problem(response, 409, "conflict").await;
+    assert!(problem["detail"].as_str().unwrap().contains("school_id"));
+}
