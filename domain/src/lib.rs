@@ -8,6 +8,7 @@ pub mod actor;
 pub mod client;
 pub mod email;
 pub mod mail;
+pub mod modules;
 pub mod name;
 pub mod pagination;
 pub mod policy;

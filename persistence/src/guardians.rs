@@ -88,3 +88,16 @@ pub fn links_of(
         .order(guardian_pupils::pupil_id.asc())
         .load(conn)?)
 }
+
+/// Removes a guardian the caller has read from the portal: their record and its access end; the
+/// record stays for the retention period.
+pub fn deactivate(conn: &mut AnyConnection, guardian: &GuardianRow) -> Result<(), RepoError> {
+    let at = crate::ids::now();
+    diesel::update(guardians::table.find(&guardian.id))
+        .set((
+            guardians::deactivated_at.eq(Some(at)),
+            guardians::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

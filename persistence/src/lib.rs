@@ -17,6 +17,7 @@ pub mod groups;
 pub mod guardians;
 pub mod ids;
 pub mod migrations;
+pub mod modules;
 pub mod outbox;
 pub mod page;
 pub mod pupils;

@@ -100,3 +100,19 @@ pub fn groups_of(
     }
     Ok(by_pupil)
 }
+
+/// Deregisters a pupil the caller has read (uitschrijving): they leave every list and their
+/// guardians lose access through them; the record stays for the retention period.
+pub fn deactivate(
+    conn: &mut AnyConnection,
+    pupil: &PupilRow,
+    on: NaiveDate,
+) -> Result<(), RepoError> {
+    diesel::update(pupils::table.find(&pupil.id))
+        .set((
+            pupils::left_on.eq(Some(on)),
+            pupils::updated_at.eq(crate::ids::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

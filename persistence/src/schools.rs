@@ -64,6 +64,8 @@ pub fn insert(conn: &mut AnyConnection, new: &NewSchool<'_>) -> Result<SchoolRow
     diesel::insert_into(schools::table)
         .values(&row)
         .execute(conn)?;
+    // A new school starts with every module on; it switches off what it does not use.
+    crate::modules::replace(conn, &row.id, &domain::modules::ModuleSettings::all_on())?;
     Ok(row)
 }
 

@@ -38,6 +38,10 @@ fn new_client(n: usize) -> Value {
     json!({"name": format!("LAS {n}"), "scopes": ["roster:write"]})
 }
 
+fn switch_modules(_: usize) -> Value {
+    json!({"modules": [{"module": "news", "audiences": ["guardian", "teacher", "school_admin"]}]})
+}
+
 fn new_board(n: usize) -> Value {
     json!({"name": format!("Nieuw bestuur {n}")})
 }
@@ -71,6 +75,12 @@ const MATRIX: &[Row] = &[
     get("/api/v1/guardians/{M5}",                   [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     get("/api/v1/schools/{A1}/audit-events",        [404, 200, 200, 403, 403, 403, 403, 403, 403]),
     get("/api/v1/schools/{B1}/audit-events",        [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/modules",             [404, 200, 200, 200, 200, 200, 200, 200, 200]),
+    get("/api/v1/schools/{B1}/modules",             [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "PUT", path: "/api/v1/schools/{A1}/modules", body: Some(switch_modules),
+                                                    expect: [404, 200, 200, 403, 403, 403, 403, 403, 403] },
+    Row { method: "PUT", path: "/api/v1/schools/{B1}/modules", body: Some(switch_modules),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     get("/api/v1/boards",                           [200, 403, 403, 403, 403, 403, 403, 403, 403]),
     get("/api/v1/boards/{boardA}",                  [200, 403, 403, 403, 403, 403, 403, 403, 403]),
     get("/api/v1/boards/{boardA}/schools",          [200, 200, 404, 404, 404, 404, 404, 404, 404]),
@@ -97,6 +107,17 @@ const MATRIX: &[Row] = &[
     get("/api/v1/integration/me",                   [401, 401, 401, 401, 401, 401, 401, 401, 401]),
     Row { method: "POST", path: "/api/v1/boards",   body: Some(new_board),
                                                     expect: [201, 403, 403, 403, 403, 403, 403, 403, 403] },
+    // Deleting is for school admins only (seed 003). These rows change the world, so they come
+    // last, and columns run in order: after the admin's delete, a removed guardian is gone for
+    // everyone, a deregistered pupil stays readable by id for whole-school staff.
+    Row { method: "DELETE", path: "/api/v1/pupils/{P3}", body: None,
+                                                    expect: [404, 403, 204, 403, 404, 403, 403, 404, 404] },
+    Row { method: "DELETE", path: "/api/v1/pupils/{P5}", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "DELETE", path: "/api/v1/guardians/{M3}", body: None,
+                                                    expect: [404, 403, 204, 404, 404, 404, 404, 404, 404] },
+    Row { method: "DELETE", path: "/api/v1/guardians/{M5}", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
 ];
 
 /// What each actor may never see, in any answer: markers of objects out of their reach, and for
@@ -330,5 +351,52 @@ async fn reads_and_refusals_are_in_the_schools_audit_log() {
     assert!(
         !everything.contains("Marker") && !everything.contains("@world.example"),
         "{everything}"
+    );
+}
+
+#[tokio::test]
+async fn a_removed_pupil_leaves_the_lists_and_its_guardians_lose_access() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let path = world.path("/api/v1/pupils/{P2}");
+    let removed = app
+        .request(Method::DELETE, &path)
+        .bearer_auth(world.token("school_admin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 204);
+
+    let list: Value = app
+        .get_as(
+            world.token("school_admin"),
+            &world.path("/api/v1/schools/{A1}/pupils"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ids(&list, "items"), sorted(&world, &["P1", "P3"]));
+    let me: Value = app
+        .get_as(world.token("other_guardian"), "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(me["children"].as_array().unwrap().is_empty());
+    assert_eq!(
+        app.get_as(world.token("other_guardian"), &path)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.get_as(
+            world.token("other_guardian"),
+            &world.path("/api/v1/schools/{A1}")
+        )
+        .await
+        .status(),
+        404
     );
 }

@@ -17,5 +17,6 @@ mod health;
 mod integration;
 mod logs;
 mod mail;
+mod modules;
 mod storage;
 mod world;

@@ -1,6 +1,6 @@
 //! One guardian, for the school staff who work with their children and for the guardian themselves.
 
-use actix_web::{get, web};
+use actix_web::{HttpResponse, delete, get, web};
 use domain::policy::SchoolAction;
 use persistence::ids::uuid;
 use persistence::{guardians, pupils, schools};
@@ -15,7 +15,7 @@ use crate::routes::schools::school_ref;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(get_guardian);
+    cfg.service(get_guardian).service(delete_guardian);
 }
 
 /// Get a guardian
@@ -80,4 +80,42 @@ async fn get_guardian(
     })
     .await?;
     Ok(web::Json(guardian))
+}
+
+/// Remove a guardian
+///
+/// Ends the guardian's record and its access in the portal (the LAS stays leading). For the
+/// school's admins only; teachers cannot (seed 003).
+#[utoipa::path(
+    tag = "guardians",
+    operation_id = "delete_guardian",
+    params(("guardian_id" = String, Path, format = Uuid, max_length = 36, description = "The guardian's id.")),
+    responses((status = 204, description = "Removed.")),
+    security(("bearer" = []))
+)]
+#[delete("/guardians/{guardian_id}")]
+async fn delete_guardian(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let guardian_id = path.into_inner().to_string();
+    db::run(&state.db, move |conn| {
+        let actor = &auth.0;
+        let row = guardians::find(conn, &actor.guardian_scope(), &guardian_id)?;
+        let school = schools::find_visible(conn, &actor.school_scope(), &row.school_id)?;
+        let object = Object {
+            kind: "guardian",
+            id: Some(&row.id),
+            school_id: Some(&row.school_id),
+        };
+        if !actor.may(SchoolAction::DeletePeople, school_ref(school.row())) {
+            return Err(auth.audit().forbidden(conn, "delete", object));
+        }
+        guardians::deactivate(conn, &row)?;
+        auth.audit().record(conn, "delete", object, "ok")?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

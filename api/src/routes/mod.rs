@@ -14,6 +14,7 @@ pub mod guardians;
 pub mod health;
 pub mod invitations;
 pub mod me;
+pub mod modules;
 pub mod oauth;
 pub mod pagination;
 pub mod passwords;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(audit_events::configure)
             .configure(invitations::configure)
             .configure(clients::configure)
+            .configure(modules::configure)
             .configure(oauth::configure_api),
     );
 }

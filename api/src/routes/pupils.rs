@@ -1,6 +1,6 @@
 //! Pupils: a school's list for its staff, and one pupil for anyone whose scope reaches it.
 
-use actix_web::{get, web};
+use actix_web::{HttpResponse, delete, get, web};
 use domain::policy::SchoolAction;
 use persistence::ids::uuid;
 use persistence::{guardians, pupils, schools};
@@ -17,7 +17,9 @@ use crate::routes::schools::{school_for, school_ref};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_school_pupils).service(get_pupil);
+    cfg.service(list_school_pupils)
+        .service(get_pupil)
+        .service(delete_pupil);
 }
 
 /// List a school's pupils
@@ -116,4 +118,42 @@ async fn get_pupil(
     })
     .await?;
     Ok(web::Json(pupil))
+}
+
+/// Remove a pupil
+///
+/// Deregisters the pupil in the portal (the LAS stays leading: a pupil the LAS still lists comes
+/// back at the next sync). For the school's admins only; teachers cannot (seed 003).
+#[utoipa::path(
+    tag = "pupils",
+    operation_id = "delete_pupil",
+    params(("pupil_id" = String, Path, format = Uuid, max_length = 36, description = "The pupil's id.")),
+    responses((status = 204, description = "Removed.")),
+    security(("bearer" = []))
+)]
+#[delete("/pupils/{pupil_id}")]
+async fn delete_pupil(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let pupil_id = path.into_inner().to_string();
+    db::run(&state.db, move |conn| {
+        let actor = &auth.0;
+        let row = pupils::find(conn, &actor.pupil_scope(), &pupil_id)?;
+        let school = schools::find_visible(conn, &actor.school_scope(), &row.school_id)?;
+        let object = Object {
+            kind: "pupil",
+            id: Some(&row.id),
+            school_id: Some(&row.school_id),
+        };
+        if !actor.may(SchoolAction::DeletePeople, school_ref(school.row())) {
+            return Err(auth.audit().forbidden(conn, "delete", object));
+        }
+        pupils::deactivate(conn, &row, chrono::Utc::now().date_naive())?;
+        auth.audit().record(conn, "delete", object, "ok")?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -1,0 +1,51 @@
+//! A school's module switches.
+
+use diesel::prelude::*;
+use domain::modules::{Audience, Module, ModuleSettings};
+
+use crate::connection::{AnyConnection, batch_insert};
+use crate::error::RepoError;
+use crate::schema::school_modules;
+use crate::schools::VisibleSchool;
+
+/// The switches of a visible school. Rows with names this version does not know are skipped.
+pub fn settings(
+    conn: &mut AnyConnection,
+    school: &VisibleSchool,
+) -> Result<ModuleSettings, RepoError> {
+    let rows: Vec<(String, String)> = school_modules::table
+        .filter(school_modules::school_id.eq(school.id()))
+        .select((school_modules::module, school_modules::audience))
+        .load(conn)?;
+    let mut on: Vec<(Module, Audience)> = rows
+        .iter()
+        .filter_map(|(m, a)| Some((Module::parse(m)?, Audience::parse(a)?)))
+        .collect();
+    on.sort();
+    Ok(ModuleSettings { on })
+}
+
+/// Replaces a school's switches. The caller runs it in a transaction.
+pub fn replace(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    settings: &ModuleSettings,
+) -> Result<(), RepoError> {
+    diesel::delete(school_modules::table.filter(school_modules::school_id.eq(school_id)))
+        .execute(conn)?;
+    let values: Vec<_> = settings
+        .on
+        .iter()
+        .map(|(m, a)| {
+            (
+                school_modules::school_id.eq(school_id),
+                school_modules::module.eq(m.as_str()),
+                school_modules::audience.eq(a.as_str()),
+            )
+        })
+        .collect();
+    if !values.is_empty() {
+        batch_insert!(conn, school_modules::table, values)?;
+    }
+    Ok(())
+}
