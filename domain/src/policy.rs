@@ -84,8 +84,9 @@ impl Actor {
         }
     }
 
-    /// Creating a school in a board: the platform operator sets up tenants, board admins their own.
-    pub fn may_create_school_in(&self, board_id: Uuid) -> bool {
+    /// Setting up a board (its schools, its integration clients): the platform operator sets up
+    /// tenants, board admins their own.
+    pub fn may_set_up_board(&self, board_id: Uuid) -> bool {
         self.platform_operator || self.administers_board(board_id)
     }
 }
@@ -180,7 +181,7 @@ mod tests {
         let operator = Actor::operator(Uuid::from_u128(9));
         assert!(operator.pupil_scope().is_empty());
         assert!(!operator.may(SchoolAction::ListPupils, school()));
-        assert!(operator.may_create_school_in(school().board_id));
+        assert!(operator.may_set_up_board(school().board_id));
     }
 
     #[test]

@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use domain::name::DisplayName;
+use persistence::AnyConnection;
 use persistence::boards::{self, BoardRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -59,6 +60,28 @@ impl From<BoardRow> for Board {
 pub struct CreateBoard {
     /// Unique.
     pub name: NameInput,
+}
+
+/// The board, if the caller sets it up (its schools, its integration clients): the platform
+/// operator or the board's admins. Anyone else gets 404, recorded: boards they have no part in
+/// do not exist for them.
+pub fn manageable_board(
+    conn: &mut AnyConnection,
+    auth: &Authenticated,
+    board_id: uuid::Uuid,
+) -> Result<BoardRow, ApiError> {
+    if !auth.0.may_set_up_board(board_id) {
+        let id = board_id.to_string();
+        let object = Object {
+            kind: "board",
+            id: Some(&id),
+            school_id: None,
+        };
+        auth.audit()
+            .record(conn, "set_up_board", object, "not_found")?;
+        return Err(ApiError::NotFound);
+    }
+    Ok(boards::find(conn, &board_id.to_string())?)
 }
 
 /// Boards are the platform operator's: anyone else is refused (and the refusal recorded).

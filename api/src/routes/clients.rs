@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use domain::client::Scope;
 use domain::name::DisplayName;
 use persistence::clients::{self, ClientRow, NewClient};
-use persistence::{AnyConnection, boards, schools};
+use persistence::schools;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -18,6 +18,7 @@ use crate::auth::{Authenticated, refresh};
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
+use crate::routes::boards as boards_route;
 use crate::routes::fields::NameInput;
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -108,29 +109,6 @@ pub struct CreateIntegrationClient {
     pub scopes: Vec<ScopeName>,
 }
 
-/// The board if the caller manages its clients: the platform operator or its admins (404 else).
-fn manageable_board(
-    conn: &mut AnyConnection,
-    auth: &Authenticated,
-    board_id: uuid::Uuid,
-) -> Result<boards::BoardRow, ApiError> {
-    if !(auth.0.platform_operator || auth.0.administers_board(board_id)) {
-        let id = board_id.to_string();
-        auth.audit().record(
-            conn,
-            "manage_clients",
-            Object {
-                kind: "board",
-                id: Some(&id),
-                school_id: None,
-            },
-            "not_found",
-        )?;
-        return Err(ApiError::NotFound);
-    }
-    Ok(boards::find(conn, &board_id.to_string())?)
-}
-
 /// List a board's integration clients
 #[utoipa::path(
     tag = "integration",
@@ -150,7 +128,7 @@ async fn list_integration_clients(
     let limit = query.0.page_size()?.get();
     let cursor = query.0.cursor;
     let page = db::run(&state.db, move |conn| {
-        let board = manageable_board(conn, &auth, board_id)?;
+        let board = boards_route::manageable_board(conn, &auth, board_id)?;
         Ok::<_, ApiError>(clients::list_for_board(
             conn,
             &board.id,
@@ -196,7 +174,7 @@ async fn create_integration_client(
     scopes.dedup();
     let (secret, secret_hash) = refresh::new_token().map_err(ApiError::internal)?;
     let row = db::run(&state.db, move |conn| {
-        let board = manageable_board(conn, &auth, board_id)?;
+        let board = boards_route::manageable_board(conn, &auth, board_id)?;
         let school_id = school_id.map(|id| id.to_string());
         // Well-formed but at odds with the board's state: a conflict, not a malformed request.
         if let Some(school_id) = &school_id
@@ -262,7 +240,7 @@ async fn delete_integration_client(
 ) -> Result<HttpResponse, ApiError> {
     let (board_id, client_id) = path.into_inner();
     db::run(&state.db, move |conn| {
-        let board = manageable_board(conn, &auth, board_id)?;
+        let board = boards_route::manageable_board(conn, &auth, board_id)?;
         let id = client_id.to_string();
         clients::revoke(conn, &board.id, &id)?;
         auth.audit().record(

@@ -2,7 +2,8 @@
 
 use actix_web::{HttpResponse, post, web};
 use domain::policy::SchoolAction;
-use persistence::{guardians, schools, staff, transaction};
+use persistence::schools::VisibleSchool;
+use persistence::{AnyConnection, guardians, schools, staff, transaction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -44,10 +45,33 @@ fn answer(invited: Invited) -> HttpResponse {
     HttpResponse::Accepted().json(Invitation { status })
 }
 
-fn no_address() -> ApiError {
-    ApiError::Conflict(
-        "The school holds no e-mail address for this person; add it in the LAS first.".to_owned(),
-    )
+/// Checks the policy, sends the invitation in one transaction and records it.
+fn send(
+    conn: &mut AnyConnection,
+    auth: &Authenticated,
+    object: Object<'_>,
+    school: &VisibleSchool,
+    email: Option<&str>,
+    invitee: Invitee<'_>,
+    base_url: &str,
+) -> Result<Invited, ApiError> {
+    if !auth
+        .0
+        .may(SchoolAction::InvitePeople, school_ref(school.row()))
+    {
+        return Err(auth.audit().forbidden(conn, "invite", object));
+    }
+    let email = email.ok_or_else(|| {
+        ApiError::Conflict(
+            "The school holds no e-mail address for this person; add it in the LAS first."
+                .to_owned(),
+        )
+    })?;
+    let invited = transaction(conn, |conn| {
+        invite(conn, invitee, email, &school.row().name, base_url)
+    })?;
+    auth.audit().record(conn, "invite", object, "ok")?;
+    Ok(invited)
 }
 
 /// Invite a guardian
@@ -81,21 +105,16 @@ async fn create_guardian_invitation(
             id: Some(&guardian.id),
             school_id: Some(&guardian.school_id),
         };
-        if !actor.may(SchoolAction::InvitePeople, school_ref(school.row())) {
-            return Err(auth.audit().forbidden(conn, "invite", object));
-        }
-        let email = guardian.email.clone().ok_or_else(no_address)?;
-        let invited = transaction(conn, |conn| {
-            invite(
-                conn,
-                Invitee::Guardian { id: &guardian.id },
-                &email,
-                &school.row().name,
-                &base_url,
-            )
-        })?;
-        auth.audit().record(conn, "invite", object, "ok")?;
-        Ok(invited)
+        let invitee = Invitee::Guardian { id: &guardian.id };
+        send(
+            conn,
+            &auth,
+            object,
+            &school,
+            guardian.email.as_deref(),
+            invitee,
+            &base_url,
+        )
     })
     .await?;
     Ok(answer(invited))
@@ -131,21 +150,16 @@ async fn create_staff_invitation(
             id: Some(&member.id),
             school_id: Some(&member.school_id),
         };
-        if !actor.may(SchoolAction::InvitePeople, school_ref(school.row())) {
-            return Err(auth.audit().forbidden(conn, "invite", object));
-        }
-        let email = member.email.clone().ok_or_else(no_address)?;
-        let invited = transaction(conn, |conn| {
-            invite(
-                conn,
-                Invitee::Staff { id: &member.id },
-                &email,
-                &school.row().name,
-                &base_url,
-            )
-        })?;
-        auth.audit().record(conn, "invite", object, "ok")?;
-        Ok(invited)
+        let invitee = Invitee::Staff { id: &member.id };
+        send(
+            conn,
+            &auth,
+            object,
+            &school,
+            member.email.as_deref(),
+            invitee,
+            &base_url,
+        )
     })
     .await?;
     Ok(answer(invited))

@@ -7,9 +7,9 @@ use domain::email::EmailAddress;
 use domain::name::DisplayName;
 use domain::policy::SchoolRef;
 use domain::school::Brin;
+use persistence::AnyConnection;
 use persistence::ids::uuid;
 use persistence::schools::{self, NewSchool, SchoolRow, VisibleSchool};
-use persistence::{AnyConnection, boards};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -20,6 +20,7 @@ use crate::auth::Authenticated;
 use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::extract::{Json, Query};
+use crate::routes::boards as boards_route;
 use crate::routes::fields::{BrinInput, EmailInput, NameInput};
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -153,30 +154,6 @@ async fn get_school(
     Ok(web::Json(School::from(school.into_row())))
 }
 
-/// The board if the caller may set up its schools: the platform operator, or one of its admins.
-fn manageable_board(
-    conn: &mut AnyConnection,
-    auth: &Authenticated,
-    board_id: uuid::Uuid,
-) -> Result<boards::BoardRow, ApiError> {
-    if !auth.0.may_create_school_in(board_id) {
-        let id = board_id.to_string();
-        auth.audit().record(
-            conn,
-            "manage_board",
-            Object {
-                kind: "board",
-                id: Some(&id),
-                school_id: None,
-            },
-            "not_found",
-        )?;
-        // Boards the caller has no part in do not exist for them.
-        return Err(ApiError::NotFound);
-    }
-    Ok(boards::find(conn, &board_id.to_string())?)
-}
-
 /// List a board's schools
 ///
 /// For the platform operator and the board's admins.
@@ -201,7 +178,7 @@ async fn list_board_schools(
     let limit = query.0.page_size()?.get();
     let cursor = query.0.cursor;
     let page = db::run(&state.db, move |conn| {
-        let board = manageable_board(conn, &auth, board_id)?;
+        let board = boards_route::manageable_board(conn, &auth, board_id)?;
         Ok::<_, ApiError>(schools::list_in_board(
             conn,
             &board.id,
@@ -263,7 +240,7 @@ async fn create_board_school(
         return Err(ApiError::Validation(errors));
     }
     let row = db::run(&state.db, move |conn| {
-        let board = manageable_board(conn, &auth, board_id)?;
+        let board = boards_route::manageable_board(conn, &auth, board_id)?;
         let new = NewSchool {
             board_id: &board.id,
             name: name.as_str(),
