@@ -8,7 +8,8 @@ use persistence::RepoError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::telemetry;
+use crate::{i18n, telemetry};
+use domain::mail::Language;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -144,32 +145,75 @@ impl ApiError {
         ApiError::Validation(vec![FieldError::from((field, invalid))])
     }
 
-    fn slug_and_title(&self) -> (&'static str, &'static str) {
+    /// The problem's slug and its title in English and Dutch.
+    fn slug_and_titles(&self) -> (&'static str, &'static str, &'static str) {
         match self {
-            ApiError::BadRequest { .. } => ("bad-request", "The request could not be read"),
-            ApiError::Validation(_) => ("validation-failed", "The request is not valid"),
-            ApiError::Unauthenticated => ("unauthenticated", "Authentication is required"),
+            ApiError::BadRequest { .. } => (
+                "bad-request",
+                "The request could not be read",
+                "Het verzoek kon niet worden gelezen",
+            ),
+            ApiError::Validation(_) => (
+                "validation-failed",
+                "The request is not valid",
+                "Het verzoek is niet geldig",
+            ),
+            ApiError::Unauthenticated => (
+                "unauthenticated",
+                "Authentication is required",
+                "Aanmelden is nodig",
+            ),
             ApiError::InvalidCredentials => (
                 "invalid-credentials",
                 "The e-mail address or password is wrong",
+                "Het e-mailadres of wachtwoord klopt niet",
             ),
-            ApiError::Forbidden => ("forbidden", "You may not do this"),
-            ApiError::NotFound => ("not-found", "The resource does not exist"),
+            ApiError::Forbidden => ("forbidden", "You may not do this", "Dit mag u niet doen"),
+            ApiError::NotFound => (
+                "not-found",
+                "The resource does not exist",
+                "Dit bestaat niet",
+            ),
             ApiError::MethodNotAllowed { .. } => (
                 "method-not-allowed",
                 "The resource does not accept this method",
+                "Deze methode is hier niet mogelijk",
             ),
-            ApiError::Conflict(_) => ("conflict", "The request conflicts with the current state"),
-            ApiError::PayloadTooLarge { .. } => {
-                ("payload-too-large", "The request body is too large")
-            }
-            ApiError::UnsupportedMediaType => {
-                ("unsupported-media-type", "The request body must be JSON")
-            }
-            ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
-            ApiError::OAuth { .. } => ("oauth", "The token request was refused"),
-            ApiError::Unavailable(_) => ("unavailable", "The service is temporarily unavailable"),
-            ApiError::Internal(_) => ("internal", "Something went wrong on our side"),
+            ApiError::Conflict(_) => (
+                "conflict",
+                "The request conflicts with the current state",
+                "Het verzoek botst met de huidige stand van zaken",
+            ),
+            ApiError::PayloadTooLarge { .. } => (
+                "payload-too-large",
+                "The request body is too large",
+                "Het verzoek is te groot",
+            ),
+            ApiError::UnsupportedMediaType => (
+                "unsupported-media-type",
+                "The request body must be JSON",
+                "Het verzoek moet JSON zijn",
+            ),
+            ApiError::TooManyRequests { .. } => (
+                "too-many-requests",
+                "Too many requests",
+                "Te veel verzoeken",
+            ),
+            ApiError::OAuth { .. } => (
+                "oauth",
+                "The token request was refused",
+                "Het tokenverzoek is geweigerd",
+            ),
+            ApiError::Unavailable(_) => (
+                "unavailable",
+                "The service is temporarily unavailable",
+                "De dienst is tijdelijk niet beschikbaar",
+            ),
+            ApiError::Internal(_) => (
+                "internal",
+                "Something went wrong on our side",
+                "Er ging bij ons iets mis",
+            ),
         }
     }
 
@@ -197,7 +241,11 @@ impl ApiError {
     }
 
     pub fn to_problem(&self) -> Problem {
-        let (slug, title) = self.slug_and_title();
+        let (slug, english, dutch) = self.slug_and_titles();
+        let title = match i18n::current() {
+            Language::English => english,
+            Language::Dutch => dutch,
+        };
         let errors = match self {
             ApiError::BadRequest { errors, .. } | ApiError::Validation(errors) => errors.clone(),
             _ => Vec::new(),
@@ -287,6 +335,7 @@ pub fn problem_response(problem: &Problem) -> HttpResponse {
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     HttpResponse::build(status)
         .content_type(PROBLEM_JSON)
+        .insert_header((header::CONTENT_LANGUAGE, i18n::current().tag()))
         .body(serde_json::to_string(problem).unwrap_or_default())
 }
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod fallback;
 pub mod headers;
+pub mod i18n;
 pub mod mailer;
 pub mod openapi;
 pub mod outbox_worker;

@@ -20,7 +20,7 @@ use crate::mailer::Mailer;
 use crate::outbox_worker::OutboxWorker;
 use crate::rate_limit::{self, RateLimits};
 use crate::state::AppState;
-use crate::{headers, openapi, routes, telemetry};
+use crate::{headers, i18n, openapi, routes, telemetry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -104,6 +104,7 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(from_fn(rate_limit::rate_limit))
                 .wrap(from_fn(headers::security_headers))
+                .wrap(from_fn(i18n::negotiate_language))
                 .wrap(headers::cors())
                 .wrap(from_fn(telemetry::request_tracing))
         })

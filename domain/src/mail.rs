@@ -12,6 +12,14 @@ pub enum Language {
 }
 
 impl Language {
+    /// The BCP 47 tag, for `Content-Language`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::Dutch => "nl",
+            Language::English => "en",
+        }
+    }
+
     /// The first supported language in an `Accept-Language` header, Dutch otherwise.
     pub fn from_accept_language(header: Option<&str>) -> Language {
         let Some(header) = header else {

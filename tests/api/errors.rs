@@ -205,3 +205,22 @@ async fn assert_boards_count(app: &TestApp, token: &str, expected: usize) {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["items"].as_array().unwrap().len(), expected);
 }
+
+#[tokio::test]
+async fn problems_speak_dutch_when_asked_and_english_otherwise() {
+    let app = TestApp::spawn().await;
+    let dutch = app
+        .request(Method::GET, "/api/v1/boards")
+        .header("accept-language", "nl-NL,nl;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dutch.headers()["content-language"], "nl");
+    let problem = assert_problem(dutch, 401, "unauthenticated").await;
+    assert_eq!(problem["title"], "Aanmelden is nodig");
+
+    let english = app.get("/api/v1/boards").await;
+    assert_eq!(english.headers()["content-language"], "en");
+    let problem = assert_problem(english, 401, "unauthenticated").await;
+    assert_eq!(problem["title"], "Authentication is required");
+}
