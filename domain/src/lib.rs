@@ -13,6 +13,7 @@ pub mod name;
 pub mod pagination;
 pub mod policy;
 pub mod roles;
+pub mod roster;
 pub mod school;
 pub mod school_year;
 pub mod scope;

@@ -24,6 +24,14 @@ impl SchoolYear {
         SchoolYear { start_year }
     }
 
+    /// Reads `2026-2027` (two consecutive years), as EDEXML and the roster write it.
+    pub fn parse(value: &str) -> Option<SchoolYear> {
+        let (first, second) = value.split_once('-')?;
+        let (first, second): (i32, i32) = (first.parse().ok()?, second.parse().ok()?);
+        (second == first + 1 && (2000..=2100).contains(&first))
+            .then_some(SchoolYear { start_year: first })
+    }
+
     /// `2026-2027`, as EDEXML writes it.
     pub fn name(self) -> String {
         format!("{}-{}", self.start_year, self.start_year + 1)
@@ -63,6 +71,17 @@ mod tests {
             SchoolYear::containing(date(2027, 1, 15)).name(),
             "2026-2027"
         );
+    }
+
+    #[test]
+    fn names_parse_back_and_nonsense_is_refused() {
+        assert_eq!(
+            SchoolYear::parse("2026-2027"),
+            Some(SchoolYear { start_year: 2026 })
+        );
+        for bad in ["2026-2028", "2026", "x-y", "2026-2027-2028", ""] {
+            assert_eq!(SchoolYear::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

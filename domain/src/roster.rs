@@ -1,0 +1,522 @@
+//! Roster sync rules (SPEC §3, seeds 000 and 003): the LAS is leading. A snapshot is compared with
+//! what the portal holds, record by record on the LAS key, into what to create, update and
+//! deactivate; applying it makes every personal-data field equal to the LAS value. Pure: the
+//! database work lives in persistence.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+
+use crate::Invalid;
+use crate::email::EmailAddress;
+use crate::roles::StaffRole;
+
+/// A record the LAS identifies by its own stable key (never by name).
+pub trait Keyed {
+    fn key(&self) -> &str;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub first_name: String,
+    pub name_prefix: Option<String>,
+    pub last_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRecord {
+    pub key: String,
+    pub name: String,
+    pub year_group: Option<i32>,
+    pub combined: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PupilRecord {
+    pub key: String,
+    pub name: Name,
+    pub date_of_birth: Option<NaiveDate>,
+    pub parents_separated: bool,
+    /// Keys of the groups the pupil is in this school year.
+    pub groups: BTreeSet<String>,
+}
+
+/// A guardian's relation to one pupil.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildLink {
+    pub relationship: String,
+    pub parental_authority: bool,
+    pub household: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardianRecord {
+    pub key: String,
+    pub name: Name,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// By pupil key.
+    pub children: BTreeMap<String, ChildLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRecord {
+    pub key: String,
+    pub name: Name,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub roles: BTreeSet<StaffRole>,
+    pub groups: BTreeSet<String>,
+}
+
+macro_rules! keyed {
+    ($($t:ty),*) => {$(
+        impl Keyed for $t {
+            fn key(&self) -> &str {
+                &self.key
+            }
+        }
+    )*};
+}
+keyed!(GroupRecord, PupilRecord, GuardianRecord, StaffRecord);
+
+/// What applying a snapshot does to one kind of record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diff<T> {
+    pub create: Vec<T>,
+    /// (what the portal holds, what the LAS says)
+    pub update: Vec<(T, T)>,
+    /// Held by the portal, absent from the LAS: left the school.
+    pub deactivate: Vec<T>,
+    pub unchanged: usize,
+}
+
+/// Compares what the portal holds (active records) with a full snapshot, by key. Records equal in
+/// every field are unchanged, so the same snapshot twice changes nothing the second time.
+pub fn diff<T: Keyed + PartialEq + Clone>(held: &[T], snapshot: &[T]) -> Diff<T> {
+    let by_key: HashMap<&str, &T> = held.iter().map(|r| (r.key(), r)).collect();
+    let incoming: BTreeSet<&str> = snapshot.iter().map(Keyed::key).collect();
+    let mut result = Diff {
+        create: Vec::new(),
+        update: Vec::new(),
+        deactivate: Vec::new(),
+        unchanged: 0,
+    };
+    for record in snapshot {
+        match by_key.get(record.key()) {
+            None => result.create.push(record.clone()),
+            Some(current) if *current == record => result.unchanged += 1,
+            Some(current) => result.update.push(((*current).clone(), record.clone())),
+        }
+    }
+    result.deactivate = held
+        .iter()
+        .filter(|r| !incoming.contains(r.key()))
+        .cloned()
+        .collect();
+    result
+}
+
+/// A full roster of one school for one school year, as the LAS sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    pub school_year: String,
+    pub groups: Vec<GroupRecord>,
+    pub pupils: Vec<PupilRecord>,
+    pub guardians: Vec<GuardianRecord>,
+    pub staff: Vec<StaffRecord>,
+}
+
+/// A record left out of a sync, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// `group`, `pupil`, `guardian`, `staff`.
+    pub kind: &'static str,
+    pub key: String,
+    /// The field at fault, e.g. `email`, `children.L7`.
+    pub field: String,
+    pub reason: Invalid,
+}
+
+/// A fault that makes the whole snapshot unusable; nothing is applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct StructureError {
+    pub field: String,
+    pub message: String,
+}
+
+fn structure(field: impl Into<String>, message: impl Into<String>) -> StructureError {
+    StructureError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+fn duplicates<'a>(kind: &str, keys: impl Iterator<Item = &'a str>) -> Result<(), StructureError> {
+    let mut seen = BTreeSet::new();
+    for key in keys {
+        if key.trim().is_empty() {
+            return Err(structure(format!("{kind}.key"), "a key is empty"));
+        }
+        if !seen.insert(key) {
+            return Err(structure(
+                format!("{kind}.key"),
+                format!("the key `{key}` occurs twice"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_name(name: &Name) -> Result<(), (&'static str, Invalid)> {
+    if name.first_name.trim().is_empty() {
+        return Err(("first_name", Invalid::new("required", "must not be empty")));
+    }
+    if name.last_name.trim().is_empty() {
+        return Err(("last_name", Invalid::new("required", "must not be empty")));
+    }
+    Ok(())
+}
+
+fn check_contact(email: &mut Option<String>) -> Result<(), (&'static str, Invalid)> {
+    if let Some(raw) = email.as_deref() {
+        // LAS exports carry stray spaces; the address itself must be sound.
+        let parsed = EmailAddress::parse(raw.trim()).map_err(|e| ("email", e))?;
+        *email = Some(parsed.as_str().to_owned());
+    }
+    Ok(())
+}
+
+/// The snapshot with invalid records taken out (each reported), or a structural fault. Keys must
+/// be unique per kind; references to groups and pupils that are not in the snapshot, or were
+/// rejected, are dropped from the record and reported.
+pub fn validate(mut snapshot: Snapshot) -> Result<(Snapshot, Vec<Rejection>), StructureError> {
+    if crate::school_year::SchoolYear::parse(&snapshot.school_year).is_none() {
+        return Err(structure("school_year", "must be like 2026-2027"));
+    }
+    duplicates("groups", snapshot.groups.iter().map(|g| g.key.as_str()))?;
+    duplicates("pupils", snapshot.pupils.iter().map(|p| p.key.as_str()))?;
+    duplicates(
+        "guardians",
+        snapshot.guardians.iter().map(|g| g.key.as_str()),
+    )?;
+    duplicates("staff", snapshot.staff.iter().map(|s| s.key.as_str()))?;
+
+    let mut rejected = Vec::new();
+    snapshot.groups.retain(|group| {
+        let ok = !group.name.trim().is_empty();
+        if !ok {
+            rejected.push(Rejection {
+                kind: "group",
+                key: group.key.clone(),
+                field: "name".to_owned(),
+                reason: Invalid::new("required", "must not be empty"),
+            });
+        }
+        ok
+    });
+    let groups: BTreeSet<String> = snapshot.groups.iter().map(|g| g.key.clone()).collect();
+
+    snapshot
+        .pupils
+        .retain(|pupil| match check_name(&pupil.name) {
+            Ok(()) => true,
+            Err((field, reason)) => {
+                rejected.push(Rejection {
+                    kind: "pupil",
+                    key: pupil.key.clone(),
+                    field: field.to_owned(),
+                    reason,
+                });
+                false
+            }
+        });
+    for pupil in &mut snapshot.pupils {
+        drop_unknown(
+            &mut pupil.groups,
+            &groups,
+            "pupil",
+            &pupil.key,
+            &mut rejected,
+        );
+    }
+    let pupils: BTreeSet<String> = snapshot.pupils.iter().map(|p| p.key.clone()).collect();
+
+    snapshot.guardians.retain_mut(|guardian| {
+        match check_name(&guardian.name).and_then(|()| check_contact(&mut guardian.email)) {
+            Ok(()) => true,
+            Err((field, reason)) => {
+                rejected.push(Rejection {
+                    kind: "guardian",
+                    key: guardian.key.clone(),
+                    field: field.to_owned(),
+                    reason,
+                });
+                false
+            }
+        }
+    });
+    for guardian in &mut snapshot.guardians {
+        let unknown: Vec<String> = guardian
+            .children
+            .keys()
+            .filter(|k| !pupils.contains(*k))
+            .cloned()
+            .collect();
+        for key in unknown {
+            guardian.children.remove(&key);
+            rejected.push(Rejection {
+                kind: "guardian",
+                key: guardian.key.clone(),
+                field: format!("children.{key}"),
+                reason: Invalid::new(
+                    "unknown_pupil",
+                    "is not a pupil of this snapshot; the link is left out",
+                ),
+            });
+        }
+    }
+
+    snapshot.staff.retain_mut(|member| {
+        match check_name(&member.name).and_then(|()| check_contact(&mut member.email)) {
+            Ok(()) => true,
+            Err((field, reason)) => {
+                rejected.push(Rejection {
+                    kind: "staff",
+                    key: member.key.clone(),
+                    field: field.to_owned(),
+                    reason,
+                });
+                false
+            }
+        }
+    });
+    for member in &mut snapshot.staff {
+        drop_unknown(
+            &mut member.groups,
+            &groups,
+            "staff",
+            &member.key,
+            &mut rejected,
+        );
+    }
+    Ok((snapshot, rejected))
+}
+
+fn drop_unknown(
+    refs: &mut BTreeSet<String>,
+    known: &BTreeSet<String>,
+    kind: &'static str,
+    key: &str,
+    rejected: &mut Vec<Rejection>,
+) {
+    let unknown: Vec<String> = refs
+        .iter()
+        .filter(|g| !known.contains(*g))
+        .cloned()
+        .collect();
+    for group in unknown {
+        refs.remove(&group);
+        rejected.push(Rejection {
+            kind,
+            key: key.to_owned(),
+            field: format!("groups.{group}"),
+            reason: Invalid::new(
+                "unknown_group",
+                "is not a group of this snapshot; the membership is left out",
+            ),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(first: &str, last: &str) -> Name {
+        Name {
+            first_name: first.to_owned(),
+            name_prefix: None,
+            last_name: last.to_owned(),
+        }
+    }
+
+    fn pupil(key: &str, first: &str, groups: &[&str]) -> PupilRecord {
+        PupilRecord {
+            key: key.to_owned(),
+            name: name(first, "Jansen"),
+            date_of_birth: None,
+            parents_separated: false,
+            groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+        }
+    }
+
+    fn guardian(key: &str, first: &str, email: &str, children: &[&str]) -> GuardianRecord {
+        GuardianRecord {
+            key: key.to_owned(),
+            name: name(first, "Jansen"),
+            email: Some(email.to_owned()),
+            phone: None,
+            children: children
+                .iter()
+                .map(|c| {
+                    let link = ChildLink {
+                        relationship: "parent".to_owned(),
+                        parental_authority: true,
+                        household: "H1".to_owned(),
+                    };
+                    ((*c).to_owned(), link)
+                })
+                .collect(),
+        }
+    }
+
+    fn group(key: &str) -> GroupRecord {
+        GroupRecord {
+            key: key.to_owned(),
+            name: format!("Groep {key}"),
+            year_group: None,
+            combined: false,
+        }
+    }
+
+    #[test]
+    fn a_snapshot_is_split_into_creates_updates_deactivations_and_unchanged() {
+        let held = vec![
+            pupil("L1", "Emma", &["G1"]),
+            pupil("L2", "Noah", &["G1"]),
+            pupil("L3", "Sem", &["G2"]),
+        ];
+        let snapshot = vec![
+            pupil("L1", "Emma", &["G1"]),
+            pupil("L2", "Noah", &["G2"]),
+            pupil("L4", "Tess", &["G1"]),
+        ];
+        let result = diff(&held, &snapshot);
+        assert_eq!(result.unchanged, 1);
+        assert_eq!(
+            result
+                .create
+                .iter()
+                .map(|p| p.key.as_str())
+                .collect::<Vec<_>>(),
+            vec!["L4"]
+        );
+        assert_eq!(result.update.len(), 1);
+        assert_eq!(
+            result.update[0].1.groups,
+            ["G2".to_owned()].into_iter().collect()
+        );
+        assert_eq!(
+            result
+                .deactivate
+                .iter()
+                .map(|p| p.key.as_str())
+                .collect::<Vec<_>>(),
+            vec!["L3"],
+            "L3 left"
+        );
+    }
+
+    #[test]
+    fn the_same_snapshot_twice_changes_nothing_the_second_time() {
+        let snapshot = vec![pupil("L1", "Emma", &["G1"]), pupil("L2", "Noah", &["G1"])];
+        let first = diff(&[], &snapshot);
+        assert_eq!(first.create.len(), 2);
+        let second = diff(&first.create, &snapshot);
+        assert_eq!(
+            (
+                second.create.len(),
+                second.update.len(),
+                second.deactivate.len(),
+                second.unchanged
+            ),
+            (0, 0, 0, 2)
+        );
+    }
+
+    #[test]
+    fn a_guardian_changed_in_the_portal_is_restored_to_the_las_values() {
+        // Seed 000: a father's account had been changed to the mother's details; the LAS is leading.
+        let held = vec![guardian("V1", "Marieke", "marieke@example.nl", &["L1"])];
+        let las = vec![guardian("V1", "Jeroen", "jeroen@example.nl", &["L1"])];
+        let result = diff(&held, &las);
+        assert_eq!(result.update.len(), 1);
+        let (before, after) = &result.update[0];
+        assert_eq!(before.email.as_deref(), Some("marieke@example.nl"));
+        assert_eq!(after.email.as_deref(), Some("jeroen@example.nl"));
+        assert_eq!(after.name.first_name, "Jeroen");
+    }
+
+    fn snapshot() -> Snapshot {
+        Snapshot {
+            school_year: "2026-2027".to_owned(),
+            groups: vec![group("G1")],
+            pupils: vec![pupil("L1", "Emma", &["G1"])],
+            guardians: vec![guardian("V1", "Marieke", " Marieke@Example.NL ", &["L1"])],
+            staff: vec![],
+        }
+    }
+
+    #[test]
+    fn a_sound_snapshot_passes_with_addresses_normalised() {
+        let (valid, rejected) = validate(snapshot()).unwrap();
+        assert!(rejected.is_empty());
+        assert_eq!(
+            valid.guardians[0].email.as_deref(),
+            Some("marieke@example.nl")
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_and_bad_school_years_refuse_the_whole_snapshot() {
+        let mut twice = snapshot();
+        twice.pupils.push(pupil("L1", "Noah", &[]));
+        assert_eq!(
+            validate(twice).map_err(|e| e.field),
+            Err("pupils.key".to_owned())
+        );
+        let mut year = snapshot();
+        year.school_year = "2026-2028".to_owned();
+        assert_eq!(
+            validate(year).map_err(|e| e.field),
+            Err("school_year".to_owned())
+        );
+    }
+
+    #[test]
+    fn invalid_records_are_left_out_and_reported_with_their_field() {
+        let mut input = snapshot();
+        input
+            .guardians
+            .push(guardian("V2", "Jeroen", "not-an-address", &["L1"]));
+        input.pupils.push(pupil("L2", " ", &["G1"]));
+        input
+            .guardians
+            .push(guardian("V3", "Sanne", "sanne@example.nl", &["L2"]));
+        input.pupils[0].groups.insert("G9".to_owned());
+        let (valid, rejected) = validate(input).unwrap();
+        let reported: Vec<(&str, &str, &str)> = rejected
+            .iter()
+            .map(|r| (r.kind, r.key.as_str(), r.field.as_str()))
+            .collect();
+        assert!(reported.contains(&("guardian", "V2", "email")));
+        assert!(reported.contains(&("pupil", "L2", "first_name")));
+        assert!(reported.contains(&("pupil", "L1", "groups.G9")));
+        assert!(
+            reported.contains(&("guardian", "V3", "children.L2")),
+            "a link to a rejected pupil is dropped"
+        );
+        assert_eq!(valid.pupils.len(), 1);
+        assert_eq!(
+            valid
+                .guardians
+                .iter()
+                .map(|g| g.key.as_str())
+                .collect::<Vec<_>>(),
+            vec!["V1", "V3"]
+        );
+        assert!(valid.guardians[1].children.is_empty());
+    }
+}
