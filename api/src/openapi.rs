@@ -22,7 +22,7 @@ use crate::routes;
 The student administration (LAS) is the source of truth for personal data; the portal carries the \
 communication and processes between school and home. Conventions: see docs/API-DESIGN.md.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
-        contact(name = "Ouderportaal maintainers", url = "https://github.com/ouderportaal/ouderportaal")
+        contact(name = "Ouderportaal maintainers")
     ),
     servers((url = "/", description = "The server this document was served from (local, staging or production alike).")),
     tags(

@@ -26,7 +26,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct Invitation {
     /// `link_sent`: an activation link went to the address the school holds for this person;
     /// `linked`: they already had an active account, now linked to this record.
-    #[schema(max_length = 16)]
     pub status: InvitationStatus,
 }
 
