@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod page;
 pub mod pupils;
 pub mod roster;
+pub mod roster_sync;
 pub mod schema;
 pub mod schools;
 pub mod scoped;

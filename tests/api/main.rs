@@ -18,5 +18,6 @@ mod integration;
 mod logs;
 mod mail;
 mod modules;
+mod roster;
 mod storage;
 mod world;

@@ -149,6 +149,7 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
         .id
     };
     let (y_a1, y_a2, y_b1) = (year(conn, &a1), year(conn, &a2), year(conn, &b1));
+    ids.insert("Y_A1", y_a1.clone());
     let g1 = group(conn, &a1, &y_a1, "G1");
     let g2 = group(conn, &a1, &y_a1, "G2");
     let g_a2 = group(conn, &a2, &y_a2, "GA2");
