@@ -34,6 +34,8 @@ pub struct Config {
     pub log_level: String,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest roster upload accepted, in bytes (a whole school's snapshot).
+    pub max_roster_bytes: usize,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
     /// Requests per client address per minute, per instance.
@@ -171,6 +173,11 @@ impl Config {
             "OUDERPORTAAL_MAX_BODY_BYTES",
         )?;
         let workers = parse_or(get("OUDERPORTAAL_WORKERS"), "0", "OUDERPORTAAL_WORKERS")?;
+        let max_roster_bytes = parse_or(
+            get("OUDERPORTAAL_MAX_ROSTER_BYTES"),
+            "67108864",
+            "OUDERPORTAAL_MAX_ROSTER_BYTES",
+        )?;
         let rate_limit_per_minute: std::num::NonZeroU32 = parse_or(
             get("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE"),
             "600",
@@ -222,6 +229,7 @@ impl Config {
             public_base_url,
             log_level,
             max_body_bytes,
+            max_roster_bytes,
             workers,
             rate_limit_per_minute,
             trust_proxy,

@@ -26,43 +26,88 @@ pub struct Json<T>(pub T);
 
 impl<T> FromRequest for Json<T>
 where
-    T: DeserializeOwned + Validate + 'static,
+    T: DeserializeOwned + Validate + Send + 'static,
 {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req.app_data::<BodyLimit>().map_or(256 * 1024, |l| l.0);
-        let content_type_ok = is_json(req);
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let body = read_json_body(req, payload, limit);
         Box::pin(async move {
-            if !content_type_ok {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            if declared_length.is_some_and(|len| len > limit) {
-                return Err(ApiError::PayloadTooLarge { limit });
-            }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|err| ApiError::BadRequest {
-                    detail: format!("The body could not be read: {err}"),
-                    errors: Vec::new(),
-                })?;
-                if body.len() + chunk.len() > limit {
-                    return Err(ApiError::PayloadTooLarge { limit });
-                }
-                body.extend_from_slice(&chunk);
-            }
-            let value: T = parse_json(&body.freeze())?;
+            let value: T = parse_json(&body.await?)?;
             value.validate()?;
             Ok(Json(value))
         })
     }
+}
+
+/// The body limit for bulk uploads (a school's roster), as app data; set from configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct BulkBodyLimit(pub usize);
+
+/// A large JSON body (a roster snapshot): the same checks as [`Json`] under the bulk limit, and
+/// parsed off the async workers, since megabytes of JSON take a while.
+#[derive(Debug)]
+pub struct BulkJson<T>(pub T);
+
+impl<T> FromRequest for BulkJson<T>
+where
+    T: DeserializeOwned + Validate + Send + 'static,
+{
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<BulkBodyLimit>()
+            .map_or(64 * 1024 * 1024, |l| l.0);
+        let body = read_json_body(req, payload, limit);
+        Box::pin(async move {
+            let body = body.await?;
+            let value: T = actix_web::web::block(move || parse_json::<T>(&body))
+                .await
+                .map_err(ApiError::internal)??;
+            value.validate()?;
+            Ok(BulkJson(value))
+        })
+    }
+}
+
+/// Reads a JSON body up to `limit` bytes: 415 when it is not JSON, 413 when it is too large
+/// (declared or streamed).
+fn read_json_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> Pin<Box<dyn Future<Output = Result<Bytes, ApiError>>>> {
+    let content_type_ok = is_json(req);
+    let declared_length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    Box::pin(async move {
+        if !content_type_ok {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        if declared_length.is_some_and(|len| len > limit) {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|err| ApiError::BadRequest {
+                detail: format!("The body could not be read: {err}"),
+                errors: Vec::new(),
+            })?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    })
 }
 
 fn is_json(req: &HttpRequest) -> bool {

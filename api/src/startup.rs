@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::TokenKeys;
 use crate::config::Config;
 use crate::error::{PROBLEM_JSON, Problem, problem_response, problem_type};
-use crate::extract::{self, BodyLimit};
+use crate::extract::{self, BodyLimit, BulkBodyLimit};
 use crate::fallback::{self, RouteTable};
 use crate::mailer::Mailer;
 use crate::outbox_worker::OutboxWorker;
@@ -94,6 +94,7 @@ impl Application {
                 .app_data(rate_limits.clone())
                 .app_data(route_table.clone())
                 .app_data(BodyLimit(limit))
+                .app_data(BulkBodyLimit(state.config.max_roster_bytes))
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 .configure(routes::configure)
                 .into_app()

@@ -156,8 +156,11 @@ fn structure(field: impl Into<String>, message: impl Into<String>) -> StructureE
 fn duplicates<'a>(kind: &str, keys: impl Iterator<Item = &'a str>) -> Result<(), StructureError> {
     let mut seen = BTreeSet::new();
     for key in keys {
-        if key.trim().is_empty() {
-            return Err(structure(format!("{kind}.key"), "a key is empty"));
+        if key.trim().is_empty() || key.chars().any(char::is_control) || key.chars().count() > 64 {
+            return Err(structure(
+                format!("{kind}.key"),
+                "a key is empty, too long or has control characters",
+            ));
         }
         if !seen.insert(key) {
             return Err(structure(

@@ -27,8 +27,12 @@ impl SchoolYear {
     /// Reads `2026-2027` (two consecutive years), as EDEXML and the roster write it.
     pub fn parse(value: &str) -> Option<SchoolYear> {
         let (first, second) = value.split_once('-')?;
+        let four_digits = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
+        if !four_digits(first) || !four_digits(second) {
+            return None;
+        }
         let (first, second): (i32, i32) = (first.parse().ok()?, second.parse().ok()?);
-        (second == first + 1 && (2000..=2100).contains(&first))
+        (second == first + 1 && (2000..2100).contains(&first))
             .then_some(SchoolYear { start_year: first })
     }
 
@@ -79,7 +83,15 @@ mod tests {
             SchoolYear::parse("2026-2027"),
             Some(SchoolYear { start_year: 2026 })
         );
-        for bad in ["2026-2028", "2026", "x-y", "2026-2027-2028", ""] {
+        for bad in [
+            "2026-2028",
+            "2026",
+            "x-y",
+            "2026-2027-2028",
+            "",
+            "+2026-2027",
+            "2100-2101",
+        ] {
             assert_eq!(SchoolYear::parse(bad), None, "{bad}");
         }
     }

@@ -243,3 +243,24 @@ pub fn add_board_admin(
         .execute(conn)?;
     Ok(())
 }
+
+/// The school year of this name at the school, created when it is new (the roll-over after
+/// 1 August brings the new year's groups; the previous year stays).
+pub fn school_year(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    name: &str,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+) -> Result<SchoolYearRow, RepoError> {
+    let existing = school_years::table
+        .filter(school_years::school_id.eq(school_id))
+        .filter(school_years::name.eq(name))
+        .select(SchoolYearRow::as_select())
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some(row) => Ok(row),
+        None => insert_school_year(conn, school_id, name, starts_on, ends_on),
+    }
+}

@@ -148,3 +148,16 @@ pub fn is_in_board(
         .optional()?;
     Ok(found.is_some())
 }
+
+/// A school of the given board (an integration client's reach), or `NotFound`.
+pub fn find_in_board(
+    conn: &mut AnyConnection,
+    board_id: &str,
+    school_id: &str,
+) -> Result<SchoolRow, RepoError> {
+    Ok(schools::table
+        .filter(schools::id.eq(school_id))
+        .filter(schools::board_id.eq(board_id))
+        .select(SchoolRow::as_select())
+        .first(conn)?)
+}

@@ -42,6 +42,10 @@ fn switch_modules(_: usize) -> Value {
     json!({"modules": [{"module": "news", "audiences": ["guardian", "teacher", "school_admin"]}]})
 }
 
+fn empty_roster(_: usize) -> Value {
+    json!({"school_year": "2026-2027", "groups": [], "pupils": [], "guardians": [], "staff": []})
+}
+
 fn new_board(n: usize) -> Value {
     json!({"name": format!("Nieuw bestuur {n}")})
 }
@@ -105,6 +109,8 @@ const MATRIX: &[Row] = &[
                                                     expect: [201, 404, 404, 404, 404, 404, 404, 404, 404] },
     // Integration endpoints refuse people's tokens.
     get("/api/v1/integration/me",                   [401, 401, 401, 401, 401, 401, 401, 401, 401]),
+    Row { method: "PUT", path: "/api/v1/schools/{A1}/roster", body: Some(empty_roster),
+                                                    expect: [401, 401, 401, 401, 401, 401, 401, 401, 401] },
     Row { method: "POST", path: "/api/v1/boards",   body: Some(new_board),
                                                     expect: [201, 403, 403, 403, 403, 403, 403, 403, 403] },
     // Deleting is for school admins only (seed 003). These rows change the world, so they come

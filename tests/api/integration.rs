@@ -227,3 +227,160 @@ async fn a_client_is_limited_to_a_school_of_its_own_board() {
     let problem = assert_problem(response, 409, "conflict").await;
     assert!(problem["detail"].as_str().unwrap().contains("school_id"));
 }
+
+async fn client_token(app: &TestApp, world: &World, school: Option<&str>) -> String {
+    let client = create_client(app, world, school).await;
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", client["id"].as_str().unwrap()),
+        ("client_secret", client["client_secret"].as_str().unwrap()),
+    ];
+    let token: Value = token_request(app, &form).await.json().await.unwrap();
+    token["access_token"].as_str().unwrap().to_owned()
+}
+
+/// School A2's roster as the world holds it, plus a new pupil in a new group and a guardian with
+/// a broken address.
+fn a2_snapshot() -> Value {
+    json!({
+        "school_year": "2026-2027",
+        "groups": [
+            {"key": "GA2", "name": "GA2", "year_group": 1},
+            {"key": "GN", "name": "Groep 3", "year_group": 3}
+        ],
+        "pupils": [
+            {"key": "P4", "first_name": "Kind", "last_name": "MarkerP4", "groups": ["GA2"]},
+            {"key": "N1", "first_name": "Nieuw", "name_prefix": "van", "last_name": "Dijk",
+             "date_of_birth": "2019-03-01", "groups": ["GN"]}
+        ],
+        "guardians": [
+            {"key": "M4", "first_name": "Ouder", "last_name": "MarkerM4", "email": "m4@world.example",
+             "phone": "+31 6 M4",
+             "children": [{"pupil": "P4", "relationship": "parent", "parental_authority": true, "household": "H4"}]},
+            {"key": "X1", "first_name": "Fout", "last_name": "Adres", "email": "geen-adres",
+             "children": [{"pupil": "N1", "relationship": "mother", "parental_authority": true, "household": "HX"}]}
+        ],
+        "staff": []
+    })
+}
+
+async fn push(
+    app: &TestApp,
+    world: &World,
+    token: &str,
+    school: &str,
+    body: &Value,
+) -> reqwest::Response {
+    let path = world.path(&format!("/api/v1/schools/{{{school}}}/roster"));
+    app.request(reqwest::Method::PUT, &path)
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_las_client_pushes_a_roster_and_the_same_one_again_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let token = client_token(&app, &world, None).await;
+
+    let response = push(&app, &world, &token, "A2", &a2_snapshot()).await;
+    assert_eq!(response.status(), 200);
+    let result: Value = response.json().await.unwrap();
+    assert_eq!(
+        result["pupils"],
+        json!({"created": 1, "updated": 0, "deactivated": 0, "unchanged": 1})
+    );
+    assert_eq!(result["groups"]["created"], 1);
+    assert_eq!(result["guardians"]["unchanged"], 1);
+    assert_eq!(result["rejected"][0]["key"], "X1");
+    assert_eq!(result["rejected"][0]["field"], "email");
+
+    let again: Value = push(&app, &world, &token, "A2", &a2_snapshot())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        again["pupils"],
+        json!({"created": 0, "updated": 0, "deactivated": 0, "unchanged": 2})
+    );
+    assert_eq!(
+        again["groups"],
+        json!({"created": 0, "updated": 0, "deactivated": 0, "unchanged": 2})
+    );
+
+    // The board admin sees the new pupil.
+    let pupils: Value = app
+        .get_as(
+            world.token("board_admin"),
+            &world.path("/api/v1/schools/{A2}/pupils"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(pupils.to_string().contains("Nieuw"));
+}
+
+#[tokio::test]
+async fn a_snapshot_with_a_broken_structure_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let token = client_token(&app, &world, None).await;
+    let mut broken = a2_snapshot();
+    broken["pupils"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"key": "N1", "first_name": "Twee", "last_name": "Keer"}));
+    let problem = assert_problem(
+        push(&app, &world, &token, "A2", &broken).await,
+        422,
+        "validation-failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "pupils.key");
+
+    let pupils: Value = app
+        .get_as(
+            world.token("board_admin"),
+            &world.path("/api/v1/schools/{A2}/pupils"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        pupils["items"].as_array().unwrap().len(),
+        1,
+        "only P4, as before"
+    );
+}
+
+#[tokio::test]
+async fn a_client_pushes_only_to_schools_it_is_for() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let a1_only = client_token(&app, &world, Some("A1")).await;
+    assert_problem(
+        push(&app, &world, &a1_only, "A2", &a2_snapshot()).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        push(&app, &world, &a1_only, "B1", &a2_snapshot()).await,
+        404,
+        "not-found",
+    )
+    .await;
+    let person = world.token("school_admin").to_owned();
+    assert_problem(
+        push(&app, &world, &person, "A1", &a2_snapshot()).await,
+        401,
+        "unauthenticated",
+    )
+    .await;
+}

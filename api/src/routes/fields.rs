@@ -34,7 +34,13 @@ macro_rules! string_field {
         #[derive(Debug, Clone, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub String);
+        string_schema_impl!($name, $description, $min, $max, $pattern, $example);
+    };
+}
 
+/// The schema component of a string field.
+macro_rules! string_schema_impl {
+    ($name:ident, $description:expr, $min:expr, $max:expr, $pattern:expr, $example:expr) => {
         impl PartialSchema for $name {
             fn schema() -> RefOr<Schema> {
                 string_schema($description, $min, $max, $pattern, $example)
@@ -82,6 +88,37 @@ string_field!(
     "12AB"
 );
 
+/// A key from the LAS. Checked as it is read, since keys also appear as references.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct LasKey(pub String);
+
+impl<'de> Deserialize<'de> for LasKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(deserializer)?;
+        let sound = !key.trim().is_empty()
+            && key.chars().count() <= 64
+            && !key.chars().any(char::is_control);
+        if sound {
+            Ok(LasKey(key))
+        } else {
+            Err(serde::de::Error::custom(
+                "invalid value: a key is 1 to 64 characters, not all spaces, no control characters",
+            ))
+        }
+    }
+}
+
+string_schema_impl!(
+    LasKey,
+    "The LAS's own stable key of a record: 1 to 64 characters, at least one not a space, no control \
+     characters.",
+    Some(1),
+    64,
+    NAME_PATTERN,
+    "L1234"
+);
+
 const NAME_PATTERN: &str = concat!(
     r"^[^\u0000-\u001F\u007F-\u009F]*",
     r"[^\s\u0000-\u001F\u007F-\u009F]",
@@ -107,6 +144,18 @@ pub enum Role {
     LunchSupervisor,
 }
 
+impl From<Role> for StaffRole {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::SchoolAdmin => StaffRole::SchoolAdmin,
+            Role::Director => StaffRole::Director,
+            Role::Teacher => StaffRole::Teacher,
+            Role::CareStaff => StaffRole::CareStaff,
+            Role::LunchSupervisor => StaffRole::LunchSupervisor,
+        }
+    }
+}
+
 impl From<StaffRole> for Role {
     fn from(role: StaffRole) -> Self {
         match role {
@@ -130,5 +179,88 @@ mod tests {
     fn the_patterns_exclude_exactly_the_control_characters() {
         assert!(NAME_PATTERN.contains(PRINTABLE));
         assert!(EMAIL_PATTERN.matches(PRINTABLE).count() == 5);
+    }
+}
+
+/// Reads an optional integer the way JSON Schema counts integers: `8` and `8.0` alike (a client
+/// that writes every number as a float still sends a valid integer).
+pub fn optional_whole_number<'de, D>(deserializer: D) -> Result<Option<i32>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value: Option<serde_json::Number> = Option::deserialize(deserializer)?;
+    let Some(number) = value else {
+        return Ok(None);
+    };
+    let whole = match (number.as_i64(), number.as_f64()) {
+        (Some(i), _) => Some(i),
+        (None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => Some(f as i64),
+        _ => None,
+    };
+    whole
+        .and_then(|i| i32::try_from(i).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!("invalid type: {number} is not a whole number"))
+        })
+}
+
+#[cfg(test)]
+mod whole_number_tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Holder {
+        #[serde(default, deserialize_with = "optional_whole_number")]
+        n: Option<i32>,
+    }
+
+    #[test]
+    fn whole_numbers_read_with_or_without_a_fraction_and_others_are_refused() {
+        let read = |json: &str| serde_json::from_str::<Holder>(json).map(|h| h.n).ok();
+        assert_eq!(read(r#"{"n": 8}"#), Some(Some(8)));
+        assert_eq!(read(r#"{"n": 8.0}"#), Some(Some(8)));
+        assert_eq!(read(r#"{"n": null}"#), Some(None));
+        assert_eq!(read(r#"{}"#), Some(None));
+        assert_eq!(read(r#"{"n": 8.5}"#), None);
+        assert_eq!(read(r#"{"n": 1e20}"#), None);
+    }
+}
+
+/// A school year, `2026-2027`: two consecutive years from 2000 on.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct SchoolYearName(pub String);
+
+impl<'de> Deserialize<'de> for SchoolYearName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match domain::school_year::SchoolYear::parse(&value) {
+            Some(_) => Ok(SchoolYearName(value)),
+            None => Err(serde::de::Error::custom(
+                "invalid value: a school year is like 2026-2027",
+            )),
+        }
+    }
+}
+
+impl PartialSchema for SchoolYearName {
+    fn schema() -> RefOr<Schema> {
+        // Listed in full: a pattern cannot say that the second year follows the first.
+        let years: Vec<String> = (2000..2100).map(|y| format!("{y}-{}", y + 1)).collect();
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .description(Some(
+                "A school year: two consecutive years, e.g. `2026-2027`.",
+            ))
+            .enum_values(Some(years))
+            .examples([serde_json::json!("2026-2027")])
+            .into()
+    }
+}
+
+impl ToSchema for SchoolYearName {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("SchoolYearName")
     }
 }

@@ -20,6 +20,7 @@ pub mod pagination;
 pub mod passwords;
 pub mod people;
 pub mod pupils;
+pub mod roster;
 pub mod schools;
 pub mod staff;
 
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(invitations::configure)
             .configure(clients::configure)
             .configure(modules::configure)
+            .configure(roster::configure)
             .configure(oauth::configure_api),
     );
 }
