@@ -38,6 +38,9 @@ pub struct Held {
     inactive_staff: HashMap<String, String>,
     /// Guardian row id to the account signing in as that guardian.
     guardian_accounts: HashMap<String, String>,
+    /// Guardian row id to the address held now (active and inactive records), so an update knows
+    /// whether the address changes without reading the row again.
+    guardian_emails: HashMap<String, Option<String>>,
 }
 
 /// Counts of one kind of record.
@@ -205,6 +208,7 @@ pub fn load_held(
         if let Some(account) = &g.account_id {
             held.guardian_accounts.insert(g.id.clone(), account.clone());
         }
+        held.guardian_emails.insert(g.id.clone(), g.email.clone());
         if g.deactivated_at.is_some() {
             held.inactive_guardians
                 .insert(g.las_key.clone(), g.id.clone());
@@ -503,7 +507,7 @@ fn apply_guardians(
 
 /// Writes the LAS values over the guardian's record. When the e-mail address changes, the account
 /// that signed in as this guardian is no longer theirs (seed 000): the link ends and so do its
-/// sessions; the person at the new address is invited afresh.
+/// sessions. (Sending the person at the new address an activation link is still to be built.)
 fn update_guardian(
     conn: &mut AnyConnection,
     id: &str,
@@ -511,11 +515,10 @@ fn update_guardian(
     held: &Held,
     at: chrono::NaiveDateTime,
 ) -> Result<(), RepoError> {
-    let current: Option<String> = guardians::table
-        .find(id)
-        .select(guardians::email)
-        .first(conn)?;
-    let email_changed = current != guardian.email;
+    let email_changed = held
+        .guardian_emails
+        .get(id)
+        .is_none_or(|held| *held != guardian.email);
     if email_changed && let Some(account) = held.guardian_accounts.get(id) {
         sessions::revoke_all(conn, account)?;
     }

@@ -140,13 +140,11 @@ pub fn is_in_board(
     board_id: &str,
     school_id: &str,
 ) -> Result<bool, RepoError> {
-    let found: Option<String> = schools::table
-        .filter(schools::id.eq(school_id))
-        .filter(schools::board_id.eq(board_id))
-        .select(schools::id)
-        .first(conn)
-        .optional()?;
-    Ok(found.is_some())
+    match find_in_board(conn, board_id, school_id) {
+        Ok(_) => Ok(true),
+        Err(RepoError::NotFound) => Ok(false),
+        Err(other) => Err(other),
+    }
 }
 
 /// A school of the given board (an integration client's reach), or `NotFound`.
