@@ -5,7 +5,9 @@
 //! cannot hold an invalid value.
 
 pub mod actor;
+pub mod change_request;
 pub mod client;
+pub mod edexml;
 pub mod email;
 pub mod mail;
 pub mod modules;
@@ -14,6 +16,7 @@ pub mod pagination;
 pub mod policy;
 pub mod roles;
 pub mod roster;
+pub mod schedule;
 pub mod school;
 pub mod school_year;
 pub mod scope;

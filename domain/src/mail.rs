@@ -59,6 +59,16 @@ pub enum Message<'a> {
     PasswordReset {
         link: &'a str,
     },
+    /// To the school's administration: a guardian asked for a change. No personal data in the
+    /// mail; staff read the request in the portal's queue.
+    ChangeRequestReceived {
+        school: &'a str,
+    },
+    /// To the guardian: what became of their request (SPEC §4).
+    ChangeRequestDecided {
+        school: &'a str,
+        status: crate::change_request::Status,
+    },
 }
 
 /// Subject and plain-text body.
@@ -108,6 +118,56 @@ impl Message<'_> {
                      If you did not ask for this, your password stays as it is.\n"
                 ),
             },
+            (Message::ChangeRequestReceived { school }, Language::Dutch) => Rendered {
+                kind: "change_request_received",
+                subject: format!("Nieuw wijzigingsverzoek voor {school}"),
+                body: "Een ouder/verzorger heeft een wijzigingsverzoek ingediend.\n\
+                     U vindt het in de wachtrij wijzigingsverzoeken van het ouderportaal. Verwerk de \
+                     wijziging in de leerlingadministratie; de volgende synchronisatie neemt haar over.\n"
+                    .to_owned(),
+            },
+            (Message::ChangeRequestReceived { school }, Language::English) => Rendered {
+                kind: "change_request_received",
+                subject: format!("New change request for {school}"),
+                body: "A parent or guardian has submitted a change request.\n\
+                     You find it in the portal's change request queue. Make the change in the student \
+                     administration; the next sync brings it into the portal.\n"
+                    .to_owned(),
+            },
+            (Message::ChangeRequestDecided { school, status }, Language::Dutch) => {
+                use crate::change_request::Status;
+                let outcome = match status {
+                    Status::Processed | Status::Resolved => "is verwerkt",
+                    Status::PartlyProcessed => "is gedeeltelijk verwerkt",
+                    Status::Rejected => "is afgewezen",
+                    Status::Open | Status::Replaced => "is bijgewerkt",
+                };
+                Rendered {
+                    kind: "change_request_decided",
+                    subject: format!("Uw wijzigingsverzoek bij {school} {outcome}"),
+                    body: format!(
+                        "Beste ouder/verzorger,\n\nUw wijzigingsverzoek bij {school} {outcome}.\n\
+                         In het ouderportaal ziet u per gegeven wat de school heeft gedaan.\n"
+                    ),
+                }
+            }
+            (Message::ChangeRequestDecided { school, status }, Language::English) => {
+                use crate::change_request::Status;
+                let outcome = match status {
+                    Status::Processed | Status::Resolved => "has been processed",
+                    Status::PartlyProcessed => "has been partly processed",
+                    Status::Rejected => "has been rejected",
+                    Status::Open | Status::Replaced => "has been updated",
+                };
+                Rendered {
+                    kind: "change_request_decided",
+                    subject: format!("Your change request at {school} {outcome}"),
+                    body: format!(
+                        "Dear parent or guardian,\n\nYour change request at {school} {outcome}.\n\
+                         The parent portal shows what the school did with each detail.\n"
+                    ),
+                }
+            }
         }
     }
 }

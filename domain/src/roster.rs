@@ -333,6 +333,149 @@ fn drop_unknown(
     }
 }
 
+/// Guardians the portal holds whose e-mail address the snapshot changes, with the new address
+/// (seed 000: an account belongs to whoever holds the address; the person at the new address gets
+/// a new activation link).
+pub fn readdressed<'a>(
+    held: &[GuardianRecord],
+    snapshot: &'a [GuardianRecord],
+) -> Vec<(&'a str, Option<&'a str>)> {
+    let before: HashMap<&str, Option<&str>> = held
+        .iter()
+        .map(|g| (g.key.as_str(), g.email.as_deref()))
+        .collect();
+    snapshot
+        .iter()
+        .filter(|g| {
+            before
+                .get(g.key.as_str())
+                .is_some_and(|old| *old != g.email.as_deref())
+        })
+        .map(|g| (g.key.as_str(), g.email.as_deref()))
+        .collect()
+}
+
+/// Changes a vendor sends instead of a full snapshot: records to create or replace, and keys of
+/// records that are gone. Records not named keep what the portal holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delta {
+    pub school_year: String,
+    pub upsert: Snapshot,
+    pub remove: Removals,
+}
+
+/// LAS keys of records that are gone (pupils who left, guardians and staff no longer present).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Removals {
+    pub groups: Vec<String>,
+    pub pupils: Vec<String>,
+    pub guardians: Vec<String>,
+    pub staff: Vec<String>,
+}
+
+fn merge_kind<T: Keyed + Clone>(
+    kind: &str,
+    held: Vec<T>,
+    upsert: &[T],
+    remove: &[String],
+) -> Result<Vec<T>, StructureError> {
+    duplicates(kind, upsert.iter().map(Keyed::key))?;
+    let removed: BTreeSet<&str> = remove.iter().map(String::as_str).collect();
+    if let Some(both) = upsert.iter().find(|r| removed.contains(r.key())) {
+        return Err(structure(
+            format!("remove.{kind}"),
+            format!("the key `{}` is both upserted and removed", both.key()),
+        ));
+    }
+    let replaced: BTreeSet<&str> = upsert.iter().map(Keyed::key).collect();
+    let mut merged: Vec<T> = held
+        .into_iter()
+        .filter(|r| !removed.contains(r.key()) && !replaced.contains(r.key()))
+        .collect();
+    merged.extend(upsert.iter().cloned());
+    Ok(merged)
+}
+
+/// The full snapshot a delta amounts to, given what the portal holds: applying that snapshot
+/// applies the delta, with the same validation and the same counts. Removing a key the portal does
+/// not hold is no error (a vendor may send a removal twice). Guardians the delta does not name
+/// lose their links to removed pupils, and are gone with their last child.
+pub fn apply_delta(held: Snapshot, delta: &Delta) -> Result<Snapshot, StructureError> {
+    let groups = merge_kind(
+        "groups",
+        held.groups,
+        &delta.upsert.groups,
+        &delta.remove.groups,
+    )?;
+    let pupils = merge_kind(
+        "pupils",
+        held.pupils,
+        &delta.upsert.pupils,
+        &delta.remove.pupils,
+    )?;
+    let upserted: BTreeSet<&str> = delta.upsert.guardians.iter().map(Keyed::key).collect();
+    let (named, carried): (Vec<_>, Vec<_>) = held
+        .guardians
+        .into_iter()
+        .partition(|g| upserted.contains(g.key.as_str()));
+    drop(named);
+    let carried = carry_guardians(&pupils, carried);
+    let guardians = merge_kind(
+        "guardians",
+        carried,
+        &delta.upsert.guardians,
+        &delta.remove.guardians,
+    )?;
+    let staff = merge_kind(
+        "staff",
+        held.staff,
+        &delta.upsert.staff,
+        &delta.remove.staff,
+    )?;
+    Ok(Snapshot {
+        school_year: delta.school_year.clone(),
+        groups,
+        pupils,
+        guardians,
+        staff,
+    })
+}
+
+/// Guardians the source does not describe (EDEXML has none; a delta names only some), carried
+/// over from what the portal holds: links to pupils who are no longer in the snapshot are dropped
+/// and a guardian with no child left is left out, so they are deactivated like in a full snapshot.
+pub fn carry_guardians(
+    pupils: &[PupilRecord],
+    guardians: Vec<GuardianRecord>,
+) -> Vec<GuardianRecord> {
+    let present: BTreeSet<&str> = pupils.iter().map(|p| p.key.as_str()).collect();
+    guardians
+        .into_iter()
+        .filter_map(|mut g| {
+            g.children
+                .retain(|pupil, _| present.contains(pupil.as_str()));
+            (!g.children.is_empty()).then_some(g)
+        })
+        .collect()
+}
+
+/// A snapshot from a source without guardians (EDEXML): the pupils, groups and staff it carries,
+/// with the guardians and the `parents_separated` flags the portal holds from the JSON snapshot,
+/// matched by the pupils' LAS keys.
+pub fn merge_without_guardians(mut incoming: Snapshot, held: Snapshot) -> Snapshot {
+    let separated: BTreeSet<&str> = held
+        .pupils
+        .iter()
+        .filter(|p| p.parents_separated)
+        .map(|p| p.key.as_str())
+        .collect();
+    for pupil in &mut incoming.pupils {
+        pupil.parents_separated = separated.contains(pupil.key.as_str());
+    }
+    incoming.guardians = carry_guardians(&incoming.pupils, held.guardians);
+    incoming
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -521,5 +664,99 @@ mod tests {
             vec!["V1", "V3"]
         );
         assert!(valid.guardians[1].children.is_empty());
+    }
+
+    fn keys<T: Keyed>(records: &[T]) -> Vec<&str> {
+        records.iter().map(Keyed::key).collect()
+    }
+
+    #[test]
+    fn a_delta_is_the_held_snapshot_with_upserts_and_removals() {
+        let mut held = snapshot();
+        held.pupils.push(pupil("L2", "Noah", &["G1"]));
+        held.guardians
+            .push(guardian("V2", "Sanne", "sanne@example.nl", &["L2"]));
+        held.guardians
+            .push(guardian("V3", "Bas", "bas@example.nl", &["L1", "L2"]));
+        let delta = Delta {
+            school_year: "2026-2027".to_owned(),
+            upsert: Snapshot {
+                pupils: vec![pupil("L1", "Emma-Lou", &["G1"]), pupil("L3", "Mo", &[])],
+                ..Snapshot::default()
+            },
+            remove: Removals {
+                pupils: vec!["L2".to_owned(), "L9".to_owned()],
+                ..Removals::default()
+            },
+        };
+        let merged = apply_delta(held.clone(), &delta).unwrap();
+        assert_eq!(keys(&merged.pupils), vec!["L1", "L3"]);
+        assert_eq!(merged.pupils[0].name.first_name, "Emma-Lou");
+        // V2's only child left: V2 goes; V3 keeps L1 only.
+        assert_eq!(keys(&merged.guardians), vec!["V1", "V3"]);
+        assert_eq!(
+            merged.guardians[1].children.keys().collect::<Vec<_>>(),
+            vec!["L1"]
+        );
+        // Applying the merged snapshot twice: the second diff is empty.
+        let again = apply_delta(merged.clone(), &delta).unwrap();
+        assert_eq!(again, merged);
+    }
+
+    #[test]
+    fn guardians_whose_address_changes_are_found() {
+        let held = vec![
+            guardian("V1", "Marieke", "marieke@example.nl", &[]),
+            guardian("V2", "Bas", "bas@example.nl", &[]),
+        ];
+        let snapshot = vec![
+            guardian("V1", "Marieke", "marieke@example.nl", &[]),
+            guardian("V2", "Bas", "bas.nieuw@example.nl", &[]),
+            guardian("V3", "Sanne", "sanne@example.nl", &[]),
+        ];
+        assert_eq!(
+            readdressed(&held, &snapshot),
+            vec![("V2", Some("bas.nieuw@example.nl"))]
+        );
+    }
+
+    #[test]
+    fn a_key_both_upserted_and_removed_refuses_the_delta() {
+        let delta = Delta {
+            school_year: "2026-2027".to_owned(),
+            upsert: Snapshot {
+                staff: vec![],
+                pupils: vec![pupil("L1", "Emma", &[])],
+                ..Snapshot::default()
+            },
+            remove: Removals {
+                pupils: vec!["L1".to_owned()],
+                ..Removals::default()
+            },
+        };
+        assert_eq!(
+            apply_delta(snapshot(), &delta).map_err(|e| e.field),
+            Err("remove.pupils".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_source_without_guardians_keeps_the_held_guardians_and_flags() {
+        let mut held = snapshot();
+        held.pupils[0].parents_separated = true;
+        held.pupils.push(pupil("L2", "Noah", &[]));
+        held.guardians
+            .push(guardian("V2", "Sanne", "sanne@example.nl", &["L2"]));
+        let incoming = Snapshot {
+            school_year: "2027-2028".to_owned(),
+            groups: vec![group("G5")],
+            pupils: vec![pupil("L1", "Emma", &["G5"])],
+            guardians: vec![],
+            staff: vec![],
+        };
+        let merged = merge_without_guardians(incoming, held);
+        assert!(merged.pupils[0].parents_separated);
+        assert_eq!(keys(&merged.guardians), vec!["V1"], "L2 left, so did V2");
+        assert_eq!(merged.school_year, "2027-2028");
     }
 }

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod actors;
 pub mod audit;
 pub mod boards;
+pub mod change_requests;
 pub mod clients;
 pub mod connection;
 pub mod error;
@@ -22,12 +23,14 @@ pub mod outbox;
 pub mod page;
 pub mod pupils;
 pub mod roster;
+pub mod roster_sources;
 pub mod roster_sync;
 pub mod schema;
 pub mod schools;
 pub mod scoped;
 pub mod sessions;
 pub mod staff;
+pub mod sync_runs;
 
 pub use connection::{
     AnyConnection, Backend, Database, DbSettings, Pool, PooledConnection, transaction,

@@ -112,8 +112,11 @@ pub fn load_held(
                 .insert((*key).to_owned());
         }
     }
+    // Links to pupils who left stay in the database (history, as retention allows) but are not
+    // part of what the LAS describes now.
     let pupil_key: HashMap<&str, &str> = pupil_rows
         .iter()
+        .filter(|p| p.left_on.is_none())
         .map(|p| (p.id.as_str(), p.las_key.as_str()))
         .collect();
 
@@ -243,6 +246,30 @@ pub fn load_held(
         ));
     }
     Ok(held)
+}
+
+impl Held {
+    /// What the portal holds, as the LAS would send it: the base a delta or an EDEXML file (which
+    /// has no guardians) is merged into.
+    pub fn snapshot(&self, school_year: &str) -> Snapshot {
+        Snapshot {
+            school_year: school_year.to_owned(),
+            groups: records(&self.groups),
+            pupils: records(&self.pupils),
+            guardians: records(&self.guardians),
+            staff: records(&self.staff),
+        }
+    }
+
+    /// Row ids of active guardians with an account, by LAS key: whose address changes in a sync
+    /// gets a new activation link at the new address.
+    pub fn guardians_with_account(&self) -> HashMap<&str, &str> {
+        self.guardians
+            .iter()
+            .filter(|(id, _)| self.guardian_accounts.contains_key(id))
+            .map(|(id, g)| (g.key.as_str(), id.as_str()))
+            .collect()
+    }
 }
 
 fn records<T: Clone>(held: &[(String, T)]) -> Vec<T> {
@@ -470,8 +497,16 @@ fn apply_guardians(
         }
     }
     let relinked_ids: Vec<&str> = relinked.iter().map(|(id, _)| id.as_str()).collect();
+    // Links to pupils who have left are kept: their guardians' history stays as retention allows.
+    // (The pupils were written before the guardians, so this sync's leavers count as left.)
+    let left = pupils::table
+        .filter(pupils::school_id.eq(school_id))
+        .filter(pupils::left_on.is_not_null())
+        .select(pupils::id);
     diesel::delete(
-        guardian_pupils::table.filter(guardian_pupils::guardian_id.eq_any(&relinked_ids)),
+        guardian_pupils::table
+            .filter(guardian_pupils::guardian_id.eq_any(&relinked_ids))
+            .filter(guardian_pupils::pupil_id.ne_all(left)),
     )
     .execute(conn)?;
     let links: Vec<GuardianPupilRow> = relinked
@@ -507,7 +542,7 @@ fn apply_guardians(
 
 /// Writes the LAS values over the guardian's record. When the e-mail address changes, the account
 /// that signed in as this guardian is no longer theirs (seed 000): the link ends and so do its
-/// sessions. (Sending the person at the new address an activation link is still to be built.)
+/// sessions; the caller sends the person at the new address an activation link.
 fn update_guardian(
     conn: &mut AnyConnection,
     id: &str,

@@ -30,6 +30,7 @@ diesel::table! {
         admin_email -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        requestable_fields -> Nullable<Text>,
     }
 }
 
@@ -174,6 +175,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     board_admins,
     boards,
+    change_request_fields,
+    change_requests,
+    roster_sources,
+    sync_runs,
     enrolments,
     guardian_pupils,
     guardians,
@@ -273,3 +278,68 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    sync_runs (id) {
+        id -> Text,
+        school_id -> Text,
+        source -> Text,
+        client_id -> Nullable<Text>,
+        account_id -> Nullable<Text>,
+        school_year -> Nullable<Text>,
+        status -> Text,
+        counts -> Nullable<Text>,
+        rejected -> Integer,
+        error -> Nullable<Text>,
+        started_at -> Timestamp,
+        finished_at -> Timestamp,
+        duration_ms -> BigInt,
+    }
+}
+
+diesel::table! {
+    roster_sources (school_id) {
+        school_id -> Text,
+        url -> Text,
+        next_fetch_at -> Timestamp,
+        lock_owner -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    change_requests (id) {
+        id -> Text,
+        school_id -> Text,
+        subject_kind -> Text,
+        subject_id -> Text,
+        pupil_id -> Nullable<Text>,
+        requested_by -> Text,
+        household -> Nullable<Text>,
+        status -> Text,
+        remark -> Nullable<Text>,
+        language -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    change_request_fields (request_id, field) {
+        request_id -> Text,
+        field -> Text,
+        current_value -> Nullable<Text>,
+        proposed_value -> Nullable<Text>,
+        outcome -> Text,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(sync_runs -> schools (school_id));
+diesel::joinable!(roster_sources -> schools (school_id));
+diesel::joinable!(change_requests -> schools (school_id));
+diesel::joinable!(change_requests -> guardians (requested_by));
+diesel::joinable!(change_request_fields -> change_requests (request_id));
