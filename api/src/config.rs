@@ -48,6 +48,10 @@ pub struct Config {
     pub outbox_poll: Duration,
     /// The first retry delay after a failed delivery; later ones double, up to an hour.
     pub outbox_retry_base: Duration,
+    /// How often the scheduler looks for due nightly roster fetches.
+    pub roster_fetch_poll: Duration,
+    /// How long one roster fetch from a LAS may take.
+    pub roster_fetch_timeout: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -213,6 +217,16 @@ impl Config {
             "30000",
             "OUDERPORTAAL_OUTBOX_RETRY_BASE_MS",
         )?;
+        let roster_fetch_poll = millis(
+            get("OUDERPORTAAL_ROSTER_FETCH_POLL_MS"),
+            "60000",
+            "OUDERPORTAAL_ROSTER_FETCH_POLL_MS",
+        )?;
+        let roster_fetch_timeout = millis(
+            get("OUDERPORTAAL_ROSTER_FETCH_TIMEOUT_MS"),
+            "60000",
+            "OUDERPORTAAL_ROSTER_FETCH_TIMEOUT_MS",
+        )?;
 
         Ok(Config {
             environment,
@@ -236,6 +250,8 @@ impl Config {
             mail_from,
             outbox_poll,
             outbox_retry_base,
+            roster_fetch_poll,
+            roster_fetch_timeout,
         })
     }
 }

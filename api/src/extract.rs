@@ -33,7 +33,7 @@ where
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req.app_data::<BodyLimit>().map_or(256 * 1024, |l| l.0);
-        let body = read_json_body(req, payload, limit);
+        let body = read_body(req, payload, limit, is_json(req));
         Box::pin(async move {
             let value: T = parse_json(&body.await?)?;
             value.validate()?;
@@ -62,7 +62,7 @@ where
         let limit = req
             .app_data::<BulkBodyLimit>()
             .map_or(64 * 1024 * 1024, |l| l.0);
-        let body = read_json_body(req, payload, limit);
+        let body = read_body(req, payload, limit, is_json(req));
         Box::pin(async move {
             let body = body.await?;
             let value: T = actix_web::web::block(move || parse_json::<T>(&body))
@@ -74,14 +74,14 @@ where
     }
 }
 
-/// Reads a JSON body up to `limit` bytes: 415 when it is not JSON, 413 when it is too large
-/// (declared or streamed).
-fn read_json_body(
+/// Reads a body up to `limit` bytes: 415 when its media type is not the expected one, 413 when it
+/// is too large (declared or streamed).
+fn read_body(
     req: &HttpRequest,
     payload: &mut Payload,
     limit: usize,
+    content_type_ok: bool,
 ) -> Pin<Box<dyn Future<Output = Result<Bytes, ApiError>>>> {
-    let content_type_ok = is_json(req);
     let declared_length = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -110,21 +110,57 @@ fn read_json_body(
     })
 }
 
+/// The media type without parameters, lower-cased.
+fn essence(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(
+        value
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase(),
+    )
+}
+
 fn is_json(req: &HttpRequest) -> bool {
-    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
-        return false;
-    };
-    let Ok(value) = value.to_str() else {
-        return false;
-    };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    essence(req).is_some_and(|essence| {
+        essence == "application/json"
+            || (essence.starts_with("application/") && essence.ends_with("+json"))
+    })
+}
+
+fn is_xml(req: &HttpRequest) -> bool {
+    essence(req).is_some_and(|essence| {
+        essence == "application/xml"
+            || essence == "text/xml"
+            || (essence.starts_with("application/") && essence.ends_with("+xml"))
+    })
+}
+
+/// An XML document as text (an EDEXML file), under the bulk limit; 415 for another media type,
+/// 400 when it is not UTF-8.
+#[derive(Debug)]
+pub struct XmlBody(pub String);
+
+impl FromRequest for XmlBody {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<BulkBodyLimit>()
+            .map_or(64 * 1024 * 1024, |l| l.0);
+        let body = read_body(req, payload, limit, is_xml(req));
+        Box::pin(async move {
+            let body = body.await?;
+            let text = String::from_utf8(body.to_vec()).map_err(|_| ApiError::BadRequest {
+                detail: "The body is not UTF-8 text; EDEXML files are UTF-8.".to_owned(),
+                errors: Vec::new(),
+            })?;
+            Ok(XmlBody(text))
+        })
+    }
 }
 
 fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {

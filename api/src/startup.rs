@@ -19,6 +19,7 @@ use crate::fallback::{self, RouteTable};
 use crate::mailer::Mailer;
 use crate::outbox_worker::OutboxWorker;
 use crate::rate_limit::{self, RateLimits};
+use crate::roster_fetch::RosterFetcher;
 use crate::state::AppState;
 use crate::{headers, i18n, openapi, routes, telemetry};
 
@@ -28,6 +29,8 @@ pub enum StartError {
     Database(#[from] persistence::RepoError),
     #[error("mail: {0}")]
     Mail(String),
+    #[error("http client: {0}")]
+    Http(String),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -74,6 +77,7 @@ impl Application {
 
         let workers = config.workers;
         start_outbox_worker(&config, &db)?;
+        start_roster_fetcher(&config, &db)?;
         let state = web::Data::new(AppState {
             db,
             tokens: TokenKeys::new(&config.jwt_secret, config.access_token_ttl),
@@ -151,6 +155,20 @@ fn start_outbox_worker(config: &Config, db: &Database) -> Result<(), StartError>
         chrono::Duration::seconds(domain::mail::RETRY_MAX_SECONDS),
     );
     tokio::spawn(worker.run());
+    Ok(())
+}
+
+/// Starts the nightly roster fetch scheduler.
+fn start_roster_fetcher(config: &Config, db: &Database) -> Result<(), StartError> {
+    let fetcher = RosterFetcher::new(
+        db.clone(),
+        config.roster_fetch_poll,
+        config.roster_fetch_timeout,
+        config.max_roster_bytes,
+        config.public_base_url.clone(),
+    )
+    .map_err(StartError::Http)?;
+    tokio::spawn(fetcher.run());
     Ok(())
 }
 

@@ -351,6 +351,38 @@ pub fn status_of(outcomes: &[Outcome]) -> Status {
     }
 }
 
+/// What the guardian is told about a request in this status (SPEC §4: that the school processes
+/// it in its administration, and later what came of it).
+pub fn status_message(status: Status, language: crate::mail::Language) -> &'static str {
+    use crate::mail::Language::{Dutch, English};
+    match (status, language) {
+        (Status::Open, Dutch) => {
+            "De school verwerkt uw verzoek in haar leerlingadministratie. Daarna ziet u de nieuwe gegevens hier."
+        }
+        (Status::Open, English) => {
+            "The school will process your request in its student administration. Once it has, the new details show here."
+        }
+        (Status::Processed, Dutch) => "De school heeft uw verzoek verwerkt.",
+        (Status::Processed, English) => "The school has processed your request.",
+        (Status::PartlyProcessed, Dutch) => {
+            "De school heeft uw verzoek gedeeltelijk verwerkt; bij elk gegeven ziet u wat er is gebeurd."
+        }
+        (Status::PartlyProcessed, English) => {
+            "The school has processed part of your request; each detail shows what happened."
+        }
+        (Status::Rejected, Dutch) => {
+            "De school heeft uw verzoek afgewezen; de reden staat bij elk gegeven."
+        }
+        (Status::Rejected, English) => {
+            "The school has rejected your request; each detail gives the reason."
+        }
+        (Status::Resolved, Dutch) => "De nieuwe gegevens staan in de administratie van de school.",
+        (Status::Resolved, English) => "The school's administration now holds the new details.",
+        (Status::Replaced, Dutch) => "Dit verzoek is vervangen door een nieuwer verzoek.",
+        (Status::Replaced, English) => "A newer request has replaced this one.",
+    }
+}
+
 /// Whether a sync has brought the proposed value of a pending field (SPEC §4: the request is then
 /// resolved automatically). Fields the portal does not hold never resolve this way.
 pub fn applied_by_sync(field: Field, proposed: Option<&str>, now_held: Option<&str>) -> bool {

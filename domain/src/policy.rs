@@ -29,6 +29,11 @@ pub enum SchoolAction {
     ManageSchool,
     /// Send a guardian or staff member the link to activate their account.
     InvitePeople,
+    /// Import the roster (EDEXML upload), set where the LAS publishes it, read the sync runs.
+    ManageRoster,
+    /// Work the queue of change requests: read them with old and new values, decide them, set
+    /// which fields guardians may request (SPEC §4: the school administration).
+    ProcessChangeRequests,
 }
 
 impl SchoolAction {
@@ -45,6 +50,8 @@ impl SchoolAction {
             SchoolAction::DeletePeople => "delete_people",
             SchoolAction::ManageSchool => "manage_school",
             SchoolAction::InvitePeople => "invite_people",
+            SchoolAction::ManageRoster => "manage_roster",
+            SchoolAction::ProcessChangeRequests => "process_change_requests",
         }
     }
 }
@@ -78,9 +85,10 @@ impl Actor {
             }
             SchoolAction::ReadAuditLog => board_admin || has(StaffRole::SchoolAdmin),
             SchoolAction::DeletePeople => has(StaffRole::SchoolAdmin),
-            SchoolAction::ManageSchool | SchoolAction::InvitePeople => {
-                board_admin || has(StaffRole::SchoolAdmin)
-            }
+            SchoolAction::ManageSchool
+            | SchoolAction::InvitePeople
+            | SchoolAction::ManageRoster
+            | SchoolAction::ProcessChangeRequests => board_admin || has(StaffRole::SchoolAdmin),
         }
     }
 

@@ -87,6 +87,16 @@ fn scope_filter(scope: &RequestScope) -> Filter {
     )
 }
 
+/// id, first name, prefix, last name, e-mail, phone.
+type GuardianValues = (
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 /// What the portal holds now for each subject, in two queries.
 fn held_values(
     conn: &mut AnyConnection,
@@ -101,14 +111,7 @@ fn held_values(
     let mut held = HashMap::new();
     let guardian_ids = ids(SubjectKind::Guardian);
     if !guardian_ids.is_empty() {
-        let found: Vec<(
-            String,
-            String,
-            Option<String>,
-            String,
-            Option<String>,
-            Option<String>,
-        )> = guardians::table
+        let found: Vec<GuardianValues> = guardians::table
             .filter(guardians::id.eq_any(&guardian_ids))
             .select((
                 guardians::id,

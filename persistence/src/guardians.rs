@@ -101,3 +101,38 @@ pub fn deactivate(conn: &mut AnyConnection, guardian: &GuardianRow) -> Result<()
         .execute(conn)?;
     Ok(())
 }
+
+/// The addresses of these guardian records, by id: for notifying requesters, whose records the
+/// caller already holds through a scoped read.
+pub fn emails_of(
+    conn: &mut AnyConnection,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, Option<String>>, RepoError> {
+    Ok(guardians::table
+        .filter(guardians::id.eq_any(ids))
+        .select((guardians::id, guardians::email))
+        .load::<(String, Option<String>)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// For these guardian records and pupils: each link's household and whether the pupil's parents
+/// are separated, in one query (the household rule of change requests needs both).
+pub fn household_links(
+    conn: &mut AnyConnection,
+    guardian_ids: &[String],
+    pupil_ids: &[String],
+) -> Result<Vec<(String, String, String, bool)>, RepoError> {
+    use crate::schema::pupils;
+    Ok(guardian_pupils::table
+        .inner_join(pupils::table)
+        .filter(guardian_pupils::guardian_id.eq_any(guardian_ids))
+        .filter(guardian_pupils::pupil_id.eq_any(pupil_ids))
+        .select((
+            guardian_pupils::guardian_id,
+            guardian_pupils::pupil_id,
+            guardian_pupils::household,
+            pupils::parents_separated,
+        ))
+        .load(conn)?)
+}

@@ -159,3 +159,26 @@ pub fn find_in_board(
         .select(SchoolRow::as_select())
         .first(conn)?)
 }
+
+/// A school by id, for background work that acts for the school itself (the nightly roster
+/// fetch), never for a caller: callers go through [`find_visible`] or [`find_in_board`].
+pub fn find_for_system(conn: &mut AnyConnection, id: &str) -> Result<SchoolRow, RepoError> {
+    Ok(schools::table
+        .find(id)
+        .select(SchoolRow::as_select())
+        .first(conn)?)
+}
+
+/// The ids of the schools of these boards (a board admin's schools), in one query.
+pub fn ids_in_boards(
+    conn: &mut AnyConnection,
+    boards: &[String],
+) -> Result<Vec<String>, RepoError> {
+    if boards.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(schools::table
+        .filter(schools::board_id.eq_any(boards))
+        .select(schools::id)
+        .load(conn)?)
+}

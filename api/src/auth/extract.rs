@@ -13,7 +13,7 @@ use domain::client::{ClientPrincipal, Scope};
 use persistence::{actors, clients, sessions};
 
 use crate::audit::Audit;
-use crate::auth::tokens::PrincipalKind;
+use crate::auth::tokens::{Claims, PrincipalKind};
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -41,31 +41,43 @@ impl FromRequest for Authenticated {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
         Box::pin(async move {
-            let state =
-                state.ok_or_else(|| ApiError::internal("application state is not configured"))?;
-            let token = token.ok_or(ApiError::Unauthenticated)?;
-            let claims = state.tokens.verify(&token).map_err(|err| {
-                log::info!("bearer token rejected: {err}");
-                ApiError::Unauthenticated
-            })?;
-            // Integration clients' tokens do not open people's endpoints.
-            let (PrincipalKind::Person, Some(session_id)) = (claims.kind, claims.sid) else {
-                return Err(ApiError::Unauthenticated);
-            };
-            let account_id = claims.sub.to_string();
-            let session_id = session_id.to_string();
-            let actor = db::run(&state.db, move |conn| {
-                // An ended session (logout, reuse detected) ends its access tokens at once.
-                if !sessions::is_active(conn, &session_id, &account_id)? {
-                    return Ok(None);
-                }
-                actors::load(conn, &account_id)
-            })
-            .await?;
-            // A disabled or removed account's tokens stop working at once too.
-            actor.map(Authenticated).ok_or(ApiError::Unauthenticated)
+            let (state, claims) = verified(state, token)?;
+            person(&state, claims).await
         })
     }
+}
+
+/// The state and the verified claims of the bearer token.
+fn verified(
+    state: Option<web::Data<AppState>>,
+    token: Option<String>,
+) -> Result<(web::Data<AppState>, Claims), ApiError> {
+    let state = state.ok_or_else(|| ApiError::internal("application state is not configured"))?;
+    let token = token.ok_or(ApiError::Unauthenticated)?;
+    let claims = state.tokens.verify(&token).map_err(|err| {
+        log::info!("bearer token rejected: {err}");
+        ApiError::Unauthenticated
+    })?;
+    Ok((state, claims))
+}
+
+async fn person(state: &AppState, claims: Claims) -> Result<Authenticated, ApiError> {
+    // Integration clients' tokens do not open people's endpoints.
+    let (PrincipalKind::Person, Some(session_id)) = (claims.kind, claims.sid) else {
+        return Err(ApiError::Unauthenticated);
+    };
+    let account_id = claims.sub.to_string();
+    let session_id = session_id.to_string();
+    let actor = db::run(&state.db, move |conn| {
+        // An ended session (logout, reuse detected) ends its access tokens at once.
+        if !sessions::is_active(conn, &session_id, &account_id)? {
+            return Ok(None);
+        }
+        actors::load(conn, &account_id)
+    })
+    .await?;
+    // A disabled or removed account's tokens stop working at once too.
+    actor.map(Authenticated).ok_or(ApiError::Unauthenticated)
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<String> {
@@ -89,35 +101,58 @@ impl FromRequest for AuthenticatedClient {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
         Box::pin(async move {
-            let state =
-                state.ok_or_else(|| ApiError::internal("application state is not configured"))?;
-            let token = token.ok_or(ApiError::Unauthenticated)?;
-            let claims = state
-                .tokens
-                .verify(&token)
-                .map_err(|_| ApiError::Unauthenticated)?;
-            let (PrincipalKind::Client, Some(board_id)) = (claims.kind, claims.board) else {
-                return Err(ApiError::Unauthenticated);
-            };
-            let scopes = claims
-                .scope
-                .as_deref()
-                .and_then(Scope::parse_list)
-                .unwrap_or_default();
-            let client_id = claims.sub.to_string();
-            let active = db::run(&state.db, move |conn| {
-                clients::find_active(conn, &client_id)
-            })
-            .await?;
-            if active.is_none() {
-                return Err(ApiError::Unauthenticated);
+            let (state, claims) = verified(state, token)?;
+            client(&state, claims).await
+        })
+    }
+}
+
+async fn client(state: &AppState, claims: Claims) -> Result<AuthenticatedClient, ApiError> {
+    let (PrincipalKind::Client, Some(board_id)) = (claims.kind, claims.board) else {
+        return Err(ApiError::Unauthenticated);
+    };
+    let scopes = claims
+        .scope
+        .as_deref()
+        .and_then(Scope::parse_list)
+        .unwrap_or_default();
+    let client_id = claims.sub.to_string();
+    let active = db::run(&state.db, move |conn| {
+        clients::find_active(conn, &client_id)
+    })
+    .await?;
+    if active.is_none() {
+        return Err(ApiError::Unauthenticated);
+    }
+    Ok(AuthenticatedClient(ClientPrincipal {
+        client_id: claims.sub,
+        board_id,
+        school_id: claims.school,
+        scopes,
+    }))
+}
+
+/// Either kind of caller, for the endpoints both people and integration clients use (an EDEXML
+/// upload comes from a LAS vendor or from a school admin).
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Person(Authenticated),
+    Client(AuthenticatedClient),
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let (state, claims) = verified(state, token)?;
+            match claims.kind {
+                PrincipalKind::Person => person(&state, claims).await.map(Caller::Person),
+                PrincipalKind::Client => client(&state, claims).await.map(Caller::Client),
             }
-            Ok(AuthenticatedClient(ClientPrincipal {
-                client_id: claims.sub,
-                board_id,
-                school_id: claims.school,
-                scopes,
-            }))
         })
     }
 }

@@ -6,5 +6,5 @@ pub mod password;
 pub mod refresh;
 pub mod tokens;
 
-pub use extract::{Authenticated, AuthenticatedClient};
+pub use extract::{Authenticated, AuthenticatedClient, Caller};
 pub use tokens::TokenKeys;

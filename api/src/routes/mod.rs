@@ -7,6 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub mod audit_events;
 pub mod auth;
 pub mod boards;
+pub mod change_requests;
 pub mod clients;
 pub mod fields;
 pub mod groups;
@@ -21,8 +22,10 @@ pub mod passwords;
 pub mod people;
 pub mod pupils;
 pub mod roster;
+pub mod roster_sources;
 pub mod schools;
 pub mod staff;
+pub mod sync_runs;
 
 /// Mounts every route of the service.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -44,6 +47,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(clients::configure)
             .configure(modules::configure)
             .configure(roster::configure)
+            .configure(change_requests::configure)
+            .configure(roster_sources::configure)
+            .configure(sync_runs::configure)
             .configure(oauth::configure_api),
     );
 }

@@ -1,34 +1,41 @@
-//! Roster sync for LAS vendors: a full snapshot of a school, applied in one transaction.
+//! Roster sync for LAS vendors and school admins: a full snapshot, a delta, or an EDEXML file,
+//! each applied in one transaction by [`crate::sync`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use actix_web::{put, web};
+use actix_web::{patch, post, put, web};
 use chrono::NaiveDate;
-use domain::client::Scope;
+use domain::client::{ClientPrincipal, Scope};
+use domain::policy::SchoolAction;
 use domain::roles::StaffRole;
 use domain::roster::{
-    self, ChildLink, GroupRecord, GuardianRecord, Name, PupilRecord, Snapshot, StaffRecord,
+    ChildLink, Delta, GroupRecord, GuardianRecord, Name, PupilRecord, Removals, Snapshot,
+    StaffRecord,
 };
-use domain::school_year::SchoolYear;
+use persistence::AnyConnection;
 use persistence::ids::uuid;
-use persistence::roster_sync::{Counts, apply, load_held};
-use persistence::{roster as roster_rows, schools, transaction};
+use persistence::roster_sync::Counts;
+use persistence::schools::{self, SchoolRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use crate::audit::{Audit, Object};
-use crate::auth::AuthenticatedClient;
+use crate::auth::{AuthenticatedClient, Caller};
 use crate::db;
 use crate::error::{ApiError, FieldError};
-use crate::extract::BulkJson;
+use crate::extract::{BulkJson, XmlBody};
 use crate::routes::fields::{LasKey, Role, SchoolYearName};
+use crate::routes::schools::school_for;
 use crate::state::AppState;
+use crate::sync::{self, Input, Source, StartedBy};
 use crate::telemetry;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(update_school_roster);
+    cfg.service(update_school_roster)
+        .service(patch_school_roster)
+        .service(import_school_edexml);
 }
 
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
@@ -208,12 +215,21 @@ pub struct RejectedRecord {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SyncResult {
+    /// The recorded run (see `list_school_sync_runs`).
+    #[schema(format = Uuid, max_length = 36)]
+    pub run_id: String,
     pub groups: KindCounts,
     pub pupils: KindCounts,
     pub guardians: KindCounts,
     pub staff: KindCounts,
     #[schema(max_items = 10000)]
     pub rejected: Vec<RejectedRecord>,
+    /// Guardians sent an activation link at their new e-mail address.
+    #[schema(minimum = 0, maximum = 1_000_000)]
+    pub invitations_sent: u32,
+    /// Open change requests closed because the LAS now holds the proposed values.
+    #[schema(minimum = 0, maximum = 1_000_000)]
+    pub change_requests_resolved: u32,
 }
 
 fn name(first_name: String, name_prefix: Option<String>, last_name: String) -> Name {
@@ -226,67 +242,231 @@ fn name(first_name: String, name_prefix: Option<String>, last_name: String) -> N
 
 impl From<RosterSnapshot> for Snapshot {
     fn from(input: RosterSnapshot) -> Self {
-        Snapshot {
-            school_year: input.school_year.0,
-            groups: input
-                .groups
+        snapshot_of(
+            input.school_year.0,
+            input.groups,
+            input.pupils,
+            input.guardians,
+            input.staff,
+        )
+    }
+}
+
+fn snapshot_of(
+    school_year: String,
+    groups: Vec<RosterGroup>,
+    pupils: Vec<RosterPupil>,
+    guardians: Vec<RosterGuardian>,
+    staff: Vec<RosterStaff>,
+) -> Snapshot {
+    Snapshot {
+        school_year,
+        groups: groups
+            .into_iter()
+            .map(|g| GroupRecord {
+                key: g.key.0,
+                name: g.name,
+                year_group: g.year_group,
+                combined: g.combined,
+            })
+            .collect(),
+        pupils: pupils
+            .into_iter()
+            .map(|p| PupilRecord {
+                key: p.key.0,
+                name: name(p.first_name, p.name_prefix, p.last_name),
+                date_of_birth: p.date_of_birth,
+                parents_separated: p.parents_separated,
+                groups: p.groups.into_iter().map(|g| g.0).collect(),
+            })
+            .collect(),
+        guardians: guardians
+            .into_iter()
+            .map(|g| GuardianRecord {
+                key: g.key.0,
+                name: name(g.first_name, g.name_prefix, g.last_name),
+                email: g.email,
+                phone: g.phone,
+                children: g
+                    .children
+                    .into_iter()
+                    .map(|c| {
+                        let link = ChildLink {
+                            relationship: c.relationship,
+                            parental_authority: c.parental_authority,
+                            household: c.household,
+                        };
+                        (c.pupil.0, link)
+                    })
+                    .collect::<BTreeMap<_, _>>(),
+            })
+            .collect(),
+        staff: staff
+            .into_iter()
+            .map(|s| StaffRecord {
+                key: s.key.0,
+                name: name(s.first_name, s.name_prefix, s.last_name),
+                email: s.email,
+                phone: s.phone,
+                roles: s
+                    .roles
+                    .into_iter()
+                    .map(StaffRole::from)
+                    .collect::<BTreeSet<_>>(),
+                groups: s.groups.into_iter().map(|g| g.0).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Records to create or replace, by key. Lists left out are empty.
+#[derive(Debug, Default, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RosterUpserts {
+    #[schema(max_items = 500)]
+    #[validate(length(max = 500), nested)]
+    #[serde(default)]
+    pub groups: Vec<RosterGroup>,
+    #[schema(max_items = 10000)]
+    #[validate(length(max = 10000), nested)]
+    #[serde(default)]
+    pub pupils: Vec<RosterPupil>,
+    #[schema(max_items = 20000)]
+    #[validate(length(max = 20000), nested)]
+    #[serde(default)]
+    pub guardians: Vec<RosterGuardian>,
+    #[schema(max_items = 2000)]
+    #[validate(length(max = 2000), nested)]
+    #[serde(default)]
+    pub staff: Vec<RosterStaff>,
+}
+
+/// LAS keys of records that are gone: pupils who left, guardians and staff no longer present.
+#[derive(Debug, Default, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RosterRemovals {
+    #[schema(max_items = 500)]
+    #[validate(length(max = 500))]
+    #[serde(default)]
+    pub groups: Vec<LasKey>,
+    #[schema(max_items = 10000)]
+    #[validate(length(max = 10000))]
+    #[serde(default)]
+    pub pupils: Vec<LasKey>,
+    #[schema(max_items = 20000)]
+    #[validate(length(max = 20000))]
+    #[serde(default)]
+    pub guardians: Vec<LasKey>,
+    #[schema(max_items = 2000)]
+    #[validate(length(max = 2000))]
+    #[serde(default)]
+    pub staff: Vec<LasKey>,
+}
+
+/// Changes since the last sync, for vendors that send changes rather than snapshots.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RosterDelta {
+    /// e.g. `2026-2027`.
+    pub school_year: SchoolYearName,
+    #[validate(nested)]
+    #[serde(default)]
+    pub upsert: RosterUpserts,
+    #[validate(nested)]
+    #[serde(default)]
+    pub remove: RosterRemovals,
+}
+
+impl From<RosterDelta> for Delta {
+    fn from(input: RosterDelta) -> Self {
+        let keys = |keys: Vec<LasKey>| keys.into_iter().map(|k| k.0).collect();
+        let u = input.upsert;
+        Delta {
+            school_year: input.school_year.0.clone(),
+            upsert: snapshot_of(
+                input.school_year.0,
+                u.groups,
+                u.pupils,
+                u.guardians,
+                u.staff,
+            ),
+            remove: Removals {
+                groups: keys(input.remove.groups),
+                pupils: keys(input.remove.pupils),
+                guardians: keys(input.remove.guardians),
+                staff: keys(input.remove.staff),
+            },
+        }
+    }
+}
+
+/// The school of `school_id` if the client may write its roster: schools outside the client's
+/// board do not exist for it (404); a school of its board it has no `roster:write` for is 403.
+fn client_school(
+    conn: &mut AnyConnection,
+    client: &ClientPrincipal,
+    school_id: &str,
+) -> Result<SchoolRow, ApiError> {
+    let school = schools::find_in_board(conn, &client.board_id.to_string(), school_id)?;
+    if client.may(Scope::RosterWrite, client.board_id, uuid(&school.id)) {
+        Ok(school)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+fn started_by_client(client: &ClientPrincipal) -> StartedBy {
+    StartedBy {
+        client_id: Some(client.client_id.to_string()),
+        account_id: None,
+    }
+}
+
+/// Runs a sync and records it in the audit log too.
+fn sync_and_audit(
+    conn: &mut AnyConnection,
+    school: &SchoolRow,
+    base_url: &str,
+    source: Source,
+    by: &StartedBy,
+    input: Input,
+) -> Result<SyncResult, ApiError> {
+    let result = sync::run(conn, school, base_url, source, by, input);
+    let audit = Audit {
+        account_id: by.account_id.clone(),
+        request_id: telemetry::current_request_id(),
+    };
+    let object = Object {
+        kind: "roster",
+        id: Some(&school.id),
+        school_id: Some(&school.id),
+    };
+    let outcome = if result.is_ok() { "ok" } else { "failed" };
+    audit.record(conn, "roster_sync", object, outcome)?;
+    result.map(SyncResult::from)
+}
+
+impl From<sync::Report> for SyncResult {
+    fn from(report: sync::Report) -> Self {
+        SyncResult {
+            run_id: report.run.id,
+            groups: report.counts.groups.into(),
+            pupils: report.counts.pupils.into(),
+            guardians: report.counts.guardians.into(),
+            staff: report.counts.staff.into(),
+            rejected: report
+                .rejected
                 .into_iter()
-                .map(|g| GroupRecord {
-                    key: g.key.0,
-                    name: g.name,
-                    year_group: g.year_group,
-                    combined: g.combined,
+                .map(|r| RejectedRecord {
+                    kind: r.kind.to_owned(),
+                    key: r.key,
+                    field: r.field,
+                    code: r.reason.code.to_owned(),
+                    message: r.reason.message,
                 })
                 .collect(),
-            pupils: input
-                .pupils
-                .into_iter()
-                .map(|p| PupilRecord {
-                    key: p.key.0,
-                    name: name(p.first_name, p.name_prefix, p.last_name),
-                    date_of_birth: p.date_of_birth,
-                    parents_separated: p.parents_separated,
-                    groups: p.groups.into_iter().map(|g| g.0).collect(),
-                })
-                .collect(),
-            guardians: input
-                .guardians
-                .into_iter()
-                .map(|g| GuardianRecord {
-                    key: g.key.0,
-                    name: name(g.first_name, g.name_prefix, g.last_name),
-                    email: g.email,
-                    phone: g.phone,
-                    children: g
-                        .children
-                        .into_iter()
-                        .map(|c| {
-                            let link = ChildLink {
-                                relationship: c.relationship,
-                                parental_authority: c.parental_authority,
-                                household: c.household,
-                            };
-                            (c.pupil.0, link)
-                        })
-                        .collect::<BTreeMap<_, _>>(),
-                })
-                .collect(),
-            staff: input
-                .staff
-                .into_iter()
-                .map(|s| StaffRecord {
-                    key: s.key.0,
-                    name: name(s.first_name, s.name_prefix, s.last_name),
-                    email: s.email,
-                    phone: s.phone,
-                    roles: s
-                        .roles
-                        .into_iter()
-                        .map(StaffRole::from)
-                        .collect::<BTreeSet<_>>(),
-                    groups: s.groups.into_iter().map(|g| g.0).collect(),
-                })
-                .collect(),
+            invitations_sent: u32::try_from(report.invitations).unwrap_or(u32::MAX),
+            change_requests_resolved: u32::try_from(report.resolved_requests).unwrap_or(u32::MAX),
         }
     }
 }
@@ -297,7 +477,9 @@ impl From<RosterSnapshot> for Snapshot {
 /// and applies the difference in one transaction: after it, every personal-data field equals the
 /// LAS. Invalid records are left out and listed in `rejected`; a snapshot whose structure is broken
 /// (duplicate keys, a bad school year) changes nothing (422). The same snapshot twice changes
-/// nothing the second time. Needs the `roster:write` scope for this school.
+/// nothing the second time. Guardians whose e-mail address changed get an activation link at the
+/// new address; their old sessions end. Every run is recorded (`list_school_sync_runs`). Needs
+/// the `roster:write` scope for this school.
 #[utoipa::path(
     tag = "integration",
     operation_id = "update_school_roster",
@@ -315,73 +497,128 @@ async fn update_school_roster(
 ) -> Result<web::Json<SyncResult>, ApiError> {
     let school_id = path.into_inner().to_string();
     let client = client.0;
-    // Reach first: a client learns nothing about schools it may not write.
-    let school = db::run(&state.db, move |conn| {
-        // Schools outside the client's board do not exist for it.
-        let school = schools::find_in_board(conn, &client.board_id.to_string(), &school_id)?;
-        if client.may(Scope::RosterWrite, client.board_id, uuid(&school.id)) {
-            Ok(school)
-        } else {
-            Err(ApiError::Forbidden)
+    let base_url = state.config.public_base_url.clone();
+    let input = Input::Snapshot(Snapshot::from(body.0));
+    let result = db::run(&state.db, move |conn| {
+        let school = client_school(conn, &client, &school_id)?;
+        sync_and_audit(
+            conn,
+            &school,
+            &base_url,
+            Source::Snapshot,
+            &started_by_client(&client),
+            input,
+        )
+    })
+    .await?;
+    Ok(web::Json(result))
+}
+
+/// Send roster changes (LAS vendors)
+///
+/// Records to create or replace and keys of records that are gone, for vendors that send changes
+/// rather than full snapshots. The portal applies the roster they amount to, exactly as a full
+/// snapshot (same validation, counts, activation links and records). Guardians not named lose
+/// their links to removed pupils and are deactivated with their last child. A key both upserted
+/// and removed refuses the whole delta (422). Needs the `roster:write` scope for this school.
+#[utoipa::path(
+    tag = "integration",
+    operation_id = "patch_school_roster",
+    params(("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school's id.")),
+    request_body = RosterDelta,
+    responses((status = 200, description = "Applied; the counts and the records left out.", body = SyncResult)),
+    security(("client_credentials" = ["roster:write"]))
+)]
+#[patch("/schools/{school_id}/roster")]
+async fn patch_school_roster(
+    client: AuthenticatedClient,
+    state: web::Data<AppState>,
+    path: web::Path<uuid::Uuid>,
+    body: BulkJson<RosterDelta>,
+) -> Result<web::Json<SyncResult>, ApiError> {
+    let school_id = path.into_inner().to_string();
+    let client = client.0;
+    let base_url = state.config.public_base_url.clone();
+    let input = Input::Delta(Delta::from(body.0));
+    let result = db::run(&state.db, move |conn| {
+        let school = client_school(conn, &client, &school_id)?;
+        sync_and_audit(
+            conn,
+            &school,
+            &base_url,
+            Source::Delta,
+            &started_by_client(&client),
+            input,
+        )
+    })
+    .await?;
+    Ok(web::Json(result))
+}
+
+/// Import an EDEXML file
+///
+/// An EDEXML 2.1 file (`application/xml`) as the LAS exports it, uploaded by a LAS vendor with
+/// `roster:write` or by the school's admin. EDEXML carries groups, pupils and staff but no
+/// guardians: the guardians the portal holds (from the JSON snapshot) stay linked by the pupils'
+/// LAS keys. Pupils whose `uitstroomdatum` has passed, or who are not in the file, have left. The
+/// file's BRIN must be the school's. School years after 2024-2025 are accepted (the 2.1 XSD's list
+/// stops there). A malformed or invalid file is refused (422, with where and why) and changes
+/// nothing; the failed run is recorded.
+#[utoipa::path(
+    tag = "integration",
+    operation_id = "import_school_edexml",
+    params(("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school's id.")),
+    request_body(content = String, content_type = "application/xml", description = "An EDEXML 2.1 document."),
+    responses((status = 200, description = "Applied; the counts and the records left out.", body = SyncResult)),
+    security(("client_credentials" = ["roster:write"]), ("bearer" = []))
+)]
+#[post("/schools/{school_id}/roster/edexml")]
+async fn import_school_edexml(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<uuid::Uuid>,
+    body: XmlBody,
+) -> Result<web::Json<SyncResult>, ApiError> {
+    let school_id = path.into_inner().to_string();
+    let base_url = state.config.public_base_url.clone();
+    let result = db::run(&state.db, move |conn| {
+        let (school, by) = match &caller {
+            Caller::Client(client) => (
+                client_school(conn, &client.0, &school_id)?,
+                started_by_client(&client.0),
+            ),
+            Caller::Person(auth) => {
+                let school = school_for(conn, auth, &school_id, SchoolAction::ManageRoster)?;
+                let by = StartedBy {
+                    client_id: None,
+                    account_id: Some(auth.0.account_id.to_string()),
+                };
+                (school.into_row(), by)
+            }
+        };
+        let input = parse_edexml(&body.0);
+        match input {
+            Ok(input) => sync_and_audit(conn, &school, &base_url, Source::EdexmlUpload, &by, input),
+            Err(err) => {
+                sync::record_refused(conn, &school, Source::EdexmlUpload, &by, &err)?;
+                Err(err)
+            }
         }
     })
     .await?;
-    let (snapshot, rejected) = roster::validate(Snapshot::from(body.0)).map_err(|err| {
-        ApiError::Validation(vec![FieldError::new(
-            err.field,
-            "invalid_structure",
-            err.message,
-        )])
-    })?;
-    let year = SchoolYear::parse(&snapshot.school_year)
-        .ok_or_else(|| ApiError::internal("validated school year"))?;
-    let audit = Audit {
-        account_id: None,
-        request_id: telemetry::current_request_id(),
-    };
-    let counts = db::run(&state.db, move |conn| {
-        let counts = transaction(conn, |conn| {
-            let year_row = roster_rows::school_year(
-                conn,
-                &school.id,
-                &year.name(),
-                year.starts_on(),
-                year.ends_on(),
-            )?;
-            let held = load_held(conn, &school.id, &year_row.id)?;
-            let today = chrono::Utc::now().date_naive();
-            Ok::<_, ApiError>(apply(
-                conn,
-                &school.id,
-                &year_row.id,
-                &snapshot,
-                &held,
-                today,
-            )?)
-        })?;
-        let object = Object {
-            kind: "roster",
-            id: Some(&school.id),
-            school_id: Some(&school.id),
-        };
-        audit.record(conn, "roster_sync", object, "ok")?;
-        Ok::<_, ApiError>(counts)
-    })
-    .await?;
-    Ok(web::Json(SyncResult {
-        groups: counts.groups.into(),
-        pupils: counts.pupils.into(),
-        guardians: counts.guardians.into(),
-        staff: counts.staff.into(),
-        rejected: rejected
-            .into_iter()
-            .map(|r| RejectedRecord {
-                kind: r.kind.to_owned(),
-                key: r.key,
-                field: r.field,
-                code: r.reason.code.to_owned(),
-                message: r.reason.message,
-            })
-            .collect(),
-    }))
+    Ok(web::Json(result))
+}
+
+/// An EDEXML document as sync input, or the 422 that says where it is wrong.
+pub fn parse_edexml(xml: &str) -> Result<Input, ApiError> {
+    let today = chrono::Utc::now().date_naive();
+    domain::edexml::parse(xml, today)
+        .map(Input::Edexml)
+        .map_err(|e| {
+            ApiError::Validation(vec![FieldError::new(
+                e.location,
+                "invalid_edexml",
+                e.message,
+            )])
+        })
 }

@@ -1,0 +1,903 @@
+//! Change requests (wijzigingsverzoeken, SPEC §4): guardians propose new values for themselves or
+//! a child; the school's admins work the queue and decide per field; a sync that brings the
+//! proposed values resolves a request by itself. Portal data changes only through the sync.
+
+use std::collections::{BTreeSet, HashMap};
+
+use actix_web::{HttpResponse, get, post, put, web};
+use chrono::{DateTime, Utc};
+use domain::actor::Actor;
+use domain::change_request::{
+    self as rules, Field, Outcome, Status, SubjectKind, check_submission, field_list,
+    parse_field_list, status_message,
+};
+use domain::mail::Message;
+use domain::policy::SchoolAction;
+use persistence::change_requests::{self, NewRequest, Request, RequestScope};
+use persistence::{AnyConnection, guardians, outbox, pupils, schools};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::audit::Object;
+use crate::auth::Authenticated;
+use crate::db;
+use crate::error::{ApiError, FieldError};
+use crate::extract::{Json, Query};
+use crate::i18n;
+use crate::routes::pagination::{Page, PageParams};
+use crate::routes::schools::school_for;
+use crate::state::AppState;
+use crate::sync::notify_requesters;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(request_guardian_change)
+        .service(request_pupil_change)
+        .service(list_my_change_requests)
+        .service(get_change_request)
+        .service(decide_change_request)
+        .service(list_school_change_requests)
+        .service(get_change_request_settings)
+        .service(set_change_request_settings);
+}
+
+/// A detail a guardian can ask the school to change. A child's e-mail and phone are the
+/// guardians' own; the portal holds no postal address, so `address` is passed to the school as
+/// proposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestField {
+    FirstName,
+    NamePrefix,
+    LastName,
+    Email,
+    Phone,
+    Address,
+}
+
+impl From<RequestField> for Field {
+    fn from(f: RequestField) -> Field {
+        match f {
+            RequestField::FirstName => Field::FirstName,
+            RequestField::NamePrefix => Field::NamePrefix,
+            RequestField::LastName => Field::LastName,
+            RequestField::Email => Field::Email,
+            RequestField::Phone => Field::Phone,
+            RequestField::Address => Field::Address,
+        }
+    }
+}
+
+impl From<Field> for RequestField {
+    fn from(f: Field) -> RequestField {
+        match f {
+            Field::FirstName => RequestField::FirstName,
+            Field::NamePrefix => RequestField::NamePrefix,
+            Field::LastName => RequestField::LastName,
+            Field::Email => RequestField::Email,
+            Field::Phone => RequestField::Phone,
+            Field::Address => RequestField::Address,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposedChange {
+    pub field: RequestField,
+    /// The new value; empty or absent clears an optional detail (name prefix, phone, e-mail).
+    #[schema(max_length = 500)]
+    #[validate(length(max = 500))]
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRequestInput {
+    #[schema(min_items = 1, max_items = 6)]
+    #[validate(length(min = 1, max = 6), nested)]
+    pub changes: Vec<ProposedChange>,
+    /// Anything the school should know, in the guardian's words.
+    #[schema(max_length = 500)]
+    #[validate(length(max = 500))]
+    pub remark: Option<String>,
+}
+
+/// Whose data a request is about.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RequestSubject {
+    /// `guardian` or `pupil`.
+    #[schema(max_length = 16)]
+    pub kind: String,
+    #[schema(format = Uuid, max_length = 36)]
+    pub id: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FieldChange {
+    pub field: RequestField,
+    /// What the school held when the request was made.
+    #[schema(max_length = 500)]
+    pub current_value: Option<String>,
+    #[schema(max_length = 500)]
+    pub proposed_value: Option<String>,
+    /// What the school holds now (absent for details the portal does not hold).
+    #[schema(max_length = 500)]
+    pub held_now: Option<String>,
+    /// The school's value changed since the request was made: look again before acting on it.
+    pub stale: bool,
+    /// `pending`, `processed`, `rejected` or `applied_by_sync`.
+    #[schema(max_length = 32)]
+    pub outcome: String,
+    /// Why it was rejected.
+    #[schema(max_length = 500)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ChangeRequest {
+    #[schema(format = Uuid, max_length = 36)]
+    pub id: String,
+    #[schema(format = Uuid, max_length = 36)]
+    pub school_id: String,
+    pub subject: RequestSubject,
+    /// The guardian record of the requester.
+    #[schema(format = Uuid, max_length = 36)]
+    pub requested_by: String,
+    /// `open`, `processed`, `partly_processed`, `rejected`, `resolved` (a sync brought every
+    /// value) or `replaced` (a newer request took its place).
+    #[schema(max_length = 32)]
+    pub status: String,
+    /// What this status means for the guardian, in the language of the answer.
+    #[schema(max_length = 500)]
+    pub message: String,
+    #[schema(max_length = 500)]
+    pub remark: Option<String>,
+    #[schema(max_items = 6)]
+    pub fields: Vec<FieldChange>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl From<Request> for ChangeRequest {
+    fn from(request: Request) -> Self {
+        let status = Status::parse(&request.row.status).unwrap_or(Status::Open);
+        let fields = request
+            .fields
+            .iter()
+            .filter_map(|f| {
+                let field = Field::parse(&f.field)?;
+                let held_now = if field.held_by_portal() {
+                    request.held_now.get(&field).cloned().flatten()
+                } else {
+                    None
+                };
+                let pending = f.outcome == Outcome::Pending.as_str();
+                Some(FieldChange {
+                    field: field.into(),
+                    stale: pending
+                        && rules::is_stale(field, f.current_value.as_deref(), held_now.as_deref()),
+                    current_value: f.current_value.clone(),
+                    proposed_value: f.proposed_value.clone(),
+                    held_now,
+                    outcome: f.outcome.clone(),
+                    reason: f.reason.clone(),
+                })
+            })
+            .collect();
+        let row = request.row;
+        ChangeRequest {
+            id: row.id,
+            school_id: row.school_id,
+            subject: RequestSubject {
+                kind: row.subject_kind,
+                id: row.subject_id,
+            },
+            requested_by: row.requested_by,
+            status: status.as_str().to_owned(),
+            message: status_message(status, i18n::current()).to_owned(),
+            remark: row.remark,
+            fields,
+            created_at: row.created_at.and_utc(),
+            decided_at: row.decided_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+fn refused(refusals: Vec<rules::Refusal>) -> ApiError {
+    ApiError::Validation(
+        refusals
+            .into_iter()
+            .map(|r| FieldError::new(r.field, r.reason.code, r.reason.message))
+            .collect(),
+    )
+}
+
+fn object(id: &str, school_id: &str) -> (String, String) {
+    (id.to_owned(), school_id.to_owned())
+}
+
+/// The submission, checked against the subject's current values and the school's settings, stored
+/// (replacing an open one of the same requester), and the school told by e-mail.
+struct Submission<'a> {
+    school_id: &'a str,
+    kind: SubjectKind,
+    subject_id: &'a str,
+    requested_by: &'a str,
+    household: Option<&'a str>,
+    current: std::collections::BTreeMap<Field, Option<String>>,
+}
+
+fn submit(
+    conn: &mut AnyConnection,
+    auth: &Authenticated,
+    submission: Submission<'_>,
+    input: &ChangeRequestInput,
+) -> Result<ChangeRequest, ApiError> {
+    let school = schools::find_visible(conn, &auth.0.school_scope(), submission.school_id)?;
+    let allowed = parse_field_list(change_requests::requestable_fields(conn, &school)?.as_deref());
+    let proposed: Vec<(Field, Option<String>)> = input
+        .changes
+        .iter()
+        .map(|c| (Field::from(c.field), c.value.clone()))
+        .collect();
+    let changes = check_submission(submission.kind, &proposed, &submission.current, &allowed)
+        .map_err(refused)?;
+    let remark = input
+        .remark
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let language = i18n::current();
+    let request = change_requests::submit(
+        conn,
+        &NewRequest {
+            school_id: submission.school_id,
+            kind: submission.kind,
+            subject_id: submission.subject_id,
+            requested_by: submission.requested_by,
+            household: submission.household,
+            remark,
+            language: language.tag(),
+            changes: &changes,
+        },
+    )?;
+    if let Some(to) = &school.row().admin_email {
+        // To the school's administration, in the schools' language; no personal data in it.
+        let mail = Message::ChangeRequestReceived {
+            school: &school.row().name,
+        }
+        .render(domain::mail::Language::Dutch);
+        outbox::enqueue(conn, mail.kind, to, &mail.subject, &mail.body)?;
+    }
+    let (id, school_id) = object(&request.row.id, submission.school_id);
+    auth.audit().record(
+        conn,
+        "submit_change_request",
+        Object {
+            kind: "change_request",
+            id: Some(&id),
+            school_id: Some(&school_id),
+        },
+        "ok",
+    )?;
+    Ok(request.into())
+}
+
+fn created(request: ChangeRequest) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/change-requests/{}", request.id),
+        ))
+        .json(request)
+}
+
+/// Ask the school to change my details
+///
+/// For the caller's own guardian record. Nothing changes in the portal: the school processes the
+/// request in its administration and the next roster sync brings the new values. A new request
+/// replaces the caller's open one. Refused (422, per field): details the school does not let
+/// guardians request, invalid values, and a request that would change nothing.
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "request_guardian_change",
+    params(("guardian_id" = String, Path, format = Uuid, max_length = 36, description = "The caller's own guardian record.")),
+    request_body = ChangeRequestInput,
+    responses((status = 201, description = "Submitted; the school will process it.", body = ChangeRequest)),
+    security(("bearer" = []))
+)]
+#[post("/guardians/{guardian_id}/change-requests")]
+async fn request_guardian_change(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    body: Json<ChangeRequestInput>,
+) -> Result<HttpResponse, ApiError> {
+    let guardian_id = path.into_inner();
+    let input = body.0;
+    let request = db::run(&state.db, move |conn| {
+        let link = auth
+            .0
+            .guardian
+            .iter()
+            .find(|g| g.guardian_id == guardian_id)
+            .cloned();
+        let Some(link) = link else {
+            // Staff who can see the record may not ask on the guardian's behalf.
+            guardians::find(conn, &auth.0.guardian_scope(), &guardian_id.to_string())?;
+            return Err(ApiError::Forbidden);
+        };
+        let row = guardians::find(conn, &auth.0.guardian_scope(), &guardian_id.to_string())?;
+        let current = [
+            (Field::FirstName, Some(row.first_name.clone())),
+            (Field::NamePrefix, row.name_prefix.clone()),
+            (Field::LastName, Some(row.last_name.clone())),
+            (Field::Email, row.email.clone()),
+            (Field::Phone, row.phone.clone()),
+        ]
+        .into_iter()
+        .collect();
+        let school_id = link.school_id.to_string();
+        submit(
+            conn,
+            &auth,
+            Submission {
+                school_id: &school_id,
+                kind: SubjectKind::Guardian,
+                subject_id: &row.id,
+                requested_by: &row.id,
+                household: None,
+                current,
+            },
+            &input,
+        )
+    })
+    .await?;
+    Ok(created(request))
+}
+
+/// Ask the school to change my child's details
+///
+/// For a guardian with parental authority over the pupil (others get 403). As for one's own
+/// details, nothing changes in the portal until the school has processed it and the LAS syncs.
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "request_pupil_change",
+    params(("pupil_id" = String, Path, format = Uuid, max_length = 36, description = "The child.")),
+    request_body = ChangeRequestInput,
+    responses((status = 201, description = "Submitted; the school will process it.", body = ChangeRequest)),
+    security(("bearer" = []))
+)]
+#[post("/pupils/{pupil_id}/change-requests")]
+async fn request_pupil_change(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    body: Json<ChangeRequestInput>,
+) -> Result<HttpResponse, ApiError> {
+    let pupil_id = path.into_inner();
+    let input = body.0;
+    let request = db::run(&state.db, move |conn| {
+        // 404 when the pupil is out of reach, whoever asks.
+        let pupil = pupils::find(conn, &auth.0.pupil_scope(), &pupil_id.to_string())?;
+        let link = auth.0.guardian.iter().find_map(|g| {
+            let child = g.children.iter().find(|c| c.pupil_id == pupil_id)?;
+            Some((g.guardian_id, child.parental_authority))
+        });
+        let Some((guardian_id, authority)) = link else {
+            return Err(ApiError::Forbidden);
+        };
+        if !rules::may_submit(SubjectKind::Pupil, false, authority) {
+            let object = Object {
+                kind: "pupil",
+                id: Some(&pupil.id),
+                school_id: Some(&pupil.school_id),
+            };
+            return Err(auth
+                .audit()
+                .forbidden(conn, "submit_change_request", object));
+        }
+        let guardian_id = guardian_id.to_string();
+        let household = guardians::household_links(
+            conn,
+            std::slice::from_ref(&guardian_id),
+            std::slice::from_ref(&pupil.id),
+        )?
+        .into_iter()
+        .next()
+        .map(|(_, _, household, _)| household);
+        let current = [
+            (Field::FirstName, Some(pupil.first_name.clone())),
+            (Field::NamePrefix, pupil.name_prefix.clone()),
+            (Field::LastName, Some(pupil.last_name.clone())),
+        ]
+        .into_iter()
+        .collect();
+        submit(
+            conn,
+            &auth,
+            Submission {
+                school_id: &pupil.school_id,
+                kind: SubjectKind::Pupil,
+                subject_id: &pupil.id,
+                requested_by: &guardian_id,
+                household: household.as_deref(),
+                current,
+            },
+            &input,
+        )
+    })
+    .await?;
+    Ok(created(request))
+}
+
+/// The schools whose queue the actor works: where they are school admin, and their boards'.
+fn admin_schools(conn: &mut AnyConnection, actor: &Actor) -> Result<Vec<String>, ApiError> {
+    let boards: Vec<String> = actor.board_admin_of.iter().map(Uuid::to_string).collect();
+    let mut ids = schools::ids_in_boards(conn, &boards)?;
+    ids.extend(
+        actor
+            .staff
+            .iter()
+            .filter(|m| m.roles.contains(&domain::roles::StaffRole::SchoolAdmin))
+            .map(|m| m.school_id.to_string()),
+    );
+    Ok(ids)
+}
+
+fn guardian_scope(actor: &Actor) -> RequestScope {
+    RequestScope {
+        admin_schools: Vec::new(),
+        guardians: actor.guardian_ids().iter().map(Uuid::to_string).collect(),
+        children: actor.children().map(|c| c.pupil_id.to_string()).collect(),
+    }
+}
+
+/// Drops requests about children that the household rule hides from this guardian (separated
+/// parents do not see each other's requests). One query for any number of requests.
+fn household_filter(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    requests: Vec<Request>,
+) -> Result<Vec<Request>, ApiError> {
+    let own: BTreeSet<String> = actor.guardian_ids().iter().map(Uuid::to_string).collect();
+    let pupils: Vec<String> = requests
+        .iter()
+        .filter_map(|r| r.row.pupil_id.clone())
+        .collect();
+    let own_list: Vec<String> = own.iter().cloned().collect();
+    let links = guardians::household_links(conn, &own_list, &pupils)?;
+    let mut by_pupil: HashMap<&str, Vec<(&str, &str, bool)>> = HashMap::new();
+    for (guardian, pupil, household, separated) in &links {
+        by_pupil.entry(pupil.as_str()).or_default().push((
+            guardian.as_str(),
+            household.as_str(),
+            *separated,
+        ));
+    }
+    Ok(requests
+        .into_iter()
+        .filter(|r| {
+            if own.contains(&r.row.requested_by) {
+                return true;
+            }
+            let kind = SubjectKind::parse(&r.row.subject_kind).unwrap_or(SubjectKind::Guardian);
+            let Some(pupil) = r.row.pupil_id.as_deref() else {
+                return false;
+            };
+            by_pupil.get(pupil).is_some_and(|links| {
+                links.iter().any(|(viewer, household, separated)| {
+                    rules::guardian_sees(
+                        kind,
+                        &r.row.requested_by,
+                        r.row.household.as_deref(),
+                        *separated,
+                        viewer,
+                        Some(household),
+                    )
+                })
+            })
+        })
+        .collect())
+}
+
+/// List my change requests
+///
+/// The caller's own requests and those about their children (when the parents are separated,
+/// only those of their own household), newest first.
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "list_my_change_requests",
+    params(PageParams),
+    responses((status = 200, description = "A page of change requests.", body = Page<ChangeRequest>)),
+    security(("bearer" = []))
+)]
+#[get("/me/change-requests")]
+async fn list_my_change_requests(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    query: Query<PageParams>,
+) -> Result<web::Json<Page<ChangeRequest>>, ApiError> {
+    let limit = query.0.page_size()?.get();
+    let cursor = query.0.cursor.clone();
+    let page = db::run(&state.db, move |conn| {
+        let scope = guardian_scope(&auth.0);
+        let page = change_requests::list_for_guardian(conn, &scope, cursor.as_deref(), limit)?;
+        let items = household_filter(conn, &auth.0, page.items)?;
+        Ok::<_, ApiError>(persistence::page::Page {
+            items,
+            next_cursor: page.next_cursor,
+        })
+    })
+    .await?;
+    Ok(web::Json(Page::from_rows(page, ChangeRequest::from)))
+}
+
+/// A request the actor may see: in a queue they work, or theirs as a guardian (household rule
+/// applied). Anything else does not exist for them.
+fn visible_request(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<Request, ApiError> {
+    let mut scope = guardian_scope(actor);
+    scope.admin_schools = admin_schools(conn, actor)?;
+    let request = change_requests::find(conn, &scope, id)?;
+    if scope.admin_schools.contains(&request.row.school_id) {
+        return Ok(request);
+    }
+    household_filter(conn, actor, vec![request])?
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+/// Read a change request
+///
+/// For the requester, the child's other guardians (not across separated households), and the
+/// school's admins. Each field shows the value the request was made against, the proposed value,
+/// what the school holds now, and whether that changed since (stale).
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "get_change_request",
+    params(("request_id" = String, Path, format = Uuid, max_length = 36, description = "The request.")),
+    responses((status = 200, description = "The request.", body = ChangeRequest)),
+    security(("bearer" = []))
+)]
+#[get("/change-requests/{request_id}")]
+async fn get_change_request(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+) -> Result<web::Json<ChangeRequest>, ApiError> {
+    let id = path.into_inner().to_string();
+    let request = db::run(&state.db, move |conn| {
+        let request = visible_request(conn, &auth.0, &id)?;
+        auth.audit().read(
+            conn,
+            Object {
+                kind: "change_request",
+                id: Some(&request.row.id),
+                school_id: Some(&request.row.school_id),
+            },
+        )?;
+        Ok::<_, ApiError>(request)
+    })
+    .await?;
+    Ok(web::Json(request.into()))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Changed in the LAS; the next sync brings it.
+    Processed,
+    Rejected,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDecision {
+    pub field: RequestField,
+    pub outcome: Decision,
+    /// Required when rejecting: the guardian sees it.
+    #[schema(max_length = 500)]
+    #[validate(length(max = 500))]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    #[schema(min_items = 1, max_items = 6)]
+    #[validate(length(min = 1, max = 6), nested)]
+    pub decisions: Vec<FieldDecision>,
+}
+
+/// The decisions as stored, or 422 naming the decision at fault.
+fn checked_decisions(
+    request: &Request,
+    input: &DecisionInput,
+) -> Result<Vec<(Field, Outcome, Option<String>)>, ApiError> {
+    let mut errors = Vec::new();
+    let mut result = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, decision) in input.decisions.iter().enumerate() {
+        let field = Field::from(decision.field);
+        let at = |name: &str| format!("decisions[{i}].{name}");
+        let stored = request.fields.iter().find(|f| f.field == field.as_str());
+        let reason = decision
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned);
+        if !seen.insert(field) {
+            errors.push(FieldError::new(
+                at("field"),
+                "duplicate",
+                "is decided twice",
+            ));
+        } else if stored.is_none() {
+            errors.push(FieldError::new(
+                at("field"),
+                "not_requested",
+                "is not part of this request",
+            ));
+        } else if stored.is_some_and(|f| f.outcome != Outcome::Pending.as_str()) {
+            errors.push(FieldError::new(
+                at("field"),
+                "already_decided",
+                "was decided before",
+            ));
+        } else if decision.outcome == Decision::Rejected && reason.is_none() {
+            errors.push(FieldError::new(
+                at("reason"),
+                "required",
+                "a rejection needs a reason the guardian can read",
+            ));
+        } else {
+            let outcome = match decision.outcome {
+                Decision::Processed => Outcome::Processed,
+                Decision::Rejected => Outcome::Rejected,
+            };
+            result.push((field, outcome, reason));
+        }
+    }
+    if errors.is_empty() {
+        Ok(result)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Decide a change request
+///
+/// For the school's admins: per field, processed (changed in the LAS) or rejected (with a reason).
+/// Fields may be decided at different times; once none is pending, the request gets its final
+/// status and the guardian is told by e-mail. A request that is no longer open is 409.
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "decide_change_request",
+    params(("request_id" = String, Path, format = Uuid, max_length = 36, description = "The request.")),
+    request_body = DecisionInput,
+    responses((status = 200, description = "Decided; the request as it is now.", body = ChangeRequest)),
+    security(("bearer" = []))
+)]
+#[post("/change-requests/{request_id}/decision")]
+async fn decide_change_request(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    body: Json<DecisionInput>,
+) -> Result<web::Json<ChangeRequest>, ApiError> {
+    let id = path.into_inner().to_string();
+    let input = body.0;
+    let request = db::run(&state.db, move |conn| {
+        let request = visible_request(conn, &auth.0, &id)?;
+        let school = school_for(
+            conn,
+            &auth,
+            &request.row.school_id,
+            SchoolAction::ProcessChangeRequests,
+        )?;
+        if request.row.status != Status::Open.as_str() {
+            return Err(ApiError::Conflict(format!(
+                "The request is {} and can no longer be decided.",
+                request.row.status
+            )));
+        }
+        let decisions = checked_decisions(&request, &input)?;
+        let account = auth.0.account_id.to_string();
+        persistence::transaction(conn, |conn| {
+            let status = change_requests::decide(conn, &request, &decisions, &account)?;
+            if status != Status::Open {
+                let mut row = request.row.clone();
+                row.status = status.as_str().to_owned();
+                notify_requesters(conn, &school.row().name, &[(row, status)])?;
+            }
+            auth.audit().record(
+                conn,
+                "decide_change_request",
+                Object {
+                    kind: "change_request",
+                    id: Some(&request.row.id),
+                    school_id: Some(&request.row.school_id),
+                },
+                "ok",
+            )?;
+            let scope = RequestScope {
+                admin_schools: vec![request.row.school_id.clone()],
+                ..RequestScope::default()
+            };
+            Ok::<_, ApiError>(change_requests::find(conn, &scope, &request.row.id)?)
+        })
+    })
+    .await?;
+    Ok(web::Json(request.into()))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusFilter {
+    Open,
+    Processed,
+    PartlyProcessed,
+    Rejected,
+    Resolved,
+    Replaced,
+}
+
+impl From<StatusFilter> for Status {
+    fn from(s: StatusFilter) -> Status {
+        match s {
+            StatusFilter::Open => Status::Open,
+            StatusFilter::Processed => Status::Processed,
+            StatusFilter::PartlyProcessed => Status::PartlyProcessed,
+            StatusFilter::Rejected => Status::Rejected,
+            StatusFilter::Resolved => Status::Resolved,
+            StatusFilter::Replaced => Status::Replaced,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    /// How many requests to return, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    #[param(format = Uuid, max_length = 36)]
+    pub cursor: Option<Uuid>,
+    /// Only requests in this status (the queue: `open`).
+    pub status: Option<StatusFilter>,
+}
+
+/// List a school's change requests
+///
+/// The queue of the school's administration, oldest first, with old and new values and the stale
+/// flag. For the school's admins and its board's admins.
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "list_school_change_requests",
+    params(
+        ("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school's id."),
+        QueueParams
+    ),
+    responses((status = 200, description = "A page of change requests.", body = Page<ChangeRequest>)),
+    security(("bearer" = []))
+)]
+#[get("/schools/{school_id}/change-requests")]
+async fn list_school_change_requests(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    query: Query<QueueParams>,
+) -> Result<web::Json<Page<ChangeRequest>>, ApiError> {
+    let school_id = path.into_inner().to_string();
+    let query = query.0;
+    let limit = PageParams {
+        limit: query.limit,
+        cursor: None,
+    }
+    .page_size()?
+    .get();
+    let cursor = query.cursor.map(|c| c.to_string());
+    let status = query.status.map(Status::from);
+    let page = db::run(&state.db, move |conn| {
+        let school = school_for(conn, &auth, &school_id, SchoolAction::ProcessChangeRequests)?;
+        Ok::<_, ApiError>(change_requests::list_at(
+            conn,
+            &school,
+            status,
+            cursor.as_deref(),
+            limit,
+        )?)
+    })
+    .await?;
+    Ok(web::Json(Page::from_rows(page, ChangeRequest::from)))
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRequestSettings {
+    /// The details guardians may ask to change at this school (all by default).
+    #[schema(max_items = 6)]
+    #[validate(length(max = 6))]
+    pub requestable_fields: Vec<RequestField>,
+}
+
+/// Read a school's change request settings
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "get_change_request_settings",
+    params(("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school's id.")),
+    responses((status = 200, description = "The settings.", body = ChangeRequestSettings)),
+    security(("bearer" = []))
+)]
+#[get("/schools/{school_id}/change-request-settings")]
+async fn get_change_request_settings(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+) -> Result<web::Json<ChangeRequestSettings>, ApiError> {
+    let school_id = path.into_inner().to_string();
+    let stored = db::run(&state.db, move |conn| {
+        let school = school_for(conn, &auth, &school_id, SchoolAction::ProcessChangeRequests)?;
+        Ok::<_, ApiError>(change_requests::requestable_fields(conn, &school)?)
+    })
+    .await?;
+    Ok(web::Json(ChangeRequestSettings {
+        requestable_fields: parse_field_list(stored.as_deref())
+            .into_iter()
+            .map(RequestField::from)
+            .collect(),
+    }))
+}
+
+/// Set which details guardians may ask to change
+///
+/// E.g. a school that takes name changes only at its desk leaves out the name fields; a request
+/// for a field left out is refused with a message that says to contact the school.
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "set_change_request_settings",
+    params(("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school's id.")),
+    request_body = ChangeRequestSettings,
+    responses((status = 200, description = "Saved.", body = ChangeRequestSettings)),
+    security(("bearer" = []))
+)]
+#[put("/schools/{school_id}/change-request-settings")]
+async fn set_change_request_settings(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    body: Json<ChangeRequestSettings>,
+) -> Result<web::Json<ChangeRequestSettings>, ApiError> {
+    let school_id = path.into_inner().to_string();
+    let fields: BTreeSet<Field> = body
+        .0
+        .requestable_fields
+        .iter()
+        .map(|f| Field::from(*f))
+        .collect();
+    let stored = field_list(&fields);
+    db::run(&state.db, move |conn| {
+        let school = school_for(conn, &auth, &school_id, SchoolAction::ProcessChangeRequests)?;
+        change_requests::set_requestable_fields(conn, &school, &stored)?;
+        auth.audit().record(
+            conn,
+            "set_change_request_settings",
+            Object {
+                kind: "school",
+                id: Some(&school_id),
+                school_id: Some(&school_id),
+            },
+            "ok",
+        )?;
+        Ok::<_, ApiError>(())
+    })
+    .await?;
+    Ok(web::Json(ChangeRequestSettings {
+        requestable_fields: fields.into_iter().map(RequestField::from).collect(),
+    }))
+}

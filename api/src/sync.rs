@@ -1,0 +1,285 @@
+//! One roster sync, whatever its source (JSON snapshot, delta, EDEXML upload or nightly fetch):
+//! merge with what the portal holds, validate, apply in one transaction, send new activation links
+//! to guardians whose address changed, resolve change requests the LAS has now processed, and
+//! record the run. A failed sync changes nothing and is recorded as failed.
+
+use domain::change_request::Status;
+use domain::edexml::EdexFile;
+use domain::mail::{Language, Message};
+use domain::roster::{self, Delta, Rejection, Snapshot};
+use domain::school_year::SchoolYear;
+use persistence::ids::now;
+use persistence::roster_sync::{Counts, SyncCounts, apply, load_held};
+use persistence::schools::SchoolRow;
+use persistence::sync_runs::{self, NewRun, SyncRunRow};
+use persistence::{AnyConnection, change_requests, guardians, outbox, roster as roster_rows};
+use serde_json::json;
+
+use crate::accounts::{self, Invitee};
+use crate::error::{ApiError, FieldError};
+
+/// Where the roster came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Snapshot,
+    Delta,
+    EdexmlUpload,
+    EdexmlFetch,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Snapshot => "snapshot",
+            Source::Delta => "delta",
+            Source::EdexmlUpload => "edexml_upload",
+            Source::EdexmlFetch => "edexml_fetch",
+        }
+    }
+}
+
+/// What the source sent.
+#[derive(Debug)]
+pub enum Input {
+    Snapshot(Snapshot),
+    Delta(Delta),
+    Edexml(EdexFile),
+}
+
+impl Input {
+    fn school_year(&self) -> &str {
+        match self {
+            Input::Snapshot(s) => &s.school_year,
+            Input::Delta(d) => &d.school_year,
+            Input::Edexml(f) => &f.school_year,
+        }
+    }
+}
+
+/// Who started the sync: an integration client, a person, or the scheduler (neither).
+#[derive(Debug, Clone, Default)]
+pub struct StartedBy {
+    pub client_id: Option<String>,
+    pub account_id: Option<String>,
+}
+
+/// What a successful sync did.
+#[derive(Debug)]
+pub struct Report {
+    pub run: SyncRunRow,
+    pub counts: SyncCounts,
+    pub rejected: Vec<Rejection>,
+    /// Guardians sent a new activation link because their address changed.
+    pub invitations: usize,
+    /// Change requests closed because the LAS now holds the proposed values.
+    pub resolved_requests: usize,
+}
+
+fn counts_json(counts: &SyncCounts) -> String {
+    let kind = |c: Counts| json!({"created": c.created, "updated": c.updated, "deactivated": c.deactivated, "unchanged": c.unchanged});
+    json!({
+        "groups": kind(counts.groups),
+        "pupils": kind(counts.pupils),
+        "guardians": kind(counts.guardians),
+        "staff": kind(counts.staff),
+    })
+    .to_string()
+}
+
+fn structure_error(field: impl Into<String>, message: impl Into<String>) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(field, "invalid_structure", message)])
+}
+
+/// The reason of a failure as recorded: field errors as the client saw them, anything else
+/// without detail (it may carry database text).
+fn failure_text(err: &ApiError) -> String {
+    match err {
+        ApiError::Validation(errors) => errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => "internal error; nothing was changed".to_owned(),
+    }
+}
+
+/// Runs a sync for `school` on this connection (call it inside `db::run`).
+pub fn run(
+    conn: &mut AnyConnection,
+    school: &SchoolRow,
+    base_url: &str,
+    source: Source,
+    by: &StartedBy,
+    input: Input,
+) -> Result<Report, ApiError> {
+    let started_at = now();
+    let school_year = input.school_year().to_owned();
+    let result = persistence::transaction(conn, |conn| {
+        sync_in_transaction(conn, school, base_url, input)
+    });
+    let run = NewRun {
+        school_id: school.id.clone(),
+        source: source.as_str(),
+        client_id: by.client_id.clone(),
+        account_id: by.account_id.clone(),
+        school_year: Some(school_year),
+        succeeded: result.is_ok(),
+        counts: result.as_ref().ok().map(|r| counts_json(&r.counts)),
+        rejected: result.as_ref().map(|r| r.rejected.len()).unwrap_or(0),
+        error: result.as_ref().err().map(failure_text),
+        started_at,
+        finished_at: now(),
+    };
+    // Recorded after the transaction: a failed sync leaves its record even though it rolled back.
+    let row = sync_runs::record(conn, run)?;
+    result.map(|applied| Report {
+        run: row,
+        counts: applied.counts,
+        rejected: applied.rejected,
+        invitations: applied.invitations,
+        resolved_requests: applied.resolved_requests,
+    })
+}
+
+struct Applied {
+    counts: SyncCounts,
+    rejected: Vec<Rejection>,
+    invitations: usize,
+    resolved_requests: usize,
+}
+
+fn sync_in_transaction(
+    conn: &mut AnyConnection,
+    school: &SchoolRow,
+    base_url: &str,
+    input: Input,
+) -> Result<Applied, ApiError> {
+    let year = SchoolYear::parse(input.school_year())
+        .ok_or_else(|| structure_error("school_year", "must be like 2026-2027"))?;
+    let year_row = roster_rows::school_year(
+        conn,
+        &school.id,
+        &year.name(),
+        year.starts_on(),
+        year.ends_on(),
+    )?;
+    let held = load_held(conn, &school.id, &year_row.id)?;
+    let held_snapshot = held.snapshot(&year.name());
+    let snapshot = match input {
+        Input::Snapshot(snapshot) => snapshot,
+        Input::Delta(delta) => roster::apply_delta(held_snapshot.clone(), &delta)
+            .map_err(|e| structure_error(e.field, e.message))?,
+        Input::Edexml(file) => {
+            if !file.brin.eq_ignore_ascii_case(&school.brin) {
+                return Err(structure_error(
+                    "school/brincode",
+                    "the file is of another school (its BRIN differs from this school's)",
+                ));
+            }
+            let incoming = Snapshot {
+                school_year: file.school_year,
+                groups: file.groups,
+                pupils: file.pupils,
+                guardians: Vec::new(),
+                staff: file.staff,
+            };
+            roster::merge_without_guardians(incoming, held_snapshot.clone())
+        }
+    };
+    let (snapshot, rejected) =
+        roster::validate(snapshot).map_err(|e| structure_error(e.field, e.message))?;
+
+    let with_account = held.guardians_with_account();
+    let readdressed: Vec<(String, String)> =
+        roster::readdressed(&held_snapshot.guardians, &snapshot.guardians)
+            .into_iter()
+            .filter_map(|(key, email)| {
+                Some(((*with_account.get(key)?).to_owned(), email?.to_owned()))
+            })
+            .collect();
+
+    let today = chrono::Utc::now().date_naive();
+    let counts = apply(conn, &school.id, &year_row.id, &snapshot, &held, today)?;
+
+    // Seed 000: the account belonged to whoever held the old address; the person at the new
+    // address gets their own link.
+    for (guardian_id, email) in &readdressed {
+        accounts::invite(
+            conn,
+            Invitee::Guardian { id: guardian_id },
+            email,
+            &school.name,
+            base_url,
+        )?;
+    }
+    let resolved = change_requests::resolve_by_sync(conn, &school.id)?;
+    notify_requesters(conn, &school.name, &resolved)?;
+    Ok(Applied {
+        counts,
+        rejected,
+        invitations: readdressed.len(),
+        resolved_requests: resolved.len(),
+    })
+}
+
+/// Tells each requester what became of their request, in the language they asked in.
+pub fn notify_requesters(
+    conn: &mut AnyConnection,
+    school_name: &str,
+    closed: &[(change_requests::RequestRow, Status)],
+) -> Result<(), ApiError> {
+    if closed.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = closed
+        .iter()
+        .map(|(r, _)| r.requested_by.as_str())
+        .collect();
+    let addresses = guardians::emails_of(conn, &ids)?;
+    for (request, status) in closed {
+        let Some(Some(to)) = addresses.get(&request.requested_by) else {
+            continue;
+        };
+        let language = if request.language == Language::English.tag() {
+            Language::English
+        } else {
+            Language::Dutch
+        };
+        let mail = Message::ChangeRequestDecided {
+            school: school_name,
+            status: *status,
+        }
+        .render(language);
+        outbox::enqueue(conn, mail.kind, to, &mail.subject, &mail.body)?;
+    }
+    Ok(())
+}
+
+/// Records a sync refused before it started (an EDEXML file that is not valid), so the school sees
+/// the failed attempt among its runs.
+pub fn record_refused(
+    conn: &mut AnyConnection,
+    school: &SchoolRow,
+    source: Source,
+    by: &StartedBy,
+    err: &ApiError,
+) -> Result<(), ApiError> {
+    let at = now();
+    sync_runs::record(
+        conn,
+        NewRun {
+            school_id: school.id.clone(),
+            source: source.as_str(),
+            client_id: by.client_id.clone(),
+            account_id: by.account_id.clone(),
+            school_year: None,
+            succeeded: false,
+            counts: None,
+            rejected: 0,
+            error: Some(failure_text(err)),
+            started_at: at,
+            finished_at: at,
+        },
+    )?;
+    Ok(())
+}
