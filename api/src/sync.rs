@@ -69,7 +69,8 @@ pub struct Report {
     pub run: SyncRunRow,
     pub counts: SyncCounts,
     pub rejected: Vec<Rejection>,
-    /// Guardians sent a new activation link because their address changed.
+    /// Guardians sent a new activation link because their address changed (those who already
+    /// had an account at the new address are linked to it without one).
     pub invitations: usize,
     /// Change requests closed because the LAS now holds the proposed values.
     pub resolved_requests: usize,
@@ -203,21 +204,26 @@ fn sync_in_transaction(
 
     // Seed 000: the account belonged to whoever held the old address; the person at the new
     // address gets their own link.
+    let mut invitations = 0;
     for (guardian_id, email) in &readdressed {
-        accounts::invite(
+        let invited = accounts::invite(
             conn,
             Invitee::Guardian { id: guardian_id },
             email,
             &school.name,
             base_url,
         )?;
+        // A person who already has an account at that address is linked to it instead.
+        if invited == accounts::Invited::LinkSent {
+            invitations += 1;
+        }
     }
     let resolved = change_requests::resolve_by_sync(conn, &school.id)?;
     notify_requesters(conn, &school.name, &resolved)?;
     Ok(Applied {
         counts,
         rejected,
-        invitations: readdressed.len(),
+        invitations,
         resolved_requests: resolved.len(),
     })
 }

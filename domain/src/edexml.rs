@@ -653,9 +653,8 @@ fn is_ascii_digits(value: &str, len: usize) -> bool {
 mod tests {
     use super::*;
 
-    const DUTCH: &str = include_str!("../../../shared/fixtures/edexml/EDEXML.Voorbeeld.2.1.xml");
-    const FLEMISH: &str =
-        include_str!("../../../shared/fixtures/edexml/EDEXML.Voorbeeld.2.1-Vla.xml");
+    const DUTCH: &str = include_str!("../../tests/fixtures/edexml/EDEXML.Voorbeeld.2.1.xml");
+    const FLEMISH: &str = include_str!("../../tests/fixtures/edexml/EDEXML.Voorbeeld.2.1-Vla.xml");
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()

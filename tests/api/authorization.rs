@@ -46,6 +46,30 @@ fn empty_roster(_: usize) -> Value {
     json!({"school_year": "2026-2027", "groups": [], "pupils": [], "guardians": [], "staff": []})
 }
 
+fn roster_source(_: usize) -> Value {
+    json!({"url": "https://las.example.nl/export/a1.xml"})
+}
+
+fn all_requestable(_: usize) -> Value {
+    json!({"requestable_fields": ["first_name", "name_prefix", "last_name", "email", "phone", "address"]})
+}
+
+fn own_phone(n: usize) -> Value {
+    json!({"changes": [{"field": "phone", "value": format!("+31 6 1111 {n:04}")}]})
+}
+
+fn child_name(n: usize) -> Value {
+    json!({"changes": [{"field": "first_name", "value": format!("Anna{n}")}], "remark": "roepnaam"})
+}
+
+fn reject_last_name(_: usize) -> Value {
+    json!({"decisions": [{"field": "last_name", "outcome": "rejected", "reason": "Naam staat zo in het paspoort."}]})
+}
+
+fn empty_delta(_: usize) -> Value {
+    json!({"school_year": "2026-2027"})
+}
+
 fn new_board(n: usize) -> Value {
     json!({"name": format!("Nieuw bestuur {n}")})
 }
@@ -111,11 +135,57 @@ const MATRIX: &[Row] = &[
     get("/api/v1/integration/me",                   [401, 401, 401, 401, 401, 401, 401, 401, 401]),
     Row { method: "PUT", path: "/api/v1/schools/{A1}/roster", body: Some(empty_roster),
                                                     expect: [401, 401, 401, 401, 401, 401, 401, 401, 401] },
+    Row { method: "PATCH", path: "/api/v1/schools/{A1}/roster", body: Some(empty_delta),
+                                                    expect: [401, 401, 401, 401, 401, 401, 401, 401, 401] },
+    // Roster administration: the school's admins and its board's.
+    get("/api/v1/schools/{A1}/sync-runs",           [404, 200, 200, 403, 403, 403, 403, 403, 403]),
+    get("/api/v1/schools/{B1}/sync-runs",           [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "PUT", path: "/api/v1/schools/{A1}/roster-source", body: Some(roster_source),
+                                                    expect: [404, 200, 200, 403, 403, 403, 403, 403, 403] },
+    Row { method: "PUT", path: "/api/v1/schools/{B1}/roster-source", body: Some(roster_source),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    get("/api/v1/schools/{A1}/roster-source",       [404, 200, 200, 403, 403, 403, 403, 403, 403]),
+    get("/api/v1/schools/{B1}/roster-source",       [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "POST", path: "/api/v1/schools/{A1}/roster-source/fetch", body: None,
+                                                    expect: [404, 202, 202, 403, 403, 403, 403, 403, 403] },
+    Row { method: "POST", path: "/api/v1/schools/{B1}/roster-source/fetch", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // Change requests: the queue and settings are the school admins' (and the board's).
+    get("/api/v1/schools/{A1}/change-requests",     [404, 200, 200, 403, 403, 403, 403, 403, 403]),
+    get("/api/v1/schools/{B1}/change-requests",     [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/change-request-settings", [404, 200, 200, 403, 403, 403, 403, 403, 403]),
+    Row { method: "PUT", path: "/api/v1/schools/{A1}/change-request-settings", body: Some(all_requestable),
+                                                    expect: [404, 200, 200, 403, 403, 403, 403, 403, 403] },
+    Row { method: "PUT", path: "/api/v1/schools/{B1}/change-request-settings", body: Some(all_requestable),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // A request is seen by its requester and the school's admins, not by other staff or families.
+    get("/api/v1/change-requests/{CR1}",            [404, 200, 200, 404, 404, 404, 404, 200, 404]),
+    get("/api/v1/change-requests/{CR5}",            [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/me/change-requests",               [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    // Guardians ask for themselves and (with parental authority) for their children; staff who
+    // can see the person may not ask on their behalf.
+    Row { method: "POST", path: "/api/v1/guardians/{M1}/change-requests", body: Some(own_phone),
+                                                    expect: [404, 403, 403, 403, 403, 403, 404, 201, 404] },
+    Row { method: "POST", path: "/api/v1/guardians/{M5}/change-requests", body: Some(own_phone),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "POST", path: "/api/v1/pupils/{P1}/change-requests", body: Some(child_name),
+                                                    expect: [404, 403, 403, 403, 403, 403, 403, 201, 404] },
+    Row { method: "POST", path: "/api/v1/pupils/{P5}/change-requests", body: Some(child_name),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     Row { method: "POST", path: "/api/v1/boards",   body: Some(new_board),
                                                     expect: [201, 403, 403, 403, 403, 403, 403, 403, 403] },
     // Deleting is for school admins only (seed 003). These rows change the world, so they come
     // last, and columns run in order: after the admin's delete, a removed guardian is gone for
     // everyone, a deregistered pupil stays readable by id for whole-school staff.
+    // CR1 was replaced by the guardian's new request about P1 above: no longer open.
+    Row { method: "POST", path: "/api/v1/change-requests/{CR1}/decision", body: Some(reject_last_name),
+                                                    expect: [404, 409, 409, 404, 404, 404, 404, 403, 404] },
+    Row { method: "POST", path: "/api/v1/change-requests/{CR5}/decision", body: Some(reject_last_name),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "DELETE", path: "/api/v1/schools/{A1}/roster-source", body: None,
+                                                    expect: [404, 204, 404, 403, 403, 403, 403, 403, 403] },
+    Row { method: "DELETE", path: "/api/v1/schools/{B1}/roster-source", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     Row { method: "DELETE", path: "/api/v1/pupils/{P3}", body: None,
                                                     expect: [404, 403, 204, 403, 404, 403, 403, 404, 404] },
     Row { method: "DELETE", path: "/api/v1/pupils/{P5}", body: None,

@@ -228,7 +228,7 @@ async fn a_client_is_limited_to_a_school_of_its_own_board() {
     assert!(problem["detail"].as_str().unwrap().contains("school_id"));
 }
 
-async fn client_token(app: &TestApp, world: &World, school: Option<&str>) -> String {
+pub async fn client_token(app: &TestApp, world: &World, school: Option<&str>) -> String {
     let client = create_client(app, world, school).await;
     let form = [
         ("grant_type", "client_credentials"),

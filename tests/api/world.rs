@@ -6,9 +6,12 @@
 //! A1: pupil P1 in G1 (guardians M1 and D1, separated households), P2 in G1 (guardian M2),
 //!     P3 in G2 (guardian M3); staff: admin, director, teacher of G1, care staff, lunch supervisor.
 //! A2: pupil P4 (guardian M4). B1: pupil P5 (guardian M5), staff: admin.
+//! Change requests: CR1 by M1 about P1 (A1), CR5 by M5 about P5 (B1).
 
 use std::collections::HashMap;
 
+use domain::change_request::{Change, Field, SubjectKind};
+use persistence::change_requests::{self, NewRequest};
 use persistence::guardians::GuardianPupilRow;
 use persistence::roster::{
     self, NewGroup, NewGuardian, NewPupil, NewStaff, PersonName, RosterRows,
@@ -248,6 +251,31 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
         let account = accounts::insert_person(conn, &email, Some(&hash)).unwrap();
         roster::link_guardian_account(conn, &ids[guardian], &account.id).unwrap();
         logins.push((actor, email));
+    }
+    for (request, school, pupil, guardian, household) in [
+        ("CR1", &a1, "P1", "M1", "H1"),
+        ("CR5", &b1, "P5", "M5", "H5"),
+    ] {
+        let change = Change {
+            field: Field::LastName,
+            current: Some(marker(pupil)),
+            proposed: Some(format!("Nieuw{pupil}")),
+        };
+        let row = change_requests::submit(
+            conn,
+            &NewRequest {
+                school_id: school,
+                kind: SubjectKind::Pupil,
+                subject_id: &ids[pupil],
+                requested_by: &ids[guardian],
+                household: Some(household),
+                remark: None,
+                language: "nl",
+                changes: &[change],
+            },
+        )
+        .unwrap();
+        ids.insert(request, row.row.id);
     }
     ids.insert("A1", a1);
     ids.insert("A2", a2);

@@ -11,7 +11,7 @@ use domain::change_request::{
     self as rules, Field, Outcome, Status, SubjectKind, check_submission, field_list,
     parse_field_list, status_message,
 };
-use domain::mail::Message;
+use domain::mail::{Language, Message};
 use domain::policy::SchoolAction;
 use persistence::change_requests::{self, NewRequest, Request, RequestScope};
 use persistence::{AnyConnection, guardians, outbox, pupils, schools};
@@ -235,7 +235,8 @@ fn submit(
     auth: &Authenticated,
     submission: Submission<'_>,
     input: &ChangeRequestInput,
-) -> Result<ChangeRequest, ApiError> {
+    language: Language,
+) -> Result<Request, ApiError> {
     let school = schools::find_visible(conn, &auth.0.school_scope(), submission.school_id)?;
     let allowed = parse_field_list(change_requests::requestable_fields(conn, &school)?.as_deref());
     let proposed: Vec<(Field, Option<String>)> = input
@@ -250,7 +251,6 @@ fn submit(
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
-    let language = i18n::current();
     let request = change_requests::submit(
         conn,
         &NewRequest {
@@ -269,7 +269,7 @@ fn submit(
         let mail = Message::ChangeRequestReceived {
             school: &school.row().name,
         }
-        .render(domain::mail::Language::Dutch);
+        .render(Language::Dutch);
         outbox::enqueue(conn, mail.kind, to, &mail.subject, &mail.body)?;
     }
     let (id, school_id) = object(&request.row.id, submission.school_id);
@@ -283,7 +283,7 @@ fn submit(
         },
         "ok",
     )?;
-    Ok(request.into())
+    Ok(request)
 }
 
 fn created(request: ChangeRequest) -> HttpResponse {
@@ -318,6 +318,8 @@ async fn request_guardian_change(
 ) -> Result<HttpResponse, ApiError> {
     let guardian_id = path.into_inner();
     let input = body.0;
+    // Task-local: read it here, not on the blocking thread.
+    let language = i18n::current();
     let request = db::run(&state.db, move |conn| {
         let link = auth
             .0
@@ -353,10 +355,11 @@ async fn request_guardian_change(
                 current,
             },
             &input,
+            language,
         )
     })
     .await?;
-    Ok(created(request))
+    Ok(created(request.into()))
 }
 
 /// Ask the school to change my child's details
@@ -380,6 +383,7 @@ async fn request_pupil_change(
 ) -> Result<HttpResponse, ApiError> {
     let pupil_id = path.into_inner();
     let input = body.0;
+    let language = i18n::current();
     let request = db::run(&state.db, move |conn| {
         // 404 when the pupil is out of reach, whoever asks.
         let pupil = pupils::find(conn, &auth.0.pupil_scope(), &pupil_id.to_string())?;
@@ -428,10 +432,11 @@ async fn request_pupil_change(
                 current,
             },
             &input,
+            language,
         )
     })
     .await?;
-    Ok(created(request))
+    Ok(created(request.into()))
 }
 
 /// The schools whose queue the actor works: where they are school admin, and their boards'.
@@ -769,6 +774,7 @@ pub struct QueueParams {
     #[param(format = Uuid, max_length = 36)]
     pub cursor: Option<Uuid>,
     /// Only requests in this status (the queue: `open`).
+    #[param(inline)]
     pub status: Option<StatusFilter>,
 }
 

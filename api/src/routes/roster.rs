@@ -224,7 +224,8 @@ pub struct SyncResult {
     pub staff: KindCounts,
     #[schema(max_items = 10000)]
     pub rejected: Vec<RejectedRecord>,
-    /// Guardians sent an activation link at their new e-mail address.
+    /// Guardians sent an activation link at their new e-mail address (a person with an account at
+    /// that address is linked to it instead).
     #[schema(minimum = 0, maximum = 1_000_000)]
     pub invitations_sent: u32,
     /// Open change requests closed because the LAS now holds the proposed values.
@@ -568,7 +569,7 @@ async fn patch_school_roster(
     tag = "integration",
     operation_id = "import_school_edexml",
     params(("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school's id.")),
-    request_body(content = String, content_type = "application/xml", description = "An EDEXML 2.1 document."),
+    request_body(content = EdexmlDocument, content_type = "application/xml", description = "An EDEXML 2.1 document."),
     responses((status = 200, description = "Applied; the counts and the records left out.", body = SyncResult)),
     security(("client_credentials" = ["roster:write"]), ("bearer" = []))
 )]
@@ -608,6 +609,22 @@ async fn import_school_edexml(
     .await?;
     Ok(web::Json(result))
 }
+
+/// An EDEXML 2.1 document (root `EDEX`), UTF-8, at most the roster size limit (64 MiB by
+/// default).
+#[derive(Debug)]
+pub struct EdexmlDocument;
+
+impl utoipa::PartialSchema for EdexmlDocument {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(64 * 1024 * 1024))
+            .into()
+    }
+}
+
+impl ToSchema for EdexmlDocument {}
 
 /// An EDEXML document as sync input, or the 422 that says where it is wrong.
 pub fn parse_edexml(xml: &str) -> Result<Input, ApiError> {

@@ -1,0 +1,710 @@
+//! The LAS is leading, end to end through the API: the seed-000 story (an account that ended up
+//! with the other parent's data is the LAS person's again after the next sync), new activation
+//! links after an address change, leavers, roll-over, the delta form, EDEXML uploads and the
+//! nightly fetch, and the record of every run.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::time::Duration;
+
+use persistence::outbox;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem};
+use crate::integration::client_token;
+use crate::world::{World, marker};
+
+const EDEXML: &str = include_str!("../fixtures/edexml/EDEXML.Voorbeeld.2.1.xml");
+const EDEXML_FLEMISH: &str = include_str!("../fixtures/edexml/EDEXML.Voorbeeld.2.1-Vla.xml");
+
+fn guardian(key: &str, pupil: &str, household: &str) -> Value {
+    json!({"key": key, "first_name": "Ouder", "last_name": marker(key),
+           "email": format!("{}@world.example", key.to_lowercase()), "phone": format!("+31 6 {key}"),
+           "children": [{"pupil": pupil, "relationship": "parent", "parental_authority": true, "household": household}]})
+}
+
+fn staff(actor: &str, groups: &[&str]) -> Value {
+    json!({"key": actor, "first_name": "Juf", "last_name": marker(actor),
+           "email": format!("{actor}@world.example"), "phone": format!("+31 30 {actor}"),
+           "roles": [actor], "groups": groups})
+}
+
+/// School A1 exactly as the world holds it, as the LAS would send it.
+fn a1_snapshot() -> Value {
+    json!({
+        "school_year": "2026-2027",
+        "groups": [
+            {"key": "G1", "name": "G1", "year_group": 1},
+            {"key": "G2", "name": "G2", "year_group": 1}
+        ],
+        "pupils": [
+            {"key": "P1", "first_name": "Kind", "last_name": marker("P1"), "parents_separated": true, "groups": ["G1"]},
+            {"key": "P2", "first_name": "Kind", "last_name": marker("P2"), "groups": ["G1"]},
+            {"key": "P3", "first_name": "Kind", "last_name": marker("P3"), "groups": ["G2"]}
+        ],
+        "guardians": [
+            guardian("M1", "P1", "H1"), guardian("D1", "P1", "H1b"),
+            guardian("M2", "P2", "H2"), guardian("M3", "P3", "H3")
+        ],
+        "staff": [
+            staff("school_admin", &[]), staff("director", &[]), staff("teacher", &["G1"]),
+            staff("care_staff", &[]), staff("lunch_supervisor", &[])
+        ]
+    })
+}
+
+/// School A1's roster with a change the LAS made.
+pub fn a1_snapshot_with(change: impl FnOnce(&mut Value)) -> Value {
+    let mut snapshot = a1_snapshot();
+    change(&mut snapshot);
+    snapshot
+}
+
+async fn send(
+    app: &TestApp,
+    world: &World,
+    method: reqwest::Method,
+    token: &str,
+    school: &str,
+    body: &Value,
+) -> reqwest::Response {
+    let path = world.path(&format!("/api/v1/schools/{{{school}}}/roster"));
+    app.request(method, &path)
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn push(app: &TestApp, world: &World, token: &str, body: &Value) -> Value {
+    let response = send(app, world, reqwest::Method::PUT, token, "A1", body).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn upload(
+    app: &TestApp,
+    world: &World,
+    token: &str,
+    school: &str,
+    xml: &str,
+) -> reqwest::Response {
+    let path = world.path(&format!("/api/v1/schools/{{{school}}}/roster/edexml"));
+    app.request(reqwest::Method::POST, &path)
+        .bearer_auth(token)
+        .header("content-type", "application/xml")
+        .body(xml.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn runs(app: &TestApp, world: &World, school: &str) -> Vec<Value> {
+    let path = world.path(&format!("/api/v1/schools/{{{school}}}/sync-runs"));
+    let page: Value = app
+        .get_as(world.token("board_admin"), &path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["items"].as_array().unwrap().clone()
+}
+
+async fn pupil_names(app: &TestApp, world: &World, school: &str) -> Vec<String> {
+    let path = world.path(&format!("/api/v1/schools/{{{school}}}/pupils"));
+    let page: Value = app
+        .get_as(world.token("board_admin"), &path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut names: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["first_name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn pending_mail(app: &TestApp) -> Vec<outbox::OutboxRow> {
+    outbox::pending(&mut app.db.get().unwrap()).unwrap()
+}
+
+fn scalar(app: &TestApp, sql: &str) -> i64 {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = app.db.get().unwrap();
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut *conn)
+        .unwrap()
+        .n
+}
+
+#[tokio::test]
+async fn seed_000_an_account_changed_to_the_other_parent_is_the_las_persons_again() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+
+    // In the old portal the father overwrote the mother's record with his own details and signed
+    // in with his own account on it; the school never changed its LAS.
+    {
+        let hash = api::auth::password::hash("vader-wachtwoord-1").unwrap();
+        let mut conn = app.db.get().unwrap();
+        let account =
+            persistence::accounts::insert_person(&mut conn, "vader@elders.example", Some(&hash))
+                .unwrap();
+        drop(conn);
+        app.execute_sql(&format!(
+            "UPDATE guardians SET first_name = 'Vader', email = 'vader@elders.example', \
+             phone = '+31 6 99999999', account_id = '{}' WHERE id = '{}'",
+            account.id,
+            world.id("M1")
+        ));
+    }
+    let login: Value = app
+        .login("vader@elders.example", "vader-wachtwoord-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let father_token = login["access_token"].as_str().unwrap().to_owned();
+    let p1 = world.path("/api/v1/pupils/{P1}");
+    assert_eq!(app.get_as(&father_token, &p1).await.status(), 200);
+
+    // The next sync brings the LAS values back.
+    let result = push(&app, &world, &client, &a1_snapshot()).await;
+    assert_eq!(
+        result["guardians"],
+        json!({"created": 0, "updated": 1, "deactivated": 0, "unchanged": 3})
+    );
+    let m1: Value = app
+        .get_as(
+            world.token("school_admin"),
+            &world.path("/api/v1/guardians/{M1}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m1["first_name"], "Ouder");
+    assert_eq!(m1["contact"]["email"], "m1@world.example");
+    assert_eq!(m1["contact"]["phone"], "+31 6 M1");
+
+    // The father's sessions ended and his account no longer opens the mother's record.
+    assert_eq!(app.get_as(&father_token, &p1).await.status(), 401);
+    let again: Value = app
+        .login("vader@elders.example", "vader-wachtwoord-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let father_again = again["access_token"].as_str().unwrap();
+    assert_eq!(app.get_as(father_again, &p1).await.status(), 404);
+
+    // The mother's own account holds her record again (she had one, so no new link was needed).
+    assert_eq!(result["invitations_sent"], 0);
+    let fresh: Value = app
+        .login("m1@world.example", crate::world::PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mother = fresh["access_token"].as_str().unwrap();
+    assert_eq!(app.get_as(mother, &p1).await.status(), 200);
+    assert!(
+        pending_mail(&app).is_empty(),
+        "an active account is linked, not invited again"
+    );
+}
+
+#[tokio::test]
+async fn a_guardian_whose_address_changes_in_the_las_gets_a_link_at_the_new_address() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+    let other = world.token("other_guardian").to_owned();
+    let p2 = world.path("/api/v1/pupils/{P2}");
+    assert_eq!(app.get_as(&other, &p2).await.status(), 200);
+
+    let mut snapshot = a1_snapshot();
+    snapshot["guardians"][2]["email"] = json!("m2.nieuw@world.example");
+    let result = push(&app, &world, &client, &snapshot).await;
+    assert_eq!(result["invitations_sent"], 1);
+
+    assert_eq!(
+        app.get_as(&other, &p2).await.status(),
+        401,
+        "the old sessions end"
+    );
+    let mails = pending_mail(&app);
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to_address, "m2.nieuw@world.example");
+    assert!(mails[0].body.contains("/activate#token="));
+
+    // The same snapshot again changes nothing and sends nothing.
+    let again = push(&app, &world, &client, &snapshot).await;
+    assert_eq!(again["invitations_sent"], 0);
+    assert_eq!(again["guardians"]["unchanged"], 4);
+    assert_eq!(pending_mail(&app).len(), 1);
+}
+
+#[tokio::test]
+async fn leavers_are_deactivated_and_their_guardians_lose_access_but_keep_their_history() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+    let other = world.token("other_guardian").to_owned();
+
+    // P2 left; the LAS no longer lists P2 nor M2.
+    let mut snapshot = a1_snapshot();
+    snapshot["pupils"].as_array_mut().unwrap().remove(1);
+    snapshot["guardians"].as_array_mut().unwrap().remove(2);
+    let result = push(&app, &world, &client, &snapshot).await;
+    assert_eq!(result["pupils"]["deactivated"], 1);
+    assert_eq!(result["guardians"]["deactivated"], 1);
+
+    assert_eq!(pupil_names(&app, &world, "A1").await.len(), 2);
+    assert_eq!(
+        app.get_as(&other, &world.path("/api/v1/pupils/{P2}"))
+            .await
+            .status(),
+        404
+    );
+    let schools: Value = app
+        .get_as(&other, "/api/v1/schools")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        schools["items"].as_array().unwrap().len(),
+        0,
+        "no pupil left at the school: no access to it"
+    );
+    // The link stays for the retention period (history), it is only no longer active.
+    let links = scalar(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM guardian_pupils WHERE pupil_id = '{}'",
+            world.id("P2")
+        ),
+    );
+    assert_eq!(links, 1);
+}
+
+#[tokio::test]
+async fn a_new_school_year_rolls_groups_over_and_the_previous_year_stays() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+
+    let mut next_year = a1_snapshot();
+    next_year["school_year"] = json!("2027-2028");
+    next_year["groups"] = json!([
+        {"key": "G1-27", "name": "Groep 2", "year_group": 2},
+        {"key": "G2-27", "name": "Groep 2b", "year_group": 2}
+    ]);
+    next_year["pupils"][0]["groups"] = json!(["G1-27"]);
+    next_year["pupils"][1]["groups"] = json!(["G1-27"]);
+    next_year["pupils"][2]["groups"] = json!(["G2-27"]);
+    next_year["staff"][2]["groups"] = json!(["G1-27"]);
+    let result = push(&app, &world, &client, &next_year).await;
+    assert_eq!(result["groups"]["created"], 2);
+    assert_eq!(result["groups"]["deactivated"], 0, "last year's are kept");
+    assert_eq!(result["pupils"]["updated"], 3, "new groups");
+
+    let years = scalar(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM school_years WHERE school_id = '{}'",
+            world.id("A1")
+        ),
+    );
+    assert_eq!(years, 2);
+    // Last year's groups and memberships are still there to read.
+    let last_year = scalar(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM enrolments e JOIN school_groups g ON g.id = e.group_id \
+             WHERE g.school_year_id = '{}'",
+            world.id("Y_A1")
+        ),
+    );
+    assert_eq!(last_year, 3);
+    let this_year = scalar(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM enrolments e JOIN school_groups g ON g.id = e.group_id \
+             WHERE g.school_id = '{}' AND g.school_year_id <> '{}'",
+            world.id("A1"),
+            world.id("Y_A1")
+        ),
+    );
+    assert_eq!(this_year, 3);
+
+    // The same snapshot again: nothing to do.
+    let again = push(&app, &world, &client, &next_year).await;
+    assert_eq!(again["pupils"]["unchanged"], 3);
+    assert_eq!(again["groups"]["unchanged"], 2);
+}
+
+#[tokio::test]
+async fn a_delta_upserts_and_removes_by_key() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+
+    let delta = json!({
+        "school_year": "2026-2027",
+        "upsert": {
+            "pupils": [
+                {"key": "P6", "first_name": "Nieuw", "last_name": "Kind", "groups": ["G2"]},
+                {"key": "P1", "first_name": "Kind", "last_name": "Hersteld", "parents_separated": true, "groups": ["G1"]}
+            ],
+            "guardians": [guardian("M6", "P6", "H6")]
+        },
+        "remove": {"pupils": ["P2"]}
+    });
+    let response = send(&app, &world, reqwest::Method::PATCH, &client, "A1", &delta).await;
+    assert_eq!(response.status(), 200);
+    let result: Value = response.json().await.unwrap();
+    assert_eq!(
+        result["pupils"],
+        json!({"created": 1, "updated": 1, "deactivated": 1, "unchanged": 1})
+    );
+    // M6 is new; M2 had only P2 and goes with it; the rest stay as they were.
+    assert_eq!(
+        result["guardians"],
+        json!({"created": 1, "updated": 0, "deactivated": 1, "unchanged": 3})
+    );
+    assert_eq!(
+        result["staff"]["unchanged"], 5,
+        "staff the delta does not name stay"
+    );
+
+    let again: Value = send(&app, &world, reqwest::Method::PATCH, &client, "A1", &delta)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        again["pupils"],
+        json!({"created": 0, "updated": 0, "deactivated": 0, "unchanged": 3})
+    );
+
+    // A key both upserted and removed refuses the delta; nothing changes.
+    let contradictory = json!({
+        "school_year": "2026-2027",
+        "upsert": {"pupils": [{"key": "P3", "first_name": "X", "last_name": "Y"}]},
+        "remove": {"pupils": ["P3"]}
+    });
+    let problem = assert_problem(
+        send(
+            &app,
+            &world,
+            reqwest::Method::PATCH,
+            &client,
+            "A1",
+            &contradictory,
+        )
+        .await,
+        422,
+        "validation-failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "remove.pupils");
+    assert_eq!(pupil_names(&app, &world, "A1").await.len(), 3);
+}
+
+#[tokio::test]
+async fn every_run_is_recorded_and_a_failed_one_says_so() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+
+    push(&app, &world, &client, &a1_snapshot()).await;
+    let mut broken = a1_snapshot();
+    broken["pupils"][1]["key"] = json!("P1");
+    assert_problem(
+        send(&app, &world, reqwest::Method::PUT, &client, "A1", &broken).await,
+        422,
+        "validation-failed",
+    )
+    .await;
+
+    let runs = runs(&app, &world, "A1").await;
+    assert_eq!(runs.len(), 2);
+    // Newest first.
+    assert_eq!(runs[0]["status"], "failed");
+    assert_eq!(runs[0]["source"], "snapshot");
+    assert!(runs[0]["error"].as_str().unwrap().contains("pupils.key"));
+    assert!(runs[0]["counts"].is_null());
+    assert_eq!(runs[1]["status"], "succeeded");
+    assert_eq!(runs[1]["counts"]["pupils"]["unchanged"], 3);
+    assert_eq!(runs[1]["school_year"], "2026-2027");
+    assert!(runs[1]["client_id"].is_string());
+    assert!(runs[1]["duration_ms"].as_u64().is_some());
+    // Another board's admin sees nothing of it.
+    let b1 = world.path("/api/v1/schools/{A1}/sync-runs");
+    assert_eq!(app.get_as(world.token("director"), &b1).await.status(), 403);
+}
+
+/// The Dutch example file, for school A2 (BRIN 22AA).
+fn edexml_for_a2() -> String {
+    EDEXML.replace("<brincode>99ZZ</brincode>", "<brincode>22AA</brincode>")
+}
+
+#[tokio::test]
+async fn the_edexml_example_imports_and_keeps_guardians_from_the_json_snapshot() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+
+    let response = upload(&app, &world, &client, "A2", &edexml_for_a2()).await;
+    assert_eq!(response.status(), 200);
+    let result: Value = response.json().await.unwrap();
+    assert_eq!(
+        result["groups"]["created"], 8,
+        "five groups, three combined"
+    );
+    // 00001 and 00002; 12345 left in 2014; P4 is not in the file.
+    assert_eq!(
+        result["pupils"],
+        json!({"created": 2, "updated": 0, "deactivated": 1, "unchanged": 0})
+    );
+    assert_eq!(result["staff"]["created"], 3);
+    assert_eq!(
+        result["guardians"]["deactivated"], 1,
+        "M4's only child is not in the file"
+    );
+    assert_eq!(pupil_names(&app, &world, "A2").await, ["Ismaël", "Wimpie"]);
+
+    // Guardians come from the JSON side (here a delta), by the pupil's LAS key ...
+    let delta = json!({"school_year": "2014-2015", "upsert": {"guardians": [guardian("V1", "00001", "HV")]}});
+    let response = send(&app, &world, reqwest::Method::PATCH, &client, "A2", &delta).await;
+    assert_eq!(response.status(), 200);
+    // ... and the next EDEXML import keeps them.
+    let again: Value = upload(&app, &world, &client, "A2", &edexml_for_a2())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        again["guardians"],
+        json!({"created": 0, "updated": 0, "deactivated": 0, "unchanged": 1})
+    );
+    assert_eq!(again["pupils"]["unchanged"], 2);
+
+    // A school admin may upload too; other staff may not; another board's school does not exist.
+    let admin = upload(&app, &world, world.token("school_admin"), "A1", "<EDEX/>").await;
+    assert_eq!(admin.status(), 422, "admin passes, the file does not");
+    let director = upload(
+        &app,
+        &world,
+        world.token("director"),
+        "A1",
+        &edexml_for_a2(),
+    )
+    .await;
+    assert_eq!(director.status(), 403);
+    let other_board = upload(&app, &world, &client, "B1", &edexml_for_a2()).await;
+    assert_eq!(other_board.status(), 404);
+    let runs = runs(&app, &world, "A2").await;
+    assert_eq!(runs[0]["source"], "edexml_upload");
+}
+
+#[tokio::test]
+async fn an_invalid_edexml_file_changes_nothing_and_is_recorded_as_failed() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+    let good = edexml_for_a2();
+
+    let truncated = &good[..good.len() / 2];
+    let problem = assert_problem(
+        upload(&app, &world, &client, "A2", truncated).await,
+        422,
+        "validation-failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "invalid_edexml");
+    assert!(
+        problem["errors"][0]["field"]
+            .as_str()
+            .unwrap()
+            .starts_with("line ")
+    );
+
+    let flemish = EDEXML_FLEMISH.to_owned();
+    let problem = assert_problem(
+        upload(&app, &world, &client, "A2", &flemish).await,
+        422,
+        "validation-failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "school/brincode");
+
+    // Another school's file (its BRIN is not A2's).
+    let problem = assert_problem(
+        upload(&app, &world, &client, "A2", EDEXML).await,
+        422,
+        "validation-failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "school/brincode");
+
+    let wrong_type = app
+        .request(
+            reqwest::Method::POST,
+            &world.path("/api/v1/schools/{A2}/roster/edexml"),
+        )
+        .bearer_auth(&client)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_type.status(), 415);
+
+    assert_eq!(
+        pupil_names(&app, &world, "A2").await,
+        ["Kind"],
+        "P4, as before"
+    );
+    let runs = runs(&app, &world, "A2").await;
+    assert_eq!(runs.len(), 3);
+    assert!(runs.iter().all(|r| r["status"] == "failed"));
+}
+
+/// A one-file HTTP server on loopback, standing in for the LAS's export URL.
+fn serve_file(body: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+        }
+    });
+    format!("http://{address}/export/edexml.xml?token=geheim")
+}
+
+#[tokio::test]
+async fn the_nightly_fetch_imports_from_the_configured_url_when_due() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_ROSTER_FETCH_POLL_MS", "100")]).await;
+    let world = World::build(&app).await;
+    let url = serve_file(edexml_for_a2());
+    let admin = world.token("board_admin");
+    let source = world.path("/api/v1/schools/{A2}/roster-source");
+
+    let response = app
+        .request(reqwest::Method::PUT, &source)
+        .bearer_auth(admin)
+        .json(&json!({"url": url}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let saved: Value = response.json().await.unwrap();
+    let next: chrono::DateTime<chrono::Utc> =
+        saved["next_fetch_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        next,
+        domain::schedule::next_nightly_fetch(chrono::Utc::now()),
+        "tonight at 02:00 in Amsterdam"
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(runs(&app, &world, "A2").await.is_empty(), "not due yet");
+
+    let fetch = app
+        .request(reqwest::Method::POST, &format!("{source}/fetch"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetch.status(), 202);
+    let mut found = Vec::new();
+    for _ in 0..100 {
+        found = runs(&app, &world, "A2").await;
+        if !found.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["source"], "edexml_fetch");
+    assert_eq!(found[0]["status"], "succeeded", "{:?}", found[0]["error"]);
+    assert_eq!(found[0]["counts"]["pupils"]["created"], 2);
+    assert_eq!(pupil_names(&app, &world, "A2").await, ["Ismaël", "Wimpie"]);
+
+    // Done for tonight: the next fetch is the next night's.
+    let after: Value = app.get_as(admin, &source).await.json().await.unwrap();
+    let next: chrono::DateTime<chrono::Utc> =
+        after["next_fetch_at"].as_str().unwrap().parse().unwrap();
+    assert!(next > chrono::Utc::now());
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(runs(&app, &world, "A2").await.len(), 1, "fetched once");
+}
+
+#[tokio::test]
+async fn a_fetch_that_fails_is_recorded_and_changes_nothing() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_ROSTER_FETCH_POLL_MS", "100")]).await;
+    let world = World::build(&app).await;
+    // Nothing listens on this port.
+    let port = crate::smtp::free_port();
+    let admin = world.token("school_admin");
+    let source = world.path("/api/v1/schools/{A1}/roster-source");
+    let bad_scheme = app
+        .request(reqwest::Method::PUT, &source)
+        .bearer_auth(admin)
+        .json(&json!({"url": "ftp://las.example.nl/a1.xml"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(bad_scheme, 422, "validation-failed").await;
+    assert_eq!(problem["errors"][0]["field"], "url");
+
+    let response = app
+        .request(reqwest::Method::PUT, &source)
+        .bearer_auth(admin)
+        .json(&json!({"url": format!("http://127.0.0.1:{port}/a1.xml?token=geheim")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let fetch = app
+        .request(reqwest::Method::POST, &format!("{source}/fetch"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetch.status(), 202);
+    let mut found = Vec::new();
+    for _ in 0..100 {
+        found = runs(&app, &world, "A1").await;
+        if !found.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["status"], "failed");
+    let error = found[0]["error"].as_str().unwrap();
+    assert!(error.contains("could not be reached"), "{error}");
+    assert!(!error.contains("geheim"), "the URL's token stays out");
+    assert_eq!(pupil_names(&app, &world, "A1").await.len(), 3);
+}
