@@ -94,7 +94,7 @@ fn err(location: impl Into<String>, message: impl Into<String>) -> EdexError {
 /// `dependancecode` or date that is read; a missing, empty or over-long `key` where the XSD
 /// requires one; a key used twice among the groups (`groep` and `samengestelde_groep` share one
 /// key space), pupils or staff; a group without `naam` or (for `groep`) a valid `jaargroep`; a
-/// pupil without `achternaam`; a reference to a group that `groepen` does not declare as the
+/// reference to a group that `groepen` does not declare as the
 /// right kind; an element that may occur once occurring twice; an empty list the XSD requires
 /// to have members.
 pub fn parse(xml: &str, today: NaiveDate) -> Result<EdexFile, EdexError> {
@@ -323,7 +323,7 @@ fn read_pupils(
                 "this key is already used by another leerling",
             ));
         }
-        let name = read_name(leerling, &path, true)?;
+        let name = read_name(leerling, &path)?;
         let date_of_birth = optional_date(leerling, "geboortedatum", &path)?;
 
         let mut groups = BTreeSet::new();
@@ -383,7 +383,7 @@ fn read_staff(root: Node, kinds: &GroupKinds) -> Result<Vec<StaffRecord>, EdexEr
         }
         // The XSD allows a leerkracht with only a roepnaam; roster::validate then drops that one
         // record for its empty last name rather than refusing the file.
-        let name = read_name(leerkracht, &path, false)?;
+        let name = read_name(leerkracht, &path)?;
         let email = optional_text(leerkracht, "emailadres", &path)?;
 
         let mut codes: Vec<&str> = elements(leerkracht, "rol").map(text_of).collect();
@@ -468,19 +468,12 @@ fn role_for(code: &str) -> Option<StaffRole> {
     }
 }
 
-/// first_name: `roepnaam`, else the first of `voornamen`, else `voorletters-1`, else empty (which
-/// roster::validate reports). A pupil must have an `achternaam` (`surname_required`).
-fn read_name(node: Node, path: &str, surname_required: bool) -> Result<Name, EdexError> {
-    let last_name = match optional_text(node, "achternaam", path)? {
-        Some(last) => last,
-        None if surname_required => {
-            return Err(err(
-                join(path, "achternaam"),
-                "is required: every pupil needs a surname",
-            ));
-        }
-        None => String::new(),
-    };
+/// first_name: `roepnaam`, else the first of `voornamen`, else `voorletters-1`, else empty.
+/// A missing `achternaam` (the XSD allows it) leaves the surname empty: roster::validate then
+/// rejects that one record with its reason, rather than one record stopping the whole school's
+/// sync (the JSON snapshot works the same way).
+fn read_name(node: Node, path: &str) -> Result<Name, EdexError> {
+    let last_name = optional_text(node, "achternaam", path)?.unwrap_or_default();
     let first_of_voornamen = optional_text(node, "voornamen", path)?
         .and_then(|names| names.split_whitespace().next().map(str::to_owned));
     let first_name = optional_text(node, "roepnaam", path)?
@@ -1040,24 +1033,26 @@ mod tests {
     }
 
     #[test]
-    fn a_leerling_without_achternaam_is_refused() {
+    fn a_leerling_without_achternaam_is_one_rejected_record_not_a_refused_file() {
         let xml = dutch_with("<achternaam>Assati</achternaam>", "");
-        let error = refused(&xml);
+        let file = parse(&xml, today()).unwrap();
+        let snapshot = crate::roster::Snapshot {
+            school_year: file.school_year,
+            groups: file.groups,
+            pupils: file.pupils,
+            guardians: Vec::new(),
+            staff: file.staff,
+        };
+        let (valid, rejected) = crate::roster::validate(snapshot).unwrap();
+        assert_eq!(valid.pupils.len(), 1, "00001 stays");
+        assert_eq!(rejected.len(), 1);
         assert_eq!(
-            error,
-            err(
-                "leerlingen/leerling[2]/achternaam",
-                "is required: every pupil needs a surname"
-            )
-        );
-        assert!(!error.to_string().contains("Ism"));
-        let empty = dutch_with(
-            "<achternaam>Assati</achternaam>",
-            "<achternaam> </achternaam>",
-        );
-        assert_eq!(
-            refused(&empty).location,
-            "leerlingen/leerling[2]/achternaam"
+            (
+                rejected[0].kind,
+                rejected[0].key.as_str(),
+                rejected[0].field.as_str()
+            ),
+            ("pupil", "00002", "last_name")
         );
     }
 
@@ -1116,17 +1111,15 @@ mod tests {
         assert_eq!(error.location, "school/brincode");
         assert!(error.message.contains("Flemish"), "{}", error.message);
 
-        // What else differs: a leerling with only a roepnaam (the XSD allows it; the portal
-        // needs a surname) and a leerkracht with only a roepnaam (left to roster::validate).
+        // What else differs: a leerling and a leerkracht with only a roepnaam (the XSD allows
+        // it; roster::validate rejects those records, not the file).
         let with_brin = FLEMISH.replacen(
             "<instellingsnummer>1234</instellingsnummer>",
             "<brincode>12AB</brincode>",
             1,
         );
-        assert_eq!(
-            refused(&with_brin).location,
-            "leerlingen/leerling[1]/achternaam"
-        );
+        let file = parse(&with_brin, today()).unwrap();
+        assert_eq!(file.pupils[0].name.last_name, "");
         let with_surname = with_brin.replacen(
             "<roepnaam>Wimpie</roepnaam>",
             "<achternaam>Plas</achternaam><roepnaam>Wimpie</roepnaam>",
