@@ -52,6 +52,8 @@ pub struct Config {
     pub roster_fetch_poll: Duration,
     /// How long one roster fetch from a LAS may take.
     pub roster_fetch_timeout: Duration,
+    /// Whether roster URLs may point at loopback and private networks (and use plain http).
+    pub roster_fetch_private_networks: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -222,6 +224,17 @@ impl Config {
             "60000",
             "OUDERPORTAAL_ROSTER_FETCH_POLL_MS",
         )?;
+        // Off in production: a school admin's URL must not reach the server's own network; an
+        // on-premises LAS is allowed by setting it explicitly.
+        let roster_fetch_private_networks = parse_or(
+            get("OUDERPORTAAL_ROSTER_FETCH_PRIVATE_NETWORKS"),
+            if environment == Environment::Production {
+                "false"
+            } else {
+                "true"
+            },
+            "OUDERPORTAAL_ROSTER_FETCH_PRIVATE_NETWORKS",
+        )?;
         let roster_fetch_timeout = millis(
             get("OUDERPORTAAL_ROSTER_FETCH_TIMEOUT_MS"),
             "60000",
@@ -252,6 +265,7 @@ impl Config {
             outbox_retry_base,
             roster_fetch_poll,
             roster_fetch_timeout,
+            roster_fetch_private_networks,
         })
     }
 }

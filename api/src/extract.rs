@@ -154,10 +154,14 @@ impl FromRequest for XmlBody {
         let body = read_body(req, payload, limit, is_xml(req));
         Box::pin(async move {
             let body = body.await?;
-            let text = String::from_utf8(body.to_vec()).map_err(|_| ApiError::BadRequest {
-                detail: "The body is not UTF-8 text; EDEXML files are UTF-8.".to_owned(),
-                errors: Vec::new(),
-            })?;
+            // Checking megabytes of UTF-8 is work for a blocking thread, not an async worker.
+            let text = actix_web::web::block(move || String::from_utf8(body.to_vec()))
+                .await
+                .map_err(ApiError::internal)?
+                .map_err(|_| ApiError::BadRequest {
+                    detail: "The body is not UTF-8 text; EDEXML files are UTF-8.".to_owned(),
+                    errors: Vec::new(),
+                })?;
             Ok(XmlBody(text))
         })
     }

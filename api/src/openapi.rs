@@ -33,6 +33,7 @@ communication and processes between school and home. Conventions: see docs/API-D
         (name = "pupils", description = "Pupils, as far as the caller's relation to them reaches."),
         (name = "guardians", description = "Guardians (ouders/verzorgers) and their invitations."),
         (name = "integration", description = "Integration clients (LAS vendors) and what their tokens allow."),
+        (name = "change-requests", description = "Change requests (wijzigingsverzoeken): guardians ask the school to change personal data; the school decides per field."),
     ),
     components(schemas(Problem)),
     modifiers(&SecuritySchemes)
@@ -99,8 +100,11 @@ fn complete(openapi: OpenApiDoc) -> OpenApiDoc {
     add_shared_components(&mut doc);
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut().filter_map(Value::as_object_mut) {
-            for operation in item.values_mut().filter(|op| op.get("responses").is_some()) {
-                add_standard_responses(operation);
+            for (method, operation) in item
+                .iter_mut()
+                .filter(|(_, op)| op.get("responses").is_some())
+            {
+                add_standard_responses(operation, method != "get");
                 add_response_headers(operation);
             }
         }
@@ -122,6 +126,12 @@ const STANDARD: &[(&str, &str, &str)] = &[
         "404",
         "NotFound",
         "The resource does not exist or is not visible to the caller.",
+    ),
+    (
+        "409",
+        "Conflict",
+        "The request conflicts with the current state: a value that must be unique, or an object \
+         changed meanwhile (read it again).",
     ),
     (
         "413",
@@ -215,7 +225,7 @@ fn add_shared_components(doc: &mut Value) {
     }
 }
 
-fn add_standard_responses(operation: &mut Value) {
+fn add_standard_responses(operation: &mut Value, writes: bool) {
     let parameters = operation["parameters"]
         .as_array()
         .cloned()
@@ -239,6 +249,9 @@ fn add_standard_responses(operation: &mut Value) {
     }
     if has_body {
         wanted.extend(["413", "415", "422"]);
+    }
+    if writes && secured {
+        wanted.push("409");
     }
     wanted.extend(["429", "500", "503"]);
 

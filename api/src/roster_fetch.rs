@@ -3,14 +3,19 @@
 //! or when an admin asks for it now. Runs in every instance; a lease on the source row lets one
 //! instance take each due fetch.
 
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Duration as Span;
+use domain::network::is_public;
 use domain::schedule::next_nightly_fetch_naive;
 use futures_util::StreamExt;
 use persistence::ids::{new_id, now};
 use persistence::roster_sources::{self, RosterSourceRow};
 use persistence::{Database, schools};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::redirect::Policy;
 
 use crate::error::ApiError;
 use crate::routes::roster::parse_edexml;
@@ -18,7 +23,6 @@ use crate::sync::{self, Source, StartedBy};
 
 /// Longer than a fetch and its sync can take.
 const LEASE_SECONDS: i64 = 600;
-const BATCH: i64 = 5;
 
 pub struct RosterFetcher {
     db: Database,
@@ -27,6 +31,50 @@ pub struct RosterFetcher {
     limit: usize,
     base_url: String,
     owner: String,
+    /// Whether URLs may reach loopback and private networks (development, on-premises LAS).
+    private_networks: bool,
+}
+
+/// Resolves host names to their public addresses only, so a roster URL cannot reach the
+/// server's own network, also not through DNS that points a public name inward.
+struct PublicAddressesOnly;
+
+impl Resolve for PublicAddressesOnly {
+    fn resolve(&self, name: Name) -> Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
+            let public: Vec<SocketAddr> = found.filter(|a| is_public(a.ip())).collect();
+            if public.is_empty() {
+                return Err("the host has no public address".into());
+            }
+            Ok(Box::new(public.into_iter()) as Addrs)
+        })
+    }
+}
+
+/// Whether a URL may be fetched: `https` (or `http` where plain connections are allowed) and,
+/// unless private networks are allowed, not an IP literal of a private network.
+pub fn fetchable(url: &reqwest::Url, private_networks: bool) -> Result<(), &'static str> {
+    match url.scheme() {
+        "https" => {}
+        "http" if private_networks => {}
+        _ => return Err("must be an https:// URL"),
+    }
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or("has no host")?;
+    // IPv6 literals come in brackets.
+    let literal = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .ok();
+    if !private_networks && literal.is_some_and(|ip| !is_public(ip)) {
+        return Err("must not point at a private network");
+    }
+    Ok(())
 }
 
 /// Why a fetch brought no file.
@@ -40,6 +88,45 @@ pub enum FetchError {
     TooLarge(usize),
     #[error("the file is not UTF-8 text")]
     NotText,
+    #[error("the URL {0}")]
+    Refused(&'static str),
+}
+
+/// Syncs what a fetch brought (or records why it brought nothing), with an audit event as for
+/// any sync.
+fn sync_fetched(
+    conn: &mut persistence::AnyConnection,
+    school_id: &str,
+    base_url: &str,
+    fetched: Result<String, FetchError>,
+) -> Result<(), ApiError> {
+    let school = schools::find_for_system(conn, school_id)?;
+    let by = StartedBy::default();
+    let input = fetched
+        .map_err(|err| {
+            ApiError::Validation(vec![crate::error::FieldError::new(
+                "url",
+                "fetch_failed",
+                err.to_string(),
+            )])
+        })
+        .and_then(|xml| parse_edexml(&xml));
+    let result = match input {
+        Ok(input) => sync::run(conn, &school, base_url, Source::EdexmlFetch, &by, input).map(drop),
+        Err(err) => {
+            sync::record_refused(conn, &school, Source::EdexmlFetch, &by, &err)?;
+            Err(err)
+        }
+    };
+    let audit = crate::audit::Audit::default();
+    let object = crate::audit::Object {
+        kind: "roster",
+        id: Some(school_id),
+        school_id: Some(school_id),
+    };
+    let outcome = if result.is_ok() { "ok" } else { "failed" };
+    audit.record(conn, "roster_sync", object, outcome)?;
+    result
 }
 
 impl RosterFetcher {
@@ -49,14 +136,27 @@ impl RosterFetcher {
         timeout: Duration,
         limit: usize,
         base_url: String,
+        private_networks: bool,
     ) -> Result<RosterFetcher, String> {
-        let http = reqwest::Client::builder()
+        // Every hop of a redirect is checked like the configured URL.
+        let redirects = Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 3 {
+                attempt.error("too many redirects")
+            } else if let Err(why) = fetchable(attempt.url(), private_networks) {
+                attempt.error(why)
+            } else {
+                attempt.follow()
+            }
+        });
+        let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::limited(3))
-            .user_agent("Ouderportaal roster fetch")
-            .build()
-            .map_err(|e| e.to_string())?;
+            .redirect(redirects)
+            .user_agent("Ouderportaal roster fetch");
+        if !private_networks {
+            builder = builder.dns_resolver(Arc::new(PublicAddressesOnly));
+        }
+        let http = builder.build().map_err(|e| e.to_string())?;
         Ok(RosterFetcher {
             db,
             http,
@@ -64,6 +164,7 @@ impl RosterFetcher {
             limit,
             base_url,
             owner: new_id(),
+            private_networks,
         })
     }
 
@@ -77,23 +178,27 @@ impl RosterFetcher {
         }
     }
 
-    /// Fetches and syncs every due source this instance can claim; returns how many it handled.
+    /// Fetches and syncs due sources one at a time, each claimed just before its fetch (so
+    /// several instances share a night's work and a lease never outlives its fetch), until none
+    /// is due; returns how many it handled.
     pub async fn fetch_due(&self) -> Result<usize, ApiError> {
-        let db = self.db.clone();
-        let owner = self.owner.clone();
-        let claimed = crate::db::run(&db, move |conn| {
-            roster_sources::claim_due(conn, &owner, now() + Span::seconds(LEASE_SECONDS), BATCH)
-        })
-        .await?;
-        let count = claimed.len();
-        for source in claimed {
+        let mut count = 0;
+        loop {
+            let owner = self.owner.clone();
+            let claimed = crate::db::run(&self.db, move |conn| {
+                roster_sources::claim_due(conn, &owner, now() + Span::seconds(LEASE_SECONDS), 1)
+            })
+            .await?;
+            let Some(source) = claimed.into_iter().next() else {
+                return Ok(count);
+            };
+            count += 1;
             let school_id = source.school_id.clone();
             if let Err(err) = self.fetch_one(source).await {
                 // The failure is in the school's sync runs; the log names no data.
                 log::warn!("roster fetch for school {school_id} failed: {err}");
             }
         }
-        Ok(count)
     }
 
     async fn fetch_one(&self, source: RosterSourceRow) -> Result<(), ApiError> {
@@ -101,29 +206,7 @@ impl RosterFetcher {
         let base_url = self.base_url.clone();
         let owner = self.owner.clone();
         crate::db::run(&self.db, move |conn| {
-            let school = schools::find_for_system(conn, &source.school_id)?;
-            let by = StartedBy::default();
-            let result = match fetched {
-                Ok(xml) => match parse_edexml(&xml) {
-                    Ok(input) => {
-                        sync::run(conn, &school, &base_url, Source::EdexmlFetch, &by, input)
-                            .map(|_| ())
-                    }
-                    Err(err) => {
-                        sync::record_refused(conn, &school, Source::EdexmlFetch, &by, &err)?;
-                        Err(err)
-                    }
-                },
-                Err(err) => {
-                    let err = ApiError::Validation(vec![crate::error::FieldError::new(
-                        "url",
-                        "fetch_failed",
-                        err.to_string(),
-                    )]);
-                    sync::record_refused(conn, &school, Source::EdexmlFetch, &by, &err)?;
-                    Err(err)
-                }
-            };
+            let result = sync_fetched(conn, &source.school_id, &base_url, fetched);
             // Next night, whatever happened: a failed run is visible to the admins, who can ask
             // for a fetch now once the LAS is fixed.
             roster_sources::finish(
@@ -139,9 +222,11 @@ impl RosterFetcher {
 
     /// The file at `url`, read up to the roster size limit.
     async fn download(&self, url: &str) -> Result<String, FetchError> {
+        let parsed = reqwest::Url::parse(url).map_err(|_| FetchError::Refused("is not a URL"))?;
+        fetchable(&parsed, self.private_networks).map_err(FetchError::Refused)?;
         let response = self
             .http
-            .get(url)
+            .get(parsed)
             .send()
             .await
             .map_err(|e| FetchError::Unreachable(without_url(&e)))?;

@@ -166,6 +166,7 @@ fn start_roster_fetcher(config: &Config, db: &Database) -> Result<(), StartError
         config.roster_fetch_timeout,
         config.max_roster_bytes,
         config.public_base_url.clone(),
+        config.roster_fetch_private_networks,
     )
     .map_err(StartError::Http)?;
     tokio::spawn(fetcher.run());

@@ -7,12 +7,15 @@ use domain::change_request::Status;
 use domain::edexml::EdexFile;
 use domain::mail::{Language, Message};
 use domain::roster::{self, Delta, Rejection, Snapshot};
+use domain::schedule::school_date;
 use domain::school_year::SchoolYear;
 use persistence::ids::now;
 use persistence::roster_sync::{Counts, SyncCounts, apply, load_held};
 use persistence::schools::SchoolRow;
 use persistence::sync_runs::{self, NewRun, SyncRunRow};
-use persistence::{AnyConnection, change_requests, guardians, outbox, roster as roster_rows};
+use persistence::{
+    AnyConnection, change_requests, guardians, outbox, roster as roster_rows, schools,
+};
 use serde_json::json;
 
 use crate::accounts::{self, Invitee};
@@ -104,7 +107,8 @@ fn failure_text(err: &ApiError) -> String {
     }
 }
 
-/// Runs a sync for `school` on this connection (call it inside `db::run`).
+/// Runs a sync for `school` on this connection (call it inside `db::run`). A successful sync
+/// commits with its record; a failed one rolls back and is recorded as failed afterwards.
 pub fn run(
     conn: &mut AnyConnection,
     school: &SchoolRow,
@@ -115,31 +119,37 @@ pub fn run(
 ) -> Result<Report, ApiError> {
     let started_at = now();
     let school_year = input.school_year().to_owned();
-    let result = persistence::transaction(conn, |conn| {
-        sync_in_transaction(conn, school, base_url, input)
-    });
-    let run = NewRun {
+    let run = |succeeded: bool, applied: Option<&Applied>, error: Option<String>| NewRun {
         school_id: school.id.clone(),
         source: source.as_str(),
         client_id: by.client_id.clone(),
         account_id: by.account_id.clone(),
-        school_year: Some(school_year),
-        succeeded: result.is_ok(),
-        counts: result.as_ref().ok().map(|r| counts_json(&r.counts)),
-        rejected: result.as_ref().map(|r| r.rejected.len()).unwrap_or(0),
-        error: result.as_ref().err().map(failure_text),
+        school_year: Some(school_year.clone()),
+        succeeded,
+        counts: applied.map(|a| counts_json(&a.counts)),
+        rejected: applied.map_or(0, |a| a.rejected.len()),
+        error,
         started_at,
         finished_at: now(),
     };
-    // Recorded after the transaction: a failed sync leaves its record even though it rolled back.
-    let row = sync_runs::record(conn, run)?;
-    result.map(|applied| Report {
-        run: row,
-        counts: applied.counts,
-        rejected: applied.rejected,
-        invitations: applied.invitations,
-        resolved_requests: applied.resolved_requests,
-    })
+    let result = persistence::transaction(conn, |conn| {
+        let applied = sync_in_transaction(conn, school, base_url, input)?;
+        let row = sync_runs::record(conn, run(true, Some(&applied), None))?;
+        Ok::<_, ApiError>((applied, row))
+    });
+    match result {
+        Ok((applied, row)) => Ok(Report {
+            run: row,
+            counts: applied.counts,
+            rejected: applied.rejected,
+            invitations: applied.invitations,
+            resolved_requests: applied.resolved_requests,
+        }),
+        Err(err) => {
+            sync_runs::record(conn, run(false, None, Some(failure_text(&err))))?;
+            Err(err)
+        }
+    }
 }
 
 struct Applied {
@@ -157,6 +167,19 @@ fn sync_in_transaction(
 ) -> Result<Applied, ApiError> {
     let year = SchoolYear::parse(input.school_year())
         .ok_or_else(|| structure_error("school_year", "must be like 2026-2027"))?;
+    let today = school_date(chrono::Utc::now());
+    if !year.accepts_sync(today) {
+        return Err(structure_error(
+            "school_year",
+            format!(
+                "only the current school year ({}) or the next one can be synced",
+                SchoolYear::containing(today).name()
+            ),
+        ));
+    }
+    // One sync of a school at a time: this takes the school's row lock on PostgreSQL and the
+    // write lock on SQLite before anything is read.
+    schools::lock_for_sync(conn, &school.id)?;
     let year_row = roster_rows::school_year(
         conn,
         &school.id,
@@ -171,7 +194,7 @@ fn sync_in_transaction(
         Input::Delta(delta) => roster::apply_delta(held_snapshot.clone(), &delta)
             .map_err(|e| structure_error(e.field, e.message))?,
         Input::Edexml(file) => {
-            if !file.brin.eq_ignore_ascii_case(&school.brin) {
+            if !file.is_for_school(&school.brin) {
                 return Err(structure_error(
                     "school/brincode",
                     "the file is of another school (its BRIN differs from this school's)",
@@ -187,8 +210,8 @@ fn sync_in_transaction(
             roster::merge_without_guardians(incoming, held_snapshot.clone())
         }
     };
-    let (snapshot, rejected) =
-        roster::validate(snapshot).map_err(|e| structure_error(e.field, e.message))?;
+    let (snapshot, rejected) = roster::validate_against(snapshot, &held_snapshot)
+        .map_err(|e| structure_error(e.field, e.message))?;
 
     let with_account = held.guardians_with_account();
     let readdressed: Vec<(String, String)> =
@@ -199,23 +222,28 @@ fn sync_in_transaction(
             })
             .collect();
 
-    let today = chrono::Utc::now().date_naive();
     let counts = apply(conn, &school.id, &year_row.id, &snapshot, &held, today)?;
 
     // Seed 000: the account belonged to whoever held the old address; the person at the new
     // address gets their own link.
     let mut invitations = 0;
     for (guardian_id, email) in &readdressed {
-        let invited = accounts::invite(
-            conn,
-            Invitee::Guardian { id: guardian_id },
-            email,
-            &school.name,
-            base_url,
-        )?;
-        // A person who already has an account at that address is linked to it instead.
-        if invited == accounts::Invited::LinkSent {
-            invitations += 1;
+        // In a savepoint: an address whose account was disabled cannot be invited, and that
+        // must not fail the school's whole sync night after night.
+        let invited = persistence::transaction(conn, |conn| {
+            accounts::invite(
+                conn,
+                Invitee::Guardian { id: guardian_id },
+                email,
+                &school.name,
+                base_url,
+            )
+        });
+        match invited {
+            // A person who already has an account at that address is linked to it instead.
+            Ok(accounts::Invited::LinkSent) => invitations += 1,
+            Ok(accounts::Invited::Linked) => {}
+            Err(err) => log::warn!("sync: no activation link for a readdressed guardian: {err}"),
         }
     }
     let resolved = change_requests::resolve_by_sync(conn, &school.id)?;

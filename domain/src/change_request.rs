@@ -412,26 +412,20 @@ pub fn may_submit(kind: SubjectKind, subject_is_self: bool, parental_authority: 
     }
 }
 
-/// Who sees a request besides the school's admins: the requester always; for a child's request
-/// the child's other guardians too, but when the parents are separated only those in the
-/// requester's household (a new address must not reach the other parent through the portal).
-pub fn guardian_sees(
-    kind: SubjectKind,
-    requester_id: &str,
-    request_household: Option<&str>,
-    parents_separated: bool,
-    viewer_id: &str,
-    viewer_household: Option<&str>,
-) -> bool {
-    if viewer_id == requester_id {
-        return true;
-    }
-    match kind {
-        SubjectKind::Guardian => false,
-        SubjectKind::Pupil => match viewer_household {
-            None => false,
-            Some(household) => !parents_separated || request_household == Some(household),
-        },
+/// Which requests about one of their children a guardian sees (besides their own): all of them,
+/// or, when the child's parents are separated, only those made from the guardian's own household
+/// (a new address must not reach the other parent through the portal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChildRequests {
+    All,
+    OfHousehold(String),
+}
+
+pub fn child_requests(parents_separated: bool, household: &str) -> ChildRequests {
+    if parents_separated {
+        ChildRequests::OfHousehold(household.to_owned())
+    } else {
+        ChildRequests::All
     }
 }
 
@@ -582,30 +576,12 @@ mod tests {
     }
 
     #[test]
-    fn separated_parents_do_not_see_each_others_requests() {
-        // Mother (household h1) asks for the child; father lives in h2.
-        let sees = |separated, viewer: &str, household| {
-            guardian_sees(
-                SubjectKind::Pupil,
-                "mother",
-                Some("h1"),
-                separated,
-                viewer,
-                household,
-            )
-        };
-        assert!(sees(true, "mother", Some("h1")));
-        assert!(!sees(true, "father", Some("h2")));
-        assert!(sees(false, "father", Some("h2")));
-        assert!(sees(true, "stepfather", Some("h1")));
-        assert!(!guardian_sees(
-            SubjectKind::Guardian,
-            "mother",
-            None,
-            false,
-            "father",
-            Some("h1")
-        ));
+    fn separated_parents_see_only_their_households_requests_about_a_child() {
+        assert_eq!(child_requests(false, "H1"), ChildRequests::All);
+        assert_eq!(
+            child_requests(true, "H1"),
+            ChildRequests::OfHousehold("H1".to_owned())
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ use crate::school_year::SchoolYear;
 
 /// The largest file accepted. A 2,000-pupil school exports 2-4 MB; eight times that leaves room
 /// for big schools and verbose exporters while keeping the DOM's memory bounded.
-pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
 /// roxmltree has no node limit of its own (its default is `u32::MAX`); a 2,000-pupil file has
 /// roughly 150,000 nodes. Nesting needs no limit: roxmltree parses iteratively and this module
@@ -66,6 +66,17 @@ pub struct EdexFile {
     pub left: Vec<String>,
     /// `leerkrachten`; `phone` is always `None` (EDEXML has none).
     pub staff: Vec<StaffRecord>,
+}
+
+impl EdexFile {
+    /// Whether the file is of the school with this BRIN. A school's code may carry a two-digit
+    /// location number (`12AB01`): then the file's `dependancecode` must be that location; a
+    /// school registered without one takes the files of any of its locations.
+    pub fn is_for_school(&self, school_brin: &str) -> bool {
+        let with_location = format!("{}{}", self.brin, self.dependance.as_deref().unwrap_or(""));
+        school_brin.eq_ignore_ascii_case(&with_location)
+            || (school_brin.len() == 4 && school_brin.eq_ignore_ascii_case(&self.brin))
+    }
 }
 
 /// Why a file was refused as a whole. Never carries a value from the file (names, BSN, keys).
@@ -1030,6 +1041,29 @@ mod tests {
                 "refers to a samengestelde_groep where a groep is expected"
             )
         );
+    }
+
+    #[test]
+    fn a_file_is_matched_to_its_school_by_brin_and_location() {
+        let file = parse(DUTCH, today()).unwrap();
+        assert!(file.is_for_school("99ZZ"));
+        assert!(file.is_for_school("99zz"));
+        assert!(!file.is_for_school("99ZY"));
+        assert!(
+            !file.is_for_school("99ZZ01"),
+            "the example has no location (00)"
+        );
+        let located = parse(
+            &DUTCH.replace(
+                "<dependancecode>00</dependancecode>",
+                "<dependancecode>01</dependancecode>",
+            ),
+            today(),
+        )
+        .unwrap();
+        assert!(located.is_for_school("99ZZ01"));
+        assert!(located.is_for_school("99ZZ"));
+        assert!(!located.is_for_school("99ZZ02"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod email;
 pub mod mail;
 pub mod modules;
 pub mod name;
+pub mod network;
 pub mod pagination;
 pub mod policy;
 pub mod roles;

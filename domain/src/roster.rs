@@ -194,7 +194,17 @@ fn check_contact(email: &mut Option<String>) -> Result<(), (&'static str, Invali
 /// The snapshot with invalid records taken out (each reported), or a structural fault. Keys must
 /// be unique per kind; references to groups and pupils that are not in the snapshot, or were
 /// rejected, are dropped from the record and reported.
-pub fn validate(mut snapshot: Snapshot) -> Result<(Snapshot, Vec<Rejection>), StructureError> {
+pub fn validate(snapshot: Snapshot) -> Result<(Snapshot, Vec<Rejection>), StructureError> {
+    validate_against(snapshot, &Snapshot::default())
+}
+
+/// As [`validate`], but an invalid record the portal already holds keeps its held version: a
+/// record the LAS sends with a fault has not left the school (a typo in an address must not end a
+/// guardian's access or start a pupil's retention clock). The rejection is reported all the same.
+pub fn validate_against(
+    mut snapshot: Snapshot,
+    held: &Snapshot,
+) -> Result<(Snapshot, Vec<Rejection>), StructureError> {
     if crate::school_year::SchoolYear::parse(&snapshot.school_year).is_none() {
         return Err(structure("school_year", "must be like 2026-2027"));
     }
@@ -219,6 +229,7 @@ pub fn validate(mut snapshot: Snapshot) -> Result<(Snapshot, Vec<Rejection>), St
         }
         ok
     });
+    restore_held(&mut snapshot.groups, &held.groups, "group", &rejected);
     let groups: BTreeSet<String> = snapshot.groups.iter().map(|g| g.key.clone()).collect();
 
     snapshot
@@ -235,6 +246,7 @@ pub fn validate(mut snapshot: Snapshot) -> Result<(Snapshot, Vec<Rejection>), St
                 false
             }
         });
+    restore_held(&mut snapshot.pupils, &held.pupils, "pupil", &rejected);
     for pupil in &mut snapshot.pupils {
         drop_unknown(
             &mut pupil.groups,
@@ -260,6 +272,12 @@ pub fn validate(mut snapshot: Snapshot) -> Result<(Snapshot, Vec<Rejection>), St
             }
         }
     });
+    restore_held(
+        &mut snapshot.guardians,
+        &held.guardians,
+        "guardian",
+        &rejected,
+    );
     for guardian in &mut snapshot.guardians {
         let unknown: Vec<String> = guardian
             .children
@@ -295,6 +313,7 @@ pub fn validate(mut snapshot: Snapshot) -> Result<(Snapshot, Vec<Rejection>), St
             }
         }
     });
+    restore_held(&mut snapshot.staff, &held.staff, "staff", &rejected);
     for member in &mut snapshot.staff {
         drop_unknown(
             &mut member.groups,
@@ -305,6 +324,22 @@ pub fn validate(mut snapshot: Snapshot) -> Result<(Snapshot, Vec<Rejection>), St
         );
     }
     Ok((snapshot, rejected))
+}
+
+/// Puts back the held version of records of `kind` that were rejected as a whole.
+fn restore_held<T: Keyed + Clone>(
+    records: &mut Vec<T>,
+    held: &[T],
+    kind: &str,
+    rejected: &[Rejection],
+) {
+    let present: BTreeSet<String> = records.iter().map(|r| r.key().to_owned()).collect();
+    let dropped: BTreeSet<&str> = rejected
+        .iter()
+        .filter(|r| r.kind == kind && !present.contains(&r.key))
+        .map(|r| r.key.as_str())
+        .collect();
+    records.extend(held.iter().filter(|h| dropped.contains(h.key())).cloned());
 }
 
 fn drop_unknown(
@@ -452,9 +487,12 @@ pub fn carry_guardians(
     guardians
         .into_iter()
         .filter_map(|mut g| {
+            let had_children = !g.children.is_empty();
             g.children
                 .retain(|pupil, _| present.contains(pupil.as_str()));
-            (!g.children.is_empty()).then_some(g)
+            // Only a guardian who lost their last child here goes; one the LAS lists without
+            // children (as a JSON snapshot may) stays as it was.
+            (!had_children || !g.children.is_empty()).then_some(g)
         })
         .collect()
 }
@@ -471,6 +509,19 @@ pub fn merge_without_guardians(mut incoming: Snapshot, held: Snapshot) -> Snapsh
         .collect();
     for pupil in &mut incoming.pupils {
         pupil.parents_separated = separated.contains(pupil.key.as_str());
+    }
+    // EDEXML has no phone numbers for staff: keep the ones the JSON side gave.
+    let phones: HashMap<&str, &Option<String>> = held
+        .staff
+        .iter()
+        .map(|s| (s.key.as_str(), &s.phone))
+        .collect();
+    for member in &mut incoming.staff {
+        if member.phone.is_none()
+            && let Some(phone) = phones.get(member.key.as_str())
+        {
+            member.phone = (*phone).clone();
+        }
     }
     incoming.guardians = carry_guardians(&incoming.pupils, held.guardians);
     incoming
@@ -701,6 +752,38 @@ mod tests {
         // Applying the merged snapshot twice: the second diff is empty.
         let again = apply_delta(merged.clone(), &delta).unwrap();
         assert_eq!(again, merged);
+    }
+
+    #[test]
+    fn an_invalid_record_the_portal_holds_keeps_its_held_version() {
+        let held = snapshot();
+        let mut incoming = snapshot();
+        incoming.guardians[0].email = Some("geen-adres".to_owned());
+        incoming.pupils[0].name.first_name = String::new();
+        let (valid, rejected) = validate_against(incoming, &held).unwrap();
+        assert_eq!(rejected.len(), 2);
+        assert_eq!(valid.pupils, held.pupils, "not a leaver");
+        assert_eq!(valid.guardians.len(), 1, "not deactivated");
+        assert_eq!(valid.guardians[0].key, "V1");
+        // A new record with a fault is simply left out.
+        let mut fresh = snapshot();
+        fresh.pupils[0].name.first_name = String::new();
+        let (valid, _) = validate_against(fresh, &Snapshot::default()).unwrap();
+        assert!(valid.pupils.is_empty());
+    }
+
+    #[test]
+    fn a_guardian_without_children_is_carried_but_one_whose_last_child_left_is_not() {
+        let pupils = vec![pupil("L1", "Emma", &[])];
+        let carried = carry_guardians(
+            &pupils,
+            vec![
+                guardian("V1", "Marieke", "m@example.nl", &[]),
+                guardian("V2", "Bas", "b@example.nl", &["L2"]),
+                guardian("V3", "Sanne", "s@example.nl", &["L1", "L2"]),
+            ],
+        );
+        assert_eq!(keys(&carried), vec!["V1", "V3"]);
     }
 
     #[test]

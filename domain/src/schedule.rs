@@ -32,6 +32,12 @@ pub fn next_nightly_fetch(now: DateTime<Utc>) -> DateTime<Utc> {
     }
 }
 
+/// The date in Amsterdam at `now`: the day a pupil leaves or a rule applies is the school's day,
+/// not UTC's (between 00:00 and 01:00/02:00 local they differ).
+pub fn school_date(now: DateTime<Utc>) -> chrono::NaiveDate {
+    now.with_timezone(&Amsterdam).date_naive()
+}
+
 /// `next_nightly_fetch` for a naive UTC time, as the database stores it.
 pub fn next_nightly_fetch_naive(now: NaiveDateTime) -> NaiveDateTime {
     next_nightly_fetch(now.and_utc()).naive_utc()
@@ -67,6 +73,14 @@ mod tests {
             next_nightly_fetch(utc("2026-11-23T01:00:00Z")),
             utc("2026-11-24T01:00:00Z")
         );
+    }
+
+    #[test]
+    fn the_school_date_is_amsterdams() {
+        let date = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(school_date(utc("2026-11-22T23:30:00Z")), date("2026-11-23"));
+        assert_eq!(school_date(utc("2026-06-10T22:30:00Z")), date("2026-06-11"));
+        assert_eq!(school_date(utc("2026-06-10T21:30:00Z")), date("2026-06-10"));
     }
 
     #[test]

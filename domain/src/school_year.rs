@@ -49,10 +49,38 @@ impl SchoolYear {
         self.next().starts_on().pred_opt().unwrap_or_default()
     }
 
+    /// Whether a roster for this school year may be synced on `today`: the current year, or the
+    /// next one (schools load the coming year's groups before the summer). A file of a year that
+    /// has ended is an old export, and applying it would mark today's pupils as leavers.
+    pub fn accepts_sync(self, today: NaiveDate) -> bool {
+        let current = SchoolYear::containing(today);
+        self == current || self == current.next()
+    }
+
     pub fn next(self) -> SchoolYear {
         SchoolYear {
             start_year: self.start_year + 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod sync_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_current_and_the_next_school_year_are_synced() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let year = |s| SchoolYear::parse(s).unwrap();
+        assert!(year("2026-2027").accepts_sync(today));
+        assert!(year("2027-2028").accepts_sync(today));
+        assert!(!year("2025-2026").accepts_sync(today), "ended");
+        assert!(!year("2014-2015").accepts_sync(today));
+        assert!(!year("2028-2029").accepts_sync(today));
+        // On 31 July the coming year is the next one; on 1 August it is the current one.
+        let july = NaiveDate::from_ymd_opt(2027, 7, 31).unwrap();
+        assert!(year("2027-2028").accepts_sync(july));
+        assert!(!year("2025-2026").accepts_sync(july));
     }
 }
 

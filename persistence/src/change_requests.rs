@@ -59,13 +59,14 @@ pub struct Request {
 }
 
 /// What a caller may see: the queues of `admin_schools`; requests made by `guardians` (the
-/// caller's own guardian records); requests about `children` (their active children), which the
-/// domain's household rule narrows further.
+/// caller's own guardian records); every request about `children`; and requests about a child
+/// made from one household (`(pupil, household)`, for separated parents).
 #[derive(Debug, Clone, Default)]
 pub struct RequestScope {
     pub admin_schools: Vec<String>,
     pub guardians: Vec<String>,
     pub children: Vec<String>,
+    pub children_of_household: Vec<(String, String)>,
 }
 
 type Db = crate::scoped::Db;
@@ -73,18 +74,33 @@ type Filter =
     Box<dyn BoxableExpression<change_requests::table, Db, SqlType = diesel::sql_types::Bool>>;
 
 fn scope_filter(scope: &RequestScope) -> Filter {
-    Box::new(
+    let about_child = change_requests::subject_kind.eq(SubjectKind::Pupil.as_str());
+    let mut filter: Filter = Box::new(
         change_requests::school_id
             .eq_any(scope.admin_schools.clone())
             .or(change_requests::requested_by.eq_any(scope.guardians.clone()))
-            .or(change_requests::subject_kind
-                .eq(SubjectKind::Pupil.as_str())
+            .or(about_child.and(
+                change_requests::pupil_id
+                    .assume_not_null()
+                    .eq_any(scope.children.clone()),
+            )),
+    );
+    for (pupil, household) in &scope.children_of_household {
+        filter = Box::new(
+            filter.or(about_child
                 .and(
                     change_requests::pupil_id
                         .assume_not_null()
-                        .eq_any(scope.children.clone()),
+                        .eq(pupil.clone()),
+                )
+                .and(
+                    change_requests::household
+                        .assume_not_null()
+                        .eq(household.clone()),
                 )),
-    )
+        );
+    }
+    filter
 }
 
 /// id, first name, prefix, last name, e-mail, phone.
@@ -236,8 +252,8 @@ pub fn list_at(
     })
 }
 
-/// The requests a guardian may see (their own, and about their children), newest first. The
-/// caller applies the household rule to requests about children.
+/// The requests a guardian may see (their own, and about their children as the scope says),
+/// newest first.
 pub fn list_for_guardian(
     conn: &mut AnyConnection,
     scope: &RequestScope,
@@ -341,10 +357,21 @@ pub fn decide(
     request: &Request,
     decisions: &[(Field, Outcome, Option<String>)],
     account_id: &str,
-) -> Result<Status, RepoError> {
+) -> Result<Option<Status>, RepoError> {
     let at = now();
+    // Still open? Taking the row here also serialises two admins deciding at once.
+    let open = diesel::update(
+        change_requests::table
+            .filter(change_requests::id.eq(&request.row.id))
+            .filter(change_requests::status.eq(Status::Open.as_str())),
+    )
+    .set(change_requests::updated_at.eq(at))
+    .execute(conn)?;
+    if open == 0 {
+        return Ok(None);
+    }
     for (field, outcome, reason) in decisions {
-        diesel::update(
+        let decided = diesel::update(
             change_request_fields::table
                 .filter(change_request_fields::request_id.eq(&request.row.id))
                 .filter(change_request_fields::field.eq(field.as_str()))
@@ -355,6 +382,10 @@ pub fn decide(
             change_request_fields::reason.eq(reason),
         ))
         .execute(conn)?;
+        if decided == 0 {
+            // Decided (or resolved by a sync) since it was read: the caller rolls back.
+            return Ok(None);
+        }
     }
     let outcomes: Vec<Outcome> = change_request_fields::table
         .filter(change_request_fields::request_id.eq(&request.row.id))
@@ -373,7 +404,7 @@ pub fn decide(
             change_requests::decided_by.eq(Some(account_id)),
         ))
         .execute(conn)?;
-    Ok(status)
+    Ok(Some(status))
 }
 
 /// After a sync: pending fields whose proposed value the LAS now holds are marked applied, and
@@ -406,10 +437,12 @@ pub fn resolve_by_sync(
                 )
             {
                 outcome = Outcome::AppliedBySync;
+                // Only if still pending: a staff decision made meanwhile stands.
                 diesel::update(
                     change_request_fields::table
                         .filter(change_request_fields::request_id.eq(&request.row.id))
-                        .filter(change_request_fields::field.eq(&field.field)),
+                        .filter(change_request_fields::field.eq(&field.field))
+                        .filter(change_request_fields::outcome.eq(Outcome::Pending.as_str())),
                 )
                 .set(change_request_fields::outcome.eq(outcome.as_str()))
                 .execute(conn)?;
@@ -418,14 +451,20 @@ pub fn resolve_by_sync(
         }
         let status = status_of(&outcomes);
         if status != Status::Open {
-            diesel::update(change_requests::table.find(&request.row.id))
-                .set((
-                    change_requests::status.eq(status.as_str()),
-                    change_requests::updated_at.eq(at),
-                    change_requests::decided_at.eq(Some(at)),
-                ))
-                .execute(conn)?;
-            closed.push((request.row, status));
+            let closed_now = diesel::update(
+                change_requests::table
+                    .filter(change_requests::id.eq(&request.row.id))
+                    .filter(change_requests::status.eq(Status::Open.as_str())),
+            )
+            .set((
+                change_requests::status.eq(status.as_str()),
+                change_requests::updated_at.eq(at),
+                change_requests::decided_at.eq(Some(at)),
+            ))
+            .execute(conn)?;
+            if closed_now == 1 {
+                closed.push((request.row, status));
+            }
         }
     }
     Ok(closed)

@@ -24,6 +24,9 @@ use crate::schema::{
 use crate::sessions;
 use crate::staff::StaffRow;
 
+/// Ids per `IN (…)` list: well under SQLite's 32,766 bound parameters, whatever a source sends.
+const IDS_PER_STATEMENT: usize = 5_000;
+
 /// What the portal holds for one school and school year, by LAS key, with row ids.
 #[derive(Debug, Default)]
 pub struct Held {
@@ -338,7 +341,9 @@ pub fn apply(
         .iter()
         .filter_map(|g| group_ids.get(&g.key).cloned())
         .collect();
-    diesel::delete(school_groups::table.filter(school_groups::id.eq_any(&gone))).execute(conn)?;
+    for ids in gone.chunks(IDS_PER_STATEMENT) {
+        diesel::delete(school_groups::table.filter(school_groups::id.eq_any(ids))).execute(conn)?;
+    }
     let year_groups: Vec<String> = group_ids.values().cloned().collect();
 
     // Pupils and their groups this year.
@@ -347,11 +352,13 @@ pub fn apply(
     let mut new_rows = Vec::new();
     let mut memberships: Vec<(String, String)> = Vec::new();
     let mut regrouped: Vec<String> = Vec::new();
+    let mut reactivated: Vec<String> = Vec::new();
     for pupil in &pupil_diff.create {
         let id = match held.inactive_pupils.get(&pupil.key) {
             Some(id) => {
                 update_pupil(conn, id, pupil, at)?;
                 regrouped.push(id.clone());
+                reactivated.push(id.clone());
                 id.clone()
             }
             None => {
@@ -380,7 +387,13 @@ pub fn apply(
     }
     for (before, after) in &pupil_diff.update {
         let id = pupil_ids.get(&after.key).cloned().unwrap_or_default();
-        update_pupil(conn, &id, after, at)?;
+        // At roll-over every pupil changes groups and nothing else: no row update for those.
+        let details_changed = before.name != after.name
+            || before.date_of_birth != after.date_of_birth
+            || before.parents_separated != after.parents_separated;
+        if details_changed {
+            update_pupil(conn, &id, after, at)?;
+        }
         if before.groups != after.groups {
             regrouped.push(id.clone());
             memberships.extend(
@@ -391,12 +404,20 @@ pub fn apply(
             );
         }
     }
-    diesel::delete(
-        enrolments::table
-            .filter(enrolments::pupil_id.eq_any(&regrouped))
-            .filter(enrolments::group_id.eq_any(&year_groups)),
-    )
-    .execute(conn)?;
+    for ids in regrouped.chunks(IDS_PER_STATEMENT) {
+        diesel::delete(
+            enrolments::table
+                .filter(enrolments::pupil_id.eq_any(ids))
+                .filter(enrolments::group_id.eq_any(&year_groups)),
+        )
+        .execute(conn)?;
+    }
+    // A pupil who comes back starts from what the LAS says now: links to guardians kept as
+    // history from before they left must not give those guardians access again.
+    for ids in reactivated.chunks(IDS_PER_STATEMENT) {
+        diesel::delete(guardian_pupils::table.filter(guardian_pupils::pupil_id.eq_any(ids)))
+            .execute(conn)?;
+    }
     for chunk in memberships.chunks(500) {
         let values: Vec<_> = chunk
             .iter()
@@ -409,9 +430,11 @@ pub fn apply(
         .iter()
         .filter_map(|p| pupil_ids.get(&p.key).cloned())
         .collect();
-    diesel::update(pupils::table.filter(pupils::id.eq_any(&leavers)))
-        .set((pupils::left_on.eq(Some(today)), pupils::updated_at.eq(at)))
-        .execute(conn)?;
+    for ids in leavers.chunks(IDS_PER_STATEMENT) {
+        diesel::update(pupils::table.filter(pupils::id.eq_any(ids)))
+            .set((pupils::left_on.eq(Some(today)), pupils::updated_at.eq(at)))
+            .execute(conn)?;
+    }
 
     let guardian_counts = apply_guardians(conn, school_id, snapshot, held, &pupil_ids, at)?;
     let staff_counts = apply_staff(
@@ -503,12 +526,14 @@ fn apply_guardians(
         .filter(pupils::school_id.eq(school_id))
         .filter(pupils::left_on.is_not_null())
         .select(pupils::id);
-    diesel::delete(
-        guardian_pupils::table
-            .filter(guardian_pupils::guardian_id.eq_any(&relinked_ids))
-            .filter(guardian_pupils::pupil_id.ne_all(left)),
-    )
-    .execute(conn)?;
+    for ids in relinked_ids.chunks(IDS_PER_STATEMENT) {
+        diesel::delete(
+            guardian_pupils::table
+                .filter(guardian_pupils::guardian_id.eq_any(ids))
+                .filter(guardian_pupils::pupil_id.ne_all(left)),
+        )
+        .execute(conn)?;
+    }
     let links: Vec<GuardianPupilRow> = relinked
         .iter()
         .flat_map(|(id, g)| {
@@ -531,12 +556,14 @@ fn apply_guardians(
         .iter()
         .filter_map(|g| ids.get(&g.key).cloned())
         .collect();
-    diesel::update(guardians::table.filter(guardians::id.eq_any(&gone)))
-        .set((
-            guardians::deactivated_at.eq(Some(at)),
-            guardians::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+    for ids in gone.chunks(IDS_PER_STATEMENT) {
+        diesel::update(guardians::table.filter(guardians::id.eq_any(ids)))
+            .set((
+                guardians::deactivated_at.eq(Some(at)),
+                guardians::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
     Ok(Counts::from(&guardian_diff))
 }
 
@@ -622,14 +649,16 @@ fn apply_staff(
         }
     }
     let reassigned_ids: Vec<&str> = reassigned.iter().map(|(id, _)| id.as_str()).collect();
-    diesel::delete(staff_roles::table.filter(staff_roles::staff_id.eq_any(&reassigned_ids)))
+    for ids in reassigned_ids.chunks(IDS_PER_STATEMENT) {
+        diesel::delete(staff_roles::table.filter(staff_roles::staff_id.eq_any(ids)))
+            .execute(conn)?;
+        diesel::delete(
+            staff_groups::table
+                .filter(staff_groups::staff_id.eq_any(ids))
+                .filter(staff_groups::group_id.eq_any(year_groups)),
+        )
         .execute(conn)?;
-    diesel::delete(
-        staff_groups::table
-            .filter(staff_groups::staff_id.eq_any(&reassigned_ids))
-            .filter(staff_groups::group_id.eq_any(year_groups)),
-    )
-    .execute(conn)?;
+    }
     let roles: Vec<(String, &'static str)> = reassigned
         .iter()
         .flat_map(|(id, m)| m.roles.iter().map(move |r| (id.clone(), r.as_str())))
@@ -661,9 +690,11 @@ fn apply_staff(
         .iter()
         .filter_map(|s| ids.get(&s.key).cloned())
         .collect();
-    diesel::update(staff::table.filter(staff::id.eq_any(&gone)))
-        .set((staff::deactivated_at.eq(Some(at)), staff::updated_at.eq(at)))
-        .execute(conn)?;
+    for ids in gone.chunks(IDS_PER_STATEMENT) {
+        diesel::update(staff::table.filter(staff::id.eq_any(ids)))
+            .set((staff::deactivated_at.eq(Some(at)), staff::updated_at.eq(at)))
+            .execute(conn)?;
+    }
     Ok(Counts::from(&staff_diff))
 }
 

@@ -182,3 +182,13 @@ pub fn ids_in_boards(
         .select(schools::id)
         .load(conn)?)
 }
+
+/// Takes the school's row for the rest of the transaction, so that two syncs of one school (the
+/// nightly fetch and a vendor's push, or two instances) run one after the other. On SQLite the
+/// write also takes the database's write lock up front, waiting for it instead of failing later.
+pub fn lock_for_sync(conn: &mut AnyConnection, id: &str) -> Result<(), RepoError> {
+    diesel::update(schools::table.find(id))
+        .set(schools::updated_at.eq(schools::updated_at))
+        .execute(conn)?;
+    Ok(())
+}

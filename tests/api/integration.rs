@@ -249,8 +249,8 @@ fn a2_snapshot() -> Value {
             {"key": "GN", "name": "Groep 3", "year_group": 3}
         ],
         "pupils": [
-            {"key": "P4", "first_name": "Kind", "last_name": "MarkerP4", "groups": ["GA2"]},
-            {"key": "N1", "first_name": "Nieuw", "name_prefix": "van", "last_name": "Dijk",
+            {"key": "P4", "parents_separated": false, "first_name": "Kind", "last_name": "MarkerP4", "groups": ["GA2"]},
+            {"key": "N1", "parents_separated": false, "first_name": "Nieuw", "name_prefix": "van", "last_name": "Dijk",
              "date_of_birth": "2019-03-01", "groups": ["GN"]}
         ],
         "guardians": [
@@ -331,10 +331,9 @@ async fn a_snapshot_with_a_broken_structure_changes_nothing() {
     let world = World::build(&app).await;
     let token = client_token(&app, &world, None).await;
     let mut broken = a2_snapshot();
-    broken["pupils"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({"key": "N1", "first_name": "Twee", "last_name": "Keer"}));
+    broken["pupils"].as_array_mut().unwrap().push(
+        json!({"key": "N1", "parents_separated": false, "first_name": "Twee", "last_name": "Keer"}),
+    );
     let problem = assert_problem(
         push(&app, &world, &token, "A2", &broken).await,
         422,

@@ -39,8 +39,8 @@ fn a1_snapshot() -> Value {
         ],
         "pupils": [
             {"key": "P1", "first_name": "Kind", "last_name": marker("P1"), "parents_separated": true, "groups": ["G1"]},
-            {"key": "P2", "first_name": "Kind", "last_name": marker("P2"), "groups": ["G1"]},
-            {"key": "P3", "first_name": "Kind", "last_name": marker("P3"), "groups": ["G2"]}
+            {"key": "P2", "parents_separated": false, "first_name": "Kind", "last_name": marker("P2"), "groups": ["G1"]},
+            {"key": "P3", "parents_separated": false, "first_name": "Kind", "last_name": marker("P3"), "groups": ["G2"]}
         ],
         "guardians": [
             guardian("M1", "P1", "H1"), guardian("D1", "P1", "H1b"),
@@ -366,7 +366,7 @@ async fn a_delta_upserts_and_removes_by_key() {
         "school_year": "2026-2027",
         "upsert": {
             "pupils": [
-                {"key": "P6", "first_name": "Nieuw", "last_name": "Kind", "groups": ["G2"]},
+                {"key": "P6", "parents_separated": false, "first_name": "Nieuw", "last_name": "Kind", "groups": ["G2"]},
                 {"key": "P1", "first_name": "Kind", "last_name": "Hersteld", "parents_separated": true, "groups": ["G1"]}
             ],
             "guardians": [guardian("M6", "P6", "H6")]
@@ -403,7 +403,7 @@ async fn a_delta_upserts_and_removes_by_key() {
     // A key both upserted and removed refuses the delta; nothing changes.
     let contradictory = json!({
         "school_year": "2026-2027",
-        "upsert": {"pupils": [{"key": "P3", "first_name": "X", "last_name": "Y"}]},
+        "upsert": {"pupils": [{"key": "P3", "parents_separated": false, "first_name": "X", "last_name": "Y"}]},
         "remove": {"pupils": ["P3"]}
     });
     let problem = assert_problem(
@@ -457,9 +457,20 @@ async fn every_run_is_recorded_and_a_failed_one_says_so() {
     assert_eq!(app.get_as(world.token("director"), &b1).await.status(), 403);
 }
 
-/// The Dutch example file, for school A2 (BRIN 22AA).
+/// The school year today, as a sync accepts it.
+fn this_school_year() -> String {
+    let today = domain::schedule::school_date(chrono::Utc::now());
+    domain::school_year::SchoolYear::containing(today).name()
+}
+
+/// The Dutch example file, for school A2 (BRIN 22AA), of this school year.
 fn edexml_for_a2() -> String {
-    EDEXML.replace("<brincode>99ZZ</brincode>", "<brincode>22AA</brincode>")
+    EDEXML
+        .replace("<brincode>99ZZ</brincode>", "<brincode>22AA</brincode>")
+        .replace(
+            "<schooljaar>2014-2015</schooljaar>",
+            &format!("<schooljaar>{}</schooljaar>", this_school_year()),
+        )
 }
 
 #[tokio::test]
@@ -488,7 +499,7 @@ async fn the_edexml_example_imports_and_keeps_guardians_from_the_json_snapshot()
     assert_eq!(pupil_names(&app, &world, "A2").await, ["Ismaël", "Wimpie"]);
 
     // Guardians come from the JSON side (here a delta), by the pupil's LAS key ...
-    let delta = json!({"school_year": "2014-2015", "upsert": {"guardians": [guardian("V1", "00001", "HV")]}});
+    let delta = json!({"school_year": this_school_year(), "upsert": {"guardians": [guardian("V1", "00001", "HV")]}});
     let response = send(&app, &world, reqwest::Method::PATCH, &client, "A2", &delta).await;
     assert_eq!(response.status(), 200);
     // ... and the next EDEXML import keeps them.
@@ -553,13 +564,24 @@ async fn an_invalid_edexml_file_changes_nothing_and_is_recorded_as_failed() {
     assert_eq!(problem["errors"][0]["field"], "school/brincode");
 
     // Another school's file (its BRIN is not A2's).
+    let other_school = good.replace("<brincode>22AA</brincode>", "<brincode>99ZZ</brincode>");
     let problem = assert_problem(
-        upload(&app, &world, &client, "A2", EDEXML).await,
+        upload(&app, &world, &client, "A2", &other_school).await,
         422,
         "validation-failed",
     )
     .await;
     assert_eq!(problem["errors"][0]["field"], "school/brincode");
+
+    // An old export: a school year that has ended would make today's pupils leavers.
+    let old_export = EDEXML.replace("<brincode>99ZZ</brincode>", "<brincode>22AA</brincode>");
+    let problem = assert_problem(
+        upload(&app, &world, &client, "A2", &old_export).await,
+        422,
+        "validation-failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "school_year");
 
     let wrong_type = app
         .request(
@@ -579,7 +601,7 @@ async fn an_invalid_edexml_file_changes_nothing_and_is_recorded_as_failed() {
         "P4, as before"
     );
     let runs = runs(&app, &world, "A2").await;
-    assert_eq!(runs.len(), 3);
+    assert_eq!(runs.len(), 4);
     assert!(runs.iter().all(|r| r["status"] == "failed"));
 }
 
@@ -707,4 +729,135 @@ async fn a_fetch_that_fails_is_recorded_and_changes_nothing() {
     assert!(error.contains("could not be reached"), "{error}");
     assert!(!error.contains("geheim"), "the URL's token stays out");
     assert_eq!(pupil_names(&app, &world, "A1").await.len(), 3);
+}
+
+#[tokio::test]
+async fn a_pupil_who_comes_back_has_only_the_guardians_the_las_gives_now() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+    let links_of_p3 = format!(
+        "SELECT COUNT(*) AS n FROM guardian_pupils WHERE pupil_id = '{}'",
+        world.id("P3")
+    );
+
+    // P3 leaves; the LAS keeps M3 (with no child) for now. The link stays as history.
+    let left = a1_snapshot_with(|s| {
+        s["pupils"].as_array_mut().unwrap().remove(2);
+        s["guardians"][3]["children"] = json!([]);
+    });
+    push(&app, &world, &client, &left).await;
+    assert_eq!(scalar(&app, &links_of_p3), 1);
+
+    // P3 comes back, but the LAS no longer links M3 to P3 (custody changed).
+    let back = a1_snapshot_with(|s| s["guardians"][3]["children"] = json!([]));
+    let result = push(&app, &world, &client, &back).await;
+    assert_eq!(result["pupils"]["created"], 1, "reactivated");
+    assert_eq!(
+        scalar(&app, &links_of_p3),
+        0,
+        "the old link must not give M3 access again"
+    );
+
+    // And with the link in the LAS again, it is there again.
+    push(&app, &world, &client, &a1_snapshot()).await;
+    assert_eq!(scalar(&app, &links_of_p3), 1);
+}
+
+#[tokio::test]
+async fn a_record_with_a_fault_is_rejected_but_not_treated_as_gone() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+    let other = world.token("other_guardian").to_owned();
+
+    // A typo in M2's address, and P3 without a first name.
+    let faulty = a1_snapshot_with(|s| {
+        s["guardians"][2]["email"] = json!("m2-at-world.example");
+        s["pupils"][2]["first_name"] = json!(" ");
+    });
+    let result = push(&app, &world, &client, &faulty).await;
+    let rejected: Vec<(String, String)> = result["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap().to_owned(),
+                r["field"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(rejected.contains(&("M2".to_owned(), "email".to_owned())));
+    assert!(rejected.contains(&("P3".to_owned(), "first_name".to_owned())));
+    assert_eq!(result["pupils"]["deactivated"], 0, "P3 has not left");
+    assert_eq!(result["guardians"]["deactivated"], 0, "M2 has not left");
+    assert_eq!(
+        app.get_as(&other, &world.path("/api/v1/pupils/{P2}"))
+            .await
+            .status(),
+        200,
+        "M2 keeps access"
+    );
+    assert_eq!(pupil_names(&app, &world, "A1").await.len(), 3);
+}
+
+#[tokio::test]
+async fn without_private_networks_a_roster_url_cannot_reach_the_servers_own_network() {
+    let app = TestApp::spawn_with(&[
+        ("OUDERPORTAAL_ROSTER_FETCH_POLL_MS", "100"),
+        ("OUDERPORTAAL_ROSTER_FETCH_PRIVATE_NETWORKS", "false"),
+    ])
+    .await;
+    let world = World::build(&app).await;
+    let admin = world.token("school_admin");
+    let source = world.path("/api/v1/schools/{A1}/roster-source");
+    let set = |url: String| {
+        app.request(reqwest::Method::PUT, &source)
+            .bearer_auth(admin)
+            .json(&json!({ "url": url }))
+            .send()
+    };
+    for refused in [
+        "http://las.example.nl/a1.xml",
+        "https://127.0.0.1/a1.xml",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/a1.xml",
+        "https://10.0.0.8/a1.xml",
+    ] {
+        let problem = assert_problem(
+            set(refused.to_owned()).await.unwrap(),
+            422,
+            "validation-failed",
+        )
+        .await;
+        assert_eq!(problem["errors"][0]["field"], "url", "{refused}");
+    }
+
+    // A name that resolves inward is refused when it is fetched.
+    let url = serve_file(edexml_for_a2()).replace("http://127.0.0.1", "https://localhost");
+    assert_eq!(set(url).await.unwrap().status(), 200);
+    let fetch = app
+        .request(reqwest::Method::POST, &format!("{source}/fetch"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetch.status(), 202);
+    let mut found = Vec::new();
+    for _ in 0..100 {
+        found = runs(&app, &world, "A1").await;
+        if !found.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["status"], "failed");
+    assert!(
+        found[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("could not be reached")
+    );
 }

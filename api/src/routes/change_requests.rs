@@ -2,14 +2,14 @@
 //! a child; the school's admins work the queue and decide per field; a sync that brings the
 //! proposed values resolves a request by itself. Portal data changes only through the sync.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use domain::actor::Actor;
 use domain::change_request::{
-    self as rules, Field, Outcome, Status, SubjectKind, check_submission, field_list,
-    parse_field_list, status_message,
+    self as rules, ChildRequests, Field, Outcome, Status, SubjectKind, check_submission,
+    child_requests, field_list, parse_field_list, status_message,
 };
 use domain::mail::{Language, Message};
 use domain::policy::SchoolAction;
@@ -251,6 +251,21 @@ fn submit(
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
+    // Replacing the open request, storing this one, the mail and the audit event: all or nothing.
+    persistence::transaction(conn, |conn| {
+        store(conn, auth, &submission, &school, &changes, remark, language)
+    })
+}
+
+fn store(
+    conn: &mut AnyConnection,
+    auth: &Authenticated,
+    submission: &Submission<'_>,
+    school: &persistence::schools::VisibleSchool,
+    changes: &[rules::Change],
+    remark: Option<&str>,
+    language: Language,
+) -> Result<Request, ApiError> {
     let request = change_requests::submit(
         conn,
         &NewRequest {
@@ -261,7 +276,7 @@ fn submit(
             household: submission.household,
             remark,
             language: language.tag(),
-            changes: &changes,
+            changes,
         },
     )?;
     if let Some(to) = &school.row().admin_email {
@@ -453,60 +468,28 @@ fn admin_schools(conn: &mut AnyConnection, actor: &Actor) -> Result<Vec<String>,
     Ok(ids)
 }
 
-fn guardian_scope(actor: &Actor) -> RequestScope {
-    RequestScope {
-        admin_schools: Vec::new(),
-        guardians: actor.guardian_ids().iter().map(Uuid::to_string).collect(),
-        children: actor.children().map(|c| c.pupil_id.to_string()).collect(),
+/// What a guardian sees: their own requests, and those about their current children (for a
+/// child whose parents are separated, only those made from the guardian's household). One query.
+fn guardian_scope(conn: &mut AnyConnection, actor: &Actor) -> Result<RequestScope, ApiError> {
+    let guardians: Vec<String> = actor.guardian_ids().iter().map(Uuid::to_string).collect();
+    let children: Vec<String> = actor.children().map(|c| c.pupil_id.to_string()).collect();
+    let mut scope = RequestScope {
+        guardians: guardians.clone(),
+        ..RequestScope::default()
+    };
+    if children.is_empty() {
+        return Ok(scope);
     }
-}
-
-/// Drops requests about children that the household rule hides from this guardian (separated
-/// parents do not see each other's requests). One query for any number of requests.
-fn household_filter(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    requests: Vec<Request>,
-) -> Result<Vec<Request>, ApiError> {
-    let own: BTreeSet<String> = actor.guardian_ids().iter().map(Uuid::to_string).collect();
-    let pupils: Vec<String> = requests
-        .iter()
-        .filter_map(|r| r.row.pupil_id.clone())
-        .collect();
-    let own_list: Vec<String> = own.iter().cloned().collect();
-    let links = guardians::household_links(conn, &own_list, &pupils)?;
-    let mut by_pupil: HashMap<&str, Vec<(&str, &str, bool)>> = HashMap::new();
-    for (guardian, pupil, household, separated) in &links {
-        by_pupil.entry(pupil.as_str()).or_default().push((
-            guardian.as_str(),
-            household.as_str(),
-            *separated,
-        ));
-    }
-    Ok(requests
-        .into_iter()
-        .filter(|r| {
-            if own.contains(&r.row.requested_by) {
-                return true;
+    for (_, pupil, household, separated) in guardians::household_links(conn, &guardians, &children)?
+    {
+        match child_requests(separated, &household) {
+            ChildRequests::All => scope.children.push(pupil),
+            ChildRequests::OfHousehold(household) => {
+                scope.children_of_household.push((pupil, household));
             }
-            let kind = SubjectKind::parse(&r.row.subject_kind).unwrap_or(SubjectKind::Guardian);
-            let Some(pupil) = r.row.pupil_id.as_deref() else {
-                return false;
-            };
-            by_pupil.get(pupil).is_some_and(|links| {
-                links.iter().any(|(viewer, household, separated)| {
-                    rules::guardian_sees(
-                        kind,
-                        &r.row.requested_by,
-                        r.row.household.as_deref(),
-                        *separated,
-                        viewer,
-                        Some(household),
-                    )
-                })
-            })
-        })
-        .collect())
+        }
+    }
+    Ok(scope)
 }
 
 /// List my change requests
@@ -529,30 +512,24 @@ async fn list_my_change_requests(
     let limit = query.0.page_size()?.get();
     let cursor = query.0.cursor.clone();
     let page = db::run(&state.db, move |conn| {
-        let scope = guardian_scope(&auth.0);
-        let page = change_requests::list_for_guardian(conn, &scope, cursor.as_deref(), limit)?;
-        let items = household_filter(conn, &auth.0, page.items)?;
-        Ok::<_, ApiError>(persistence::page::Page {
-            items,
-            next_cursor: page.next_cursor,
-        })
+        let scope = guardian_scope(conn, &auth.0)?;
+        Ok::<_, ApiError>(change_requests::list_for_guardian(
+            conn,
+            &scope,
+            cursor.as_deref(),
+            limit,
+        )?)
     })
     .await?;
     Ok(web::Json(Page::from_rows(page, ChangeRequest::from)))
 }
 
 /// A request the actor may see: in a queue they work, or theirs as a guardian (household rule
-/// applied). Anything else does not exist for them.
+/// in the query). Anything else does not exist for them.
 fn visible_request(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<Request, ApiError> {
-    let mut scope = guardian_scope(actor);
+    let mut scope = guardian_scope(conn, actor)?;
     scope.admin_schools = admin_schools(conn, actor)?;
-    let request = change_requests::find(conn, &scope, id)?;
-    if scope.admin_schools.contains(&request.row.school_id) {
-        return Ok(request);
-    }
-    household_filter(conn, actor, vec![request])?
-        .pop()
-        .ok_or(ApiError::NotFound)
+    Ok(change_requests::find(conn, &scope, id)?)
 }
 
 /// Read a change request
@@ -713,7 +690,12 @@ async fn decide_change_request(
         let decisions = checked_decisions(&request, &input)?;
         let account = auth.0.account_id.to_string();
         persistence::transaction(conn, |conn| {
-            let status = change_requests::decide(conn, &request, &decisions, &account)?;
+            let status = change_requests::decide(conn, &request, &decisions, &account)?
+                .ok_or_else(|| {
+                    ApiError::Conflict(
+                        "The request was decided or resolved meanwhile; read it again.".to_owned(),
+                    )
+                })?;
             if status != Status::Open {
                 let mut row = request.row.clone();
                 row.status = status.as_str().to_owned();
@@ -811,13 +793,19 @@ async fn list_school_change_requests(
     let status = query.status.map(Status::from);
     let page = db::run(&state.db, move |conn| {
         let school = school_for(conn, &auth, &school_id, SchoolAction::ProcessChangeRequests)?;
-        Ok::<_, ApiError>(change_requests::list_at(
+        let page = change_requests::list_at(conn, &school, status, cursor.as_deref(), limit)?;
+        // The queue holds personal data: its reads are in the audit log like any list's.
+        auth.audit().record(
             conn,
-            &school,
-            status,
-            cursor.as_deref(),
-            limit,
-        )?)
+            "list_change_requests",
+            Object {
+                kind: "change_request_list",
+                id: None,
+                school_id: Some(&school_id),
+            },
+            "ok",
+        )?;
+        Ok::<_, ApiError>(page)
     })
     .await?;
     Ok(web::Json(Page::from_rows(page, ChangeRequest::from)))

@@ -72,7 +72,8 @@ pub struct RosterPupil {
     #[validate(length(max = 200))]
     pub last_name: String,
     pub date_of_birth: Option<NaiveDate>,
-    #[serde(default)]
+    /// Required, never assumed: it decides what each parent sees (a delta that left it out would
+    /// otherwise silently join separated households).
     pub parents_separated: bool,
     /// Keys of the pupil's groups this school year.
     #[schema(max_items = 10)]
@@ -222,7 +223,8 @@ pub struct SyncResult {
     pub pupils: KindCounts,
     pub guardians: KindCounts,
     pub staff: KindCounts,
-    #[schema(max_items = 10000)]
+    /// One entry per record or link left out.
+    #[schema(max_items = 1000000)]
     pub rejected: Vec<RejectedRecord>,
     /// Guardians sent an activation link at their new e-mail address (a person with an account at
     /// that address is linked to it instead).
@@ -320,7 +322,9 @@ fn snapshot_of(
     }
 }
 
-/// Records to create or replace, by key. Lists left out are empty.
+/// Records to create or replace, by key. Lists left out are empty. An upserted record replaces
+/// the held one entirely: send it whole (a pupil's groups, a guardian's children, a staff
+/// member's roles and groups).
 #[derive(Debug, Default, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RosterUpserts {
@@ -519,9 +523,10 @@ async fn update_school_roster(
 ///
 /// Records to create or replace and keys of records that are gone, for vendors that send changes
 /// rather than full snapshots. The portal applies the roster they amount to, exactly as a full
-/// snapshot (same validation, counts, activation links and records). Guardians not named lose
-/// their links to removed pupils and are deactivated with their last child. A key both upserted
-/// and removed refuses the whole delta (422). Needs the `roster:write` scope for this school.
+/// snapshot (same validation, counts, activation links and records). An upserted record replaces
+/// the held one entirely (send it whole). Guardians not named lose their links to removed pupils
+/// and are deactivated with their last child. A key both upserted and removed refuses the whole
+/// delta (422). Needs the `roster:write` scope for this school.
 #[utoipa::path(
     tag = "integration",
     operation_id = "patch_school_roster",

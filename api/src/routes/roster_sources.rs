@@ -15,10 +15,10 @@ use validator::Validate;
 
 use crate::audit::Object;
 use crate::auth::Authenticated;
-use crate::config::Environment;
 use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::extract::Json;
+use crate::roster_fetch::fetchable;
 use crate::routes::schools::school_for;
 use crate::state::AppState;
 
@@ -33,8 +33,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RosterSourceInput {
-    /// An `https://` URL (plain `http://` only outside production). A token in the query string
-    /// is kept as given; it is never written to the logs.
+    /// An `https://` URL on the public internet (plain `http://` and private networks only where
+    /// the operator allows them). A token in the query string is kept as given; it is never
+    /// written to the logs.
     #[schema(
         format = "uri",
         min_length = 8,
@@ -62,18 +63,11 @@ impl From<RosterSourceRow> for RosterSource {
     }
 }
 
-fn checked_url(raw: &str, environment: Environment) -> Result<String, ApiError> {
+fn checked_url(raw: &str, private_networks: bool) -> Result<String, ApiError> {
     let refuse =
         |message: &str| ApiError::Validation(vec![FieldError::new("url", "invalid_url", message)]);
     let url = reqwest::Url::parse(raw.trim()).map_err(|_| refuse("is not a URL"))?;
-    let secure = url.scheme() == "https";
-    let plain_allowed = url.scheme() == "http" && environment != Environment::Production;
-    if !(secure || plain_allowed) {
-        return Err(refuse("must be an https:// URL"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(refuse("has no host"));
-    }
+    fetchable(&url, private_networks).map_err(refuse)?;
     Ok(url.to_string())
 }
 
@@ -129,7 +123,7 @@ async fn set_roster_source(
     body: Json<RosterSourceInput>,
 ) -> Result<web::Json<RosterSource>, ApiError> {
     let school_id = path.into_inner().to_string();
-    let url = checked_url(&body.0.url, state.config.environment)?;
+    let url = checked_url(&body.0.url, state.config.roster_fetch_private_networks)?;
     let row = db::run(&state.db, move |conn| {
         let school = school_for(conn, &auth, &school_id, SchoolAction::ManageRoster)?;
         let row = roster_sources::set(conn, &school, &url, next_nightly_fetch_naive(now()))?;
