@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::error::{PROBLEM_JSON, Problem, problem_response, problem_type};
 use crate::extract::{self, BodyLimit, BulkBodyLimit};
 use crate::fallback::{self, RouteTable};
+use crate::invitation_worker::InvitationWorker;
 use crate::mailer::Mailer;
 use crate::outbox_worker::OutboxWorker;
 use crate::rate_limit::{self, RateLimits};
@@ -78,6 +79,14 @@ impl Application {
         let workers = config.workers;
         start_outbox_worker(&config, &db)?;
         start_roster_fetcher(&config, &db)?;
+        tokio::spawn(
+            InvitationWorker {
+                db: db.clone(),
+                poll: config.outbox_poll,
+                base_url: config.public_base_url.clone(),
+            }
+            .run(),
+        );
         let state = web::Data::new(AppState {
             db,
             tokens: TokenKeys::new(&config.jwt_secret, config.access_token_ttl),

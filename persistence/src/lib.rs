@@ -21,6 +21,7 @@ pub mod migrations;
 pub mod modules;
 pub mod outbox;
 pub mod page;
+pub mod pending_invitations;
 pub mod pupils;
 pub mod roster;
 pub mod roster_sources;

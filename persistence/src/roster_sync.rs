@@ -21,8 +21,8 @@ use crate::roster::{self, NewGuardian, NewPupil, NewStaff, PersonName};
 use crate::schema::{
     enrolments, guardian_pupils, guardians, pupils, school_groups, staff, staff_groups, staff_roles,
 };
-use crate::sessions;
 use crate::staff::StaffRow;
+use crate::{pending_invitations, sessions};
 
 /// Ids per `IN (…)` list: well under SQLite's 32,766 bound parameters, whatever a source sends.
 const IDS_PER_STATEMENT: usize = 5_000;
@@ -512,6 +512,13 @@ fn apply_guardians(
     for chunk in new_rows.chunks(500) {
         batch_insert!(conn, guardians::table, chunk)?;
     }
+    // New guardians get their account's activation link from a background worker (SPEC §2).
+    let to_invite: Vec<String> = new_rows
+        .iter()
+        .filter(|g| g.email.is_some())
+        .map(|g| g.id.clone())
+        .collect();
+    pending_invitations::enqueue(conn, &to_invite)?;
     for (before, after) in &guardian_diff.update {
         let id = ids.get(&after.key).cloned().unwrap_or_default();
         update_guardian(conn, &id, after, held, at)?;

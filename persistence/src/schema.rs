@@ -177,6 +177,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     boards,
     change_request_fields,
     change_requests,
+    pending_invitations,
     roster_sources,
     sync_runs,
     enrolments,
@@ -338,6 +339,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pending_invitations (guardian_id) {
+        guardian_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(pending_invitations -> guardians (guardian_id));
 diesel::joinable!(sync_runs -> schools (school_id));
 diesel::joinable!(roster_sources -> schools (school_id));
 diesel::joinable!(change_requests -> schools (school_id));

@@ -861,3 +861,41 @@ async fn without_private_networks_a_roster_url_cannot_reach_the_servers_own_netw
             .contains("could not be reached")
     );
 }
+
+#[tokio::test]
+async fn guardians_a_sync_creates_get_their_activation_link_from_the_worker() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_OUTBOX_POLL_MS", "50")]).await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+
+    let snapshot = a1_snapshot_with(|s| {
+        let guardians = s["guardians"].as_array_mut().unwrap();
+        guardians.push(guardian("M7", "P3", "H3"));
+        let mut without_address = guardian("M8", "P3", "H3");
+        without_address["email"] = Value::Null;
+        guardians.push(without_address);
+    });
+    let result = push(&app, &world, &client, &snapshot).await;
+    assert_eq!(result["guardians"]["created"], 2);
+
+    let mut mails = Vec::new();
+    for _ in 0..100 {
+        mails = pending_mail(&app);
+        if !mails.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(mails.len(), 1, "M8 has no address");
+    assert_eq!(mails[0].to_address, "m7@world.example");
+    assert_eq!(mails[0].kind, "invitation");
+    assert_eq!(
+        persistence::pending_invitations::count(&mut app.db.get().unwrap()).unwrap(),
+        0
+    );
+
+    // The same snapshot again queues nobody.
+    push(&app, &world, &client, &snapshot).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(pending_mail(&app).len(), 1);
+}
