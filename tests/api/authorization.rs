@@ -43,7 +43,7 @@ fn switch_modules(_: usize) -> Value {
 }
 
 fn empty_roster(_: usize) -> Value {
-    json!({"school_year": "2026-2027", "groups": [], "pupils": [], "guardians": [], "staff": []})
+    json!({"school_year": crate::world::this_year(), "groups": [], "pupils": [], "guardians": [], "staff": []})
 }
 
 fn roster_source(_: usize) -> Value {
@@ -67,7 +67,7 @@ fn reject_last_name(_: usize) -> Value {
 }
 
 fn empty_delta(_: usize) -> Value {
-    json!({"school_year": "2026-2027"})
+    json!({"school_year": crate::world::this_year()})
 }
 
 fn new_board(n: usize) -> Value {

@@ -243,7 +243,7 @@ pub async fn client_token(app: &TestApp, world: &World, school: Option<&str>) ->
 /// a broken address.
 fn a2_snapshot() -> Value {
     json!({
-        "school_year": "2026-2027",
+        "school_year": crate::world::this_year(),
         "groups": [
             {"key": "GA2", "name": "GA2", "year_group": 1},
             {"key": "GN", "name": "Groep 3", "year_group": 3}

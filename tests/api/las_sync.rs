@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem};
 use crate::integration::client_token;
-use crate::world::{World, marker};
+use crate::world::{World, marker, this_year};
 
 const EDEXML: &str = include_str!("../fixtures/edexml/EDEXML.Voorbeeld.2.1.xml");
 const EDEXML_FLEMISH: &str = include_str!("../fixtures/edexml/EDEXML.Voorbeeld.2.1-Vla.xml");
@@ -32,7 +32,7 @@ fn staff(actor: &str, groups: &[&str]) -> Value {
 /// School A1 exactly as the world holds it, as the LAS would send it.
 fn a1_snapshot() -> Value {
     json!({
-        "school_year": "2026-2027",
+        "school_year": this_year(),
         "groups": [
             {"key": "G1", "name": "G1", "year_group": 1},
             {"key": "G2", "name": "G2", "year_group": 1}
@@ -307,7 +307,7 @@ async fn a_new_school_year_rolls_groups_over_and_the_previous_year_stays() {
     let client = client_token(&app, &world, None).await;
 
     let mut next_year = a1_snapshot();
-    next_year["school_year"] = json!("2027-2028");
+    next_year["school_year"] = json!(crate::world::next_year());
     next_year["groups"] = json!([
         {"key": "G1-27", "name": "Groep 2", "year_group": 2},
         {"key": "G2-27", "name": "Groep 2b", "year_group": 2}
@@ -339,7 +339,7 @@ async fn a_new_school_year_rolls_groups_over_and_the_previous_year_stays() {
         ),
     );
     assert_eq!(last_year, 3);
-    let this_year = scalar(
+    let new_year = scalar(
         &app,
         &format!(
             "SELECT COUNT(*) AS n FROM enrolments e JOIN school_groups g ON g.id = e.group_id \
@@ -348,7 +348,41 @@ async fn a_new_school_year_rolls_groups_over_and_the_previous_year_stays() {
             world.id("Y_A1")
         ),
     );
-    assert_eq!(this_year, 3);
+    assert_eq!(new_year, 3);
+
+    // Both years' groups are listed, each with its school year.
+    let groups: Value = app
+        .get_as(
+            world.token("school_admin"),
+            &world.path("/api/v1/schools/{A1}/groups"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut listed: Vec<(String, String)> = groups["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["school_year"].as_str().unwrap().to_owned(),
+                g["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    listed.sort();
+    let (this, next) = (this_year(), crate::world::next_year());
+    assert_eq!(
+        listed,
+        [
+            (this.clone(), "G1"),
+            (this, "G2"),
+            (next.clone(), "Groep 2"),
+            (next, "Groep 2b")
+        ]
+        .map(|(y, n)| (y, n.to_owned()))
+    );
 
     // The same snapshot again: nothing to do.
     let again = push(&app, &world, &client, &next_year).await;
@@ -363,7 +397,7 @@ async fn a_delta_upserts_and_removes_by_key() {
     let client = client_token(&app, &world, None).await;
 
     let delta = json!({
-        "school_year": "2026-2027",
+        "school_year": this_year(),
         "upsert": {
             "pupils": [
                 {"key": "P6", "parents_separated": false, "first_name": "Nieuw", "last_name": "Kind", "groups": ["G2"]},
@@ -402,7 +436,7 @@ async fn a_delta_upserts_and_removes_by_key() {
 
     // A key both upserted and removed refuses the delta; nothing changes.
     let contradictory = json!({
-        "school_year": "2026-2027",
+        "school_year": this_year(),
         "upsert": {"pupils": [{"key": "P3", "parents_separated": false, "first_name": "X", "last_name": "Y"}]},
         "remove": {"pupils": ["P3"]}
     });
@@ -449,18 +483,12 @@ async fn every_run_is_recorded_and_a_failed_one_says_so() {
     assert!(runs[0]["counts"].is_null());
     assert_eq!(runs[1]["status"], "succeeded");
     assert_eq!(runs[1]["counts"]["pupils"]["unchanged"], 3);
-    assert_eq!(runs[1]["school_year"], "2026-2027");
+    assert_eq!(runs[1]["school_year"], this_year());
     assert!(runs[1]["client_id"].is_string());
     assert!(runs[1]["duration_ms"].as_u64().is_some());
     // Another board's admin sees nothing of it.
     let b1 = world.path("/api/v1/schools/{A1}/sync-runs");
     assert_eq!(app.get_as(world.token("director"), &b1).await.status(), 403);
-}
-
-/// The school year today, as a sync accepts it.
-fn this_school_year() -> String {
-    let today = domain::schedule::school_date(chrono::Utc::now());
-    domain::school_year::SchoolYear::containing(today).name()
 }
 
 /// The Dutch example file, for school A2 (BRIN 22AA), of this school year.
@@ -469,7 +497,7 @@ fn edexml_for_a2() -> String {
         .replace("<brincode>99ZZ</brincode>", "<brincode>22AA</brincode>")
         .replace(
             "<schooljaar>2014-2015</schooljaar>",
-            &format!("<schooljaar>{}</schooljaar>", this_school_year()),
+            &format!("<schooljaar>{}</schooljaar>", this_year()),
         )
 }
 
@@ -499,7 +527,7 @@ async fn the_edexml_example_imports_and_keeps_guardians_from_the_json_snapshot()
     assert_eq!(pupil_names(&app, &world, "A2").await, ["Ismaël", "Wimpie"]);
 
     // Guardians come from the JSON side (here a delta), by the pupil's LAS key ...
-    let delta = json!({"school_year": this_school_year(), "upsert": {"guardians": [guardian("V1", "00001", "HV")]}});
+    let delta = json!({"school_year": this_year(), "upsert": {"guardians": [guardian("V1", "00001", "HV")]}});
     let response = send(&app, &world, reqwest::Method::PATCH, &client, "A2", &delta).await;
     assert_eq!(response.status(), 200);
     // ... and the next EDEXML import keeps them.

@@ -16,7 +16,7 @@ async fn held_snapshot(app: &TestApp, world: &World) -> Snapshot {
     tokio::task::spawn_blocking(move || {
         let held = load_held(&mut db.get().unwrap(), &school, &year).unwrap();
         Snapshot {
-            school_year: "2026-2027".to_owned(),
+            school_year: crate::world::this_year(),
             groups: held.groups.iter().map(|(_, g)| g.clone()).collect(),
             pupils: held.pupils.iter().map(|(_, p)| p.clone()).collect(),
             guardians: held.guardians.iter().map(|(_, g)| g.clone()).collect(),

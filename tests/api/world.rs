@@ -89,6 +89,21 @@ fn name(first: &str, marker: &str) -> PersonName {
     }
 }
 
+/// The school year of today (in Amsterdam): the world's year, the one a sync accepts.
+pub fn this_school_year() -> domain::school_year::SchoolYear {
+    domain::school_year::SchoolYear::containing(domain::schedule::school_date(chrono::Utc::now()))
+}
+
+/// `this_school_year()` by name, e.g. `2026-2027`.
+pub fn this_year() -> String {
+    this_school_year().name()
+}
+
+/// The school year after this one, by name.
+pub fn next_year() -> String {
+    this_school_year().next().name()
+}
+
 /// The marker in an object's last name: `Marker` + the object's name, e.g. `MarkerP3`.
 pub fn marker(object: &str) -> String {
     format!("Marker{object}")
@@ -131,7 +146,7 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
     ids.insert("boardB", board_b.id.clone());
 
     let year = |conn: &mut persistence::AnyConnection, school: &str| {
-        let y = domain::school_year::SchoolYear { start_year: 2026 };
+        let y = this_school_year();
         roster::insert_school_year(conn, school, &y.name(), y.starts_on(), y.ends_on())
             .unwrap()
             .id
