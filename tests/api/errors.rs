@@ -129,6 +129,13 @@ async fn validation_errors_name_each_invalid_field() {
     let problem = assert_problem(unknown, 422, "validation-failed").await;
     assert_eq!(error_fields(&problem), vec!["nmae"]);
 
+    // serde would read a struct from an array of its fields; the contract says object.
+    let array = app
+        .post_json_as(&token, "/api/v1/boards", &json!(["Bestuur als lijst"]))
+        .await;
+    let problem = assert_problem(array, 422, "validation-failed").await;
+    assert_eq!(problem["errors"][0]["code"], "invalid_type");
+
     assert_boards_count(&app, &token, 0).await;
 }
 
