@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
+use crate::objects_only::ObjectsOnly;
 
 /// The request body limit, as app data; set from configuration.
 #[derive(Debug, Clone, Copy)]
@@ -168,28 +169,18 @@ impl FromRequest for XmlBody {
 }
 
 fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    // Every body of this API is a JSON object; serde would also read a struct from an array of
-    // its fields in order, which the contract does not allow.
-    let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    if first.is_some_and(|b| *b != b'{')
-        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
-    {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "",
-            "invalid_type",
-            "the body must be a JSON object",
-        )]));
-    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        if inner.is_data() {
-            ApiError::Validation(vec![data_error("", &path, &inner.to_string())])
-        } else {
-            malformed(&inner)
-        }
-    })?;
+    // Structs from objects only, at any depth (serde would also read one from an array).
+    let value: T =
+        serde_path_to_error::deserialize(ObjectsOnly(&mut deserializer)).map_err(|err| {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            if inner.is_data() {
+                ApiError::Validation(vec![data_error("", &path, &inner.to_string())])
+            } else {
+                malformed(&inner)
+            }
+        })?;
     // Trailing bytes after the value make the body malformed, not merely longer.
     deserializer.end().map_err(|err| malformed(&err))?;
     Ok(value)

@@ -17,6 +17,7 @@ pub mod headers;
 pub mod i18n;
 pub mod invitation_worker;
 pub mod mailer;
+pub mod objects_only;
 pub mod openapi;
 pub mod outbox_worker;
 pub mod rate_limit;
