@@ -14,7 +14,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 base="http://127.0.0.1:$port"
 DATABASE_URL="${DATABASE_URL:-$work/bench.db}" OUDERPORTAAL_BIND="127.0.0.1:$port" OUDERPORTAAL_LOG=warn \
 OUDERPORTAAL_RATE_LIMIT_PER_MINUTE=1000000 \
-  target/release/ouderportaal serve --demo --credentials "$work/credentials.json" >"$work/server.log" 2>&1 &
+  "${CARGO_TARGET_DIR:-target}/release/ouderportaal" serve --demo --credentials "$work/credentials.json" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -fsS "$base/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
