@@ -47,15 +47,13 @@ where
 #[derive(Debug, Clone, Copy)]
 pub struct BulkBodyLimit(pub usize);
 
-/// A large JSON body (a roster snapshot): the same checks as [`Json`] under the bulk limit, and
-/// parsed off the async workers, since megabytes of JSON take a while.
+/// A large JSON body (a roster snapshot), read under the bulk limit (413, 415) but not yet parsed:
+/// the handler parses it with [`BulkJsonBody::parse`] once it knows who asks, so that a sync
+/// refused for its body is recorded like any failed sync.
 #[derive(Debug)]
-pub struct BulkJson<T>(pub T);
+pub struct BulkJsonBody(pub Bytes);
 
-impl<T> FromRequest for BulkJson<T>
-where
-    T: DeserializeOwned + Validate + Send + 'static,
-{
+impl FromRequest for BulkJsonBody {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -64,14 +62,23 @@ where
             .app_data::<BulkBodyLimit>()
             .map_or(64 * 1024 * 1024, |l| l.0);
         let body = read_body(req, payload, limit, is_json(req));
-        Box::pin(async move {
-            let body = body.await?;
-            let value: T = actix_web::web::block(move || parse_json::<T>(&body))
-                .await
-                .map_err(ApiError::internal)??;
-            value.validate()?;
-            Ok(BulkJson(value))
-        })
+        Box::pin(async move { Ok(BulkJsonBody(body.await?)) })
+    }
+}
+
+impl BulkJsonBody {
+    /// The same checks as [`Json`] (400, 422), parsed off the async workers, since megabytes of
+    /// JSON take a while.
+    pub async fn parse<T>(self) -> Result<T, ApiError>
+    where
+        T: DeserializeOwned + Validate + Send + 'static,
+    {
+        let body = self.0;
+        let value: T = actix_web::web::block(move || parse_json::<T>(&body))
+            .await
+            .map_err(ApiError::internal)??;
+        value.validate()?;
+        Ok(value)
     }
 }
 

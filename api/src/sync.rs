@@ -96,13 +96,14 @@ fn structure_error(field: impl Into<String>, message: impl Into<String>) -> ApiE
 
 /// The reason of a failure as recorded: field errors as the client saw them, anything else
 /// without detail (it may carry database text).
-fn failure_text(err: &ApiError) -> String {
+pub fn failure_text(err: &ApiError) -> String {
     match err {
         ApiError::Validation(errors) => errors
             .iter()
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect::<Vec<_>>()
             .join("; "),
+        ApiError::BadRequest { detail, .. } => detail.clone(),
         _ => "internal error; nothing was changed".to_owned(),
     }
 }
@@ -289,14 +290,24 @@ pub fn notify_requesters(
     Ok(())
 }
 
-/// Records a sync refused before it started (an EDEXML file that is not valid), so the school sees
-/// the failed attempt among its runs.
+/// Records a sync refused before it started (an EDEXML file or a body that is not valid), so the
+/// school sees the failed attempt among its runs.
 pub fn record_refused(
     conn: &mut AnyConnection,
     school: &SchoolRow,
     source: Source,
     by: &StartedBy,
     err: &ApiError,
+) -> Result<(), ApiError> {
+    record_refused_text(conn, school, source, by, failure_text(err))
+}
+
+pub fn record_refused_text(
+    conn: &mut AnyConnection,
+    school: &SchoolRow,
+    source: Source,
+    by: &StartedBy,
+    error: String,
 ) -> Result<(), ApiError> {
     let at = now();
     sync_runs::record(
@@ -310,7 +321,7 @@ pub fn record_refused(
             succeeded: false,
             counts: None,
             rejected: 0,
-            error: Some(failure_text(err)),
+            error: Some(error),
             started_at: at,
             finished_at: at,
         },

@@ -474,9 +474,29 @@ async fn every_run_is_recorded_and_a_failed_one_says_so() {
     )
     .await;
 
+    // A body the contract refuses (a name too long for it) is recorded too.
+    let mut too_long = a1_snapshot();
+    too_long["pupils"][0]["first_name"] = json!("x".repeat(201));
+    assert_problem(
+        send(&app, &world, reqwest::Method::PUT, &client, "A1", &too_long).await,
+        422,
+        "validation-failed",
+    )
+    .await;
+
     let runs = runs(&app, &world, "A1").await;
-    assert_eq!(runs.len(), 2);
+    assert_eq!(runs.len(), 3);
     // Newest first.
+    assert_eq!(runs[0]["status"], "failed");
+    assert!(
+        runs[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("pupils[0].first_name"),
+        "{}",
+        runs[0]["error"]
+    );
+    let runs = &runs[1..];
     assert_eq!(runs[0]["status"], "failed");
     assert_eq!(runs[0]["source"], "snapshot");
     assert!(runs[0]["error"].as_str().unwrap().contains("pupils.key"));

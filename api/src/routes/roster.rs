@@ -25,7 +25,7 @@ use crate::audit::{Audit, Object};
 use crate::auth::{AuthenticatedClient, Caller};
 use crate::db;
 use crate::error::{ApiError, FieldError};
-use crate::extract::{BulkJson, XmlBody};
+use crate::extract::{BulkJsonBody, XmlBody};
 use crate::routes::fields::{LasKey, Role, SchoolYearName};
 use crate::routes::schools::school_for;
 use crate::state::AppState;
@@ -476,6 +476,60 @@ impl From<sync::Report> for SyncResult {
     }
 }
 
+/// The school a client may write the roster of, and who is syncing (404/403 otherwise).
+async fn authorised_client(
+    state: &AppState,
+    client: AuthenticatedClient,
+    school_id: uuid::Uuid,
+) -> Result<(SchoolRow, StartedBy), ApiError> {
+    let client = client.0;
+    let school_id = school_id.to_string();
+    db::run(&state.db, move |conn| {
+        let school = client_school(conn, &client, &school_id)?;
+        Ok::<_, ApiError>((school, started_by_client(&client)))
+    })
+    .await
+}
+
+/// The parsed body, or the 400/422 after recording the refused sync among the school's runs.
+async fn parsed_or_recorded<T>(
+    state: &AppState,
+    school: &SchoolRow,
+    source: Source,
+    by: &StartedBy,
+    body: BulkJsonBody,
+) -> Result<T, ApiError>
+where
+    T: serde::de::DeserializeOwned + Validate + Send + 'static,
+{
+    match body.parse::<T>().await {
+        Ok(value) => Ok(value),
+        Err(err) => {
+            let (school, by, text) = (school.clone(), by.clone(), sync::failure_text(&err));
+            db::run(&state.db, move |conn| {
+                sync::record_refused_text(conn, &school, source, &by, text)
+            })
+            .await?;
+            Err(err)
+        }
+    }
+}
+
+async fn run_sync(
+    state: &AppState,
+    school: SchoolRow,
+    source: Source,
+    by: StartedBy,
+    input: Input,
+) -> Result<web::Json<SyncResult>, ApiError> {
+    let base_url = state.config.public_base_url.clone();
+    let result = db::run(&state.db, move |conn| {
+        sync_and_audit(conn, &school, &base_url, source, &by, input)
+    })
+    .await?;
+    Ok(web::Json(result))
+}
+
 /// Push a school's roster (LAS vendors)
 ///
 /// The full roster of the school for one school year. The portal compares it with what it holds
@@ -498,25 +552,19 @@ async fn update_school_roster(
     client: AuthenticatedClient,
     state: web::Data<AppState>,
     path: web::Path<uuid::Uuid>,
-    body: BulkJson<RosterSnapshot>,
+    body: BulkJsonBody,
 ) -> Result<web::Json<SyncResult>, ApiError> {
-    let school_id = path.into_inner().to_string();
-    let client = client.0;
-    let base_url = state.config.public_base_url.clone();
-    let input = Input::Snapshot(Snapshot::from(body.0));
-    let result = db::run(&state.db, move |conn| {
-        let school = client_school(conn, &client, &school_id)?;
-        sync_and_audit(
-            conn,
-            &school,
-            &base_url,
-            Source::Snapshot,
-            &started_by_client(&client),
-            input,
-        )
-    })
-    .await?;
-    Ok(web::Json(result))
+    let (school, by) = authorised_client(&state, client, path.into_inner()).await?;
+    let snapshot: RosterSnapshot =
+        parsed_or_recorded(&state, &school, Source::Snapshot, &by, body).await?;
+    run_sync(
+        &state,
+        school,
+        Source::Snapshot,
+        by,
+        Input::Snapshot(snapshot.into()),
+    )
+    .await
 }
 
 /// Send roster changes (LAS vendors)
@@ -540,25 +588,18 @@ async fn patch_school_roster(
     client: AuthenticatedClient,
     state: web::Data<AppState>,
     path: web::Path<uuid::Uuid>,
-    body: BulkJson<RosterDelta>,
+    body: BulkJsonBody,
 ) -> Result<web::Json<SyncResult>, ApiError> {
-    let school_id = path.into_inner().to_string();
-    let client = client.0;
-    let base_url = state.config.public_base_url.clone();
-    let input = Input::Delta(Delta::from(body.0));
-    let result = db::run(&state.db, move |conn| {
-        let school = client_school(conn, &client, &school_id)?;
-        sync_and_audit(
-            conn,
-            &school,
-            &base_url,
-            Source::Delta,
-            &started_by_client(&client),
-            input,
-        )
-    })
-    .await?;
-    Ok(web::Json(result))
+    let (school, by) = authorised_client(&state, client, path.into_inner()).await?;
+    let delta: RosterDelta = parsed_or_recorded(&state, &school, Source::Delta, &by, body).await?;
+    run_sync(
+        &state,
+        school,
+        Source::Delta,
+        by,
+        Input::Delta(delta.into()),
+    )
+    .await
 }
 
 /// Import an EDEXML file
