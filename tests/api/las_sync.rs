@@ -111,6 +111,18 @@ async fn runs(app: &TestApp, world: &World, school: &str) -> Vec<Value> {
     page["items"].as_array().unwrap().clone()
 }
 
+/// The school's runs once there is one (the scheduler works in the background), within 10 s.
+async fn first_runs(app: &TestApp, world: &World, school: &str) -> Vec<Value> {
+    for _ in 0..100 {
+        let found = runs(app, world, school).await;
+        if !found.is_empty() {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Vec::new()
+}
+
 async fn pupil_names(app: &TestApp, world: &World, school: &str) -> Vec<String> {
     let path = world.path(&format!("/api/v1/schools/{{{school}}}/pupils"));
     let page: Value = app
@@ -707,14 +719,7 @@ async fn the_nightly_fetch_imports_from_the_configured_url_when_due() {
         .await
         .unwrap();
     assert_eq!(fetch.status(), 202);
-    let mut found = Vec::new();
-    for _ in 0..100 {
-        found = runs(&app, &world, "A2").await;
-        if !found.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let found = first_runs(&app, &world, "A2").await;
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0]["source"], "edexml_fetch");
     assert_eq!(found[0]["status"], "succeeded", "{:?}", found[0]["error"]);
@@ -763,14 +768,7 @@ async fn a_fetch_that_fails_is_recorded_and_changes_nothing() {
         .await
         .unwrap();
     assert_eq!(fetch.status(), 202);
-    let mut found = Vec::new();
-    for _ in 0..100 {
-        found = runs(&app, &world, "A1").await;
-        if !found.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let found = first_runs(&app, &world, "A1").await;
     assert_eq!(found.len(), 1);
     assert_eq!(found[0]["status"], "failed");
     let error = found[0]["error"].as_str().unwrap();
@@ -892,14 +890,7 @@ async fn without_private_networks_a_roster_url_cannot_reach_the_servers_own_netw
         .await
         .unwrap();
     assert_eq!(fetch.status(), 202);
-    let mut found = Vec::new();
-    for _ in 0..100 {
-        found = runs(&app, &world, "A1").await;
-        if !found.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let found = first_runs(&app, &world, "A1").await;
     assert_eq!(found.len(), 1);
     assert_eq!(found[0]["status"], "failed");
     assert!(
