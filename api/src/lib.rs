@@ -15,6 +15,7 @@ pub mod extract;
 pub mod fallback;
 pub mod headers;
 pub mod i18n;
+pub mod idempotency;
 pub mod invitation_worker;
 pub mod mailer;
 pub mod objects_only;

@@ -9,6 +9,7 @@ pub mod change_request;
 pub mod client;
 pub mod edexml;
 pub mod email;
+pub mod idempotency;
 pub mod mail;
 pub mod modules;
 pub mod name;

@@ -16,6 +16,7 @@ pub mod connection;
 pub mod error;
 pub mod groups;
 pub mod guardians;
+pub mod idempotency;
 pub mod ids;
 pub mod migrations;
 pub mod modules;

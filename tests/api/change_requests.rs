@@ -457,3 +457,78 @@ async fn refused_submissions_replacement_and_who_sees_what() {
     .await;
     assert_problem(refused, 403, "forbidden").await;
 }
+
+#[tokio::test]
+async fn a_retried_submission_with_its_idempotency_key_is_answered_once_and_done_once() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    app.execute_sql(&format!(
+        "UPDATE schools SET admin_email = 'administratie@a1.example' WHERE id = '{}'",
+        world.id("A1")
+    ));
+    let own = world.path("/api/v1/guardians/{M1}/change-requests");
+    let send = |token: &str, key: &str, body: &Value| {
+        app.request(reqwest::Method::POST, &own)
+            .bearer_auth(token)
+            .header("idempotency-key", key)
+            .json(body)
+            .send()
+    };
+    let body = json!({"changes": [{"field": "phone", "value": "0612345678"}]});
+    let guardian = world.token("guardian");
+
+    let first = send(guardian, "3f2b8c1e-0001", &body).await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    let retry = send(guardian, "3f2b8c1e-0001", &body).await.unwrap();
+    assert_eq!(retry.status(), 201);
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    let retry: Value = retry.json().await.unwrap();
+    assert_eq!(
+        retry["id"], first["id"],
+        "the same request, not a second one"
+    );
+    let school_mails = outbox::pending(&mut app.db.get().unwrap())
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == "change_request_received")
+        .count();
+    assert_eq!(school_mails, 1, "the school is told once");
+    let still_open: Value = app
+        .get_as(
+            guardian,
+            &format!("/api/v1/change-requests/{}", first["id"].as_str().unwrap()),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        still_open["status"], "open",
+        "not replaced by its own retry"
+    );
+
+    // The key with another request is a client error; a malformed key is refused.
+    let other = json!({"changes": [{"field": "phone", "value": "0687654321"}]});
+    let misuse = send(guardian, "3f2b8c1e-0001", &other).await.unwrap();
+    let problem = assert_problem(misuse, 422, "validation-failed").await;
+    assert_eq!(problem["errors"][0]["field"], "header.Idempotency-Key");
+    let malformed = send(guardian, "met spatie", &body).await.unwrap();
+    assert_problem(malformed, 400, "bad-request").await;
+
+    // Keys are the caller's own: the same key from another account is another request.
+    let other_guardian = world.token("other_guardian");
+    let theirs = app
+        .request(
+            reqwest::Method::POST,
+            &world.path("/api/v1/pupils/{P2}/change-requests"),
+        )
+        .bearer_auth(other_guardian)
+        .header("idempotency-key", "3f2b8c1e-0001")
+        .json(&json!({"changes": [{"field": "first_name", "value": "Anna"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.status(), 201);
+    assert!(theirs.headers().get("idempotent-replayed").is_none());
+}

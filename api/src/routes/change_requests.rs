@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use domain::actor::Actor;
@@ -14,6 +15,7 @@ use domain::change_request::{
 use domain::mail::{Language, Message};
 use domain::policy::SchoolAction;
 use persistence::change_requests::{self, NewRequest, Request, RequestScope};
+use persistence::idempotency::StoredAnswer;
 use persistence::{AnyConnection, guardians, outbox, pupils, schools};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -27,6 +29,7 @@ use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::extract::{Json, Query};
 use crate::i18n;
+use crate::idempotency::{Claim, IdempotencyKey, replay};
 use crate::routes::pagination::{Page, PageParams};
 use crate::routes::schools::school_for;
 use crate::state::AppState;
@@ -163,6 +166,13 @@ pub struct ChangeRequest {
 
 impl From<Request> for ChangeRequest {
     fn from(request: Request) -> Self {
+        ChangeRequest::new(request, i18n::current())
+    }
+}
+
+impl ChangeRequest {
+    /// The request as the API shows it, its message in `language`.
+    fn new(request: Request, language: Language) -> Self {
         let status = Status::parse(&request.row.status).unwrap_or(Status::Open);
         let fields = request
             .fields
@@ -197,7 +207,7 @@ impl From<Request> for ChangeRequest {
             },
             requested_by: row.requested_by,
             status: status.as_str().to_owned(),
-            message: status_message(status, i18n::current()).to_owned(),
+            message: status_message(status, language).to_owned(),
             remark: row.remark,
             fields,
             created_at: row.created_at.and_utc(),
@@ -236,7 +246,14 @@ fn submit(
     submission: Submission<'_>,
     input: &ChangeRequestInput,
     language: Language,
-) -> Result<Request, ApiError> {
+    claim: Option<&Claim>,
+) -> Result<Created, ApiError> {
+    // A retry of a submission already made: its first answer, nothing done again.
+    if let Some(claim) = claim
+        && let Some(answer) = claim.prior(conn)?
+    {
+        return Ok(Created::Replayed(answer));
+    }
     let school = schools::find_visible(conn, &auth.0.school_scope(), submission.school_id)?;
     let allowed = parse_field_list(change_requests::requestable_fields(conn, &school)?.as_deref());
     let proposed: Vec<(Field, Option<String>)> = input
@@ -253,8 +270,33 @@ fn submit(
         .filter(|r| !r.is_empty());
     // Replacing the open request, storing this one, the mail and the audit event: all or nothing.
     persistence::transaction(conn, |conn| {
-        store(conn, auth, &submission, &school, &changes, remark, language)
+        let request = store(conn, auth, &submission, &school, &changes, remark, language)?;
+        let answer = ChangeRequest::new(request, language);
+        if let Some(claim) = claim {
+            claim.remember(conn, StatusCode::CREATED, &answer)?;
+        }
+        Ok(Created::New(answer))
     })
+}
+
+/// What a submission answers: the new request, or the first answer to a retried one.
+enum Created {
+    New(ChangeRequest),
+    Replayed(StoredAnswer),
+}
+
+impl Created {
+    fn into_response(self) -> HttpResponse {
+        match self {
+            Created::New(request) => HttpResponse::Created()
+                .insert_header((
+                    actix_web::http::header::LOCATION,
+                    format!("/api/v1/change-requests/{}", request.id),
+                ))
+                .json(request),
+            Created::Replayed(answer) => replay(answer),
+        }
+    }
 }
 
 fn store(
@@ -301,15 +343,6 @@ fn store(
     Ok(request)
 }
 
-fn created(request: ChangeRequest) -> HttpResponse {
-    HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/change-requests/{}", request.id),
-        ))
-        .json(request)
-}
-
 /// Ask the school to change my details
 ///
 /// For the caller's own guardian record. Nothing changes in the portal: the school processes the
@@ -319,7 +352,10 @@ fn created(request: ChangeRequest) -> HttpResponse {
 #[utoipa::path(
     tag = "change-requests",
     operation_id = "request_guardian_change",
-    params(("guardian_id" = String, Path, format = Uuid, max_length = 36, description = "The caller's own guardian record.")),
+    params(
+        ("guardian_id" = String, Path, format = Uuid, max_length = 36, description = "The caller's own guardian record."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Send a new key (e.g. a UUID) per submission and the same one when retrying it: a retry gets the first answer (with `Idempotent-Replayed: true`) and nothing is done twice. Kept for 24 hours.")
+    ),
     request_body = ChangeRequestInput,
     responses((status = 201, description = "Submitted; the school will process it.", body = ChangeRequest)),
     security(("bearer" = []))
@@ -329,10 +365,18 @@ async fn request_guardian_change(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
+    key: IdempotencyKey,
     body: Json<ChangeRequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let guardian_id = path.into_inner();
     let input = body.0;
+    let claim = Claim::new(
+        &auth.0.account_id.to_string(),
+        key.0,
+        "POST",
+        &format!("/api/v1/guardians/{guardian_id}/change-requests"),
+        &input,
+    );
     // Task-local: read it here, not on the blocking thread.
     let language = i18n::current();
     let request = db::run(&state.db, move |conn| {
@@ -371,10 +415,11 @@ async fn request_guardian_change(
             },
             &input,
             language,
+            claim.as_ref(),
         )
     })
     .await?;
-    Ok(created(request.into()))
+    Ok(request.into_response())
 }
 
 /// Ask the school to change my child's details
@@ -384,7 +429,10 @@ async fn request_guardian_change(
 #[utoipa::path(
     tag = "change-requests",
     operation_id = "request_pupil_change",
-    params(("pupil_id" = String, Path, format = Uuid, max_length = 36, description = "The child.")),
+    params(
+        ("pupil_id" = String, Path, format = Uuid, max_length = 36, description = "The child."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Send a new key (e.g. a UUID) per submission and the same one when retrying it: a retry gets the first answer (with `Idempotent-Replayed: true`) and nothing is done twice. Kept for 24 hours.")
+    ),
     request_body = ChangeRequestInput,
     responses((status = 201, description = "Submitted; the school will process it.", body = ChangeRequest)),
     security(("bearer" = []))
@@ -394,10 +442,18 @@ async fn request_pupil_change(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
+    key: IdempotencyKey,
     body: Json<ChangeRequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let pupil_id = path.into_inner();
     let input = body.0;
+    let claim = Claim::new(
+        &auth.0.account_id.to_string(),
+        key.0,
+        "POST",
+        &format!("/api/v1/pupils/{pupil_id}/change-requests"),
+        &input,
+    );
     let language = i18n::current();
     let request = db::run(&state.db, move |conn| {
         // 404 when the pupil is out of reach, whoever asks.
@@ -448,10 +504,11 @@ async fn request_pupil_change(
             },
             &input,
             language,
+            claim.as_ref(),
         )
     })
     .await?;
-    Ok(created(request.into()))
+    Ok(request.into_response())
 }
 
 /// The schools whose queue the actor works: where they are school admin, and their boards'.
