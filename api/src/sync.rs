@@ -103,7 +103,7 @@ pub fn failure_text(err: &ApiError) -> String {
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect::<Vec<_>>()
             .join("; "),
-        ApiError::BadRequest { detail, .. } => detail.clone(),
+        ApiError::BadRequest { detail, .. } | ApiError::Conflict(detail) => detail.clone(),
         _ => "internal error; nothing was changed".to_owned(),
     }
 }
@@ -170,13 +170,14 @@ fn sync_in_transaction(
         .ok_or_else(|| structure_error("school_year", "must be like 2026-2027"))?;
     let today = school_date(chrono::Utc::now());
     if !year.accepts_sync(today) {
-        return Err(structure_error(
-            "school_year",
-            format!(
-                "only the current school year ({}) or the next one can be synced",
-                SchoolYear::containing(today).name()
-            ),
-        ));
+        // A well-formed roster of the wrong moment (an old export, a year too early): it conflicts
+        // with the school's calendar, not with the contract, so 409 rather than 422.
+        return Err(ApiError::Conflict(format!(
+            "The roster is of school year {}; only the current school year ({}) or the next one \
+             can be synced.",
+            year.name(),
+            SchoolYear::containing(today).name()
+        )));
     }
     // One sync of a school at a time: this takes the school's row lock on PostgreSQL and the
     // write lock on SQLite before anything is read.

@@ -637,11 +637,11 @@ async fn an_invalid_edexml_file_changes_nothing_and_is_recorded_as_failed() {
     let old_export = EDEXML.replace("<brincode>99ZZ</brincode>", "<brincode>22AA</brincode>");
     let problem = assert_problem(
         upload(&app, &world, &client, "A2", &old_export).await,
-        422,
-        "validation-failed",
+        409,
+        "conflict",
     )
     .await;
-    assert_eq!(problem["errors"][0]["field"], "school_year");
+    assert!(problem["detail"].as_str().unwrap().contains("2014-2015"));
 
     let wrong_type = app
         .request(

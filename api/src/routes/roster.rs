@@ -535,7 +535,8 @@ async fn run_sync(
 /// The full roster of the school for one school year. The portal compares it with what it holds
 /// and applies the difference in one transaction: after it, every personal-data field equals the
 /// LAS. Invalid records are left out and listed in `rejected`; a snapshot whose structure is broken
-/// (duplicate keys, a bad school year) changes nothing (422). The same snapshot twice changes
+/// (duplicate keys, a malformed school year) changes nothing (422), and so does one of a school year
+/// that is neither the current nor the next (409: an old export). The same snapshot twice changes
 /// nothing the second time. Guardians whose e-mail address changed get an activation link at the
 /// new address; their old sessions end. Every run is recorded (`list_school_sync_runs`). Needs
 /// the `roster:write` scope for this school.
