@@ -412,6 +412,63 @@ pub fn may_submit(kind: SubjectKind, subject_is_self: bool, parental_authority: 
     }
 }
 
+/// A staff decision on one field: processed or rejected, with a reason.
+pub type Decision = (Field, Outcome, Option<String>);
+
+/// Checks staff decisions against a request's fields (`(field, outcome so far)`): each decision is
+/// for a field of the request that is still pending, once, and a rejection carries a reason the
+/// guardian can read (seed 000: the guardian sees the outcome). Refusals name `decisions[i].field`
+/// or `decisions[i].reason`.
+pub fn check_decisions(
+    fields: &[(Field, Outcome)],
+    decisions: &[Decision],
+) -> Result<Vec<Decision>, Vec<Refusal>> {
+    let mut refusals = Vec::new();
+    let mut accepted = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, (field, outcome, reason)) in decisions.iter().enumerate() {
+        let at = |name: &str| format!("decisions[{i}].{name}");
+        let reason = reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned);
+        let current = fields.iter().find(|(f, _)| f == field).map(|(_, o)| *o);
+        let refused = if !seen.insert(*field) {
+            Some(("field", Invalid::new("duplicate", "is decided twice")))
+        } else if current.is_none() {
+            Some((
+                "field",
+                Invalid::new("not_requested", "is not part of this request"),
+            ))
+        } else if current != Some(Outcome::Pending) {
+            Some((
+                "field",
+                Invalid::new("already_decided", "was decided before"),
+            ))
+        } else if *outcome == Outcome::Rejected && reason.is_none() {
+            Some((
+                "reason",
+                Invalid::new(
+                    "required",
+                    "a rejection needs a reason the guardian can read",
+                ),
+            ))
+        } else {
+            None
+        };
+        match refused {
+            Some((name, reason)) => refusals.push(refusal(at(name), reason)),
+            None => accepted.push((*field, *outcome, reason)),
+        }
+    }
+    if refusals.is_empty() {
+        Ok(accepted)
+    } else {
+        Err(refusals)
+    }
+}
+
 /// Which requests about one of their children a guardian sees (besides their own): all of them,
 /// or, when the child's parents are separated, only those made from the guardian's own household
 /// (a new address must not reach the other parent through the portal).
@@ -581,6 +638,48 @@ mod tests {
         assert_eq!(
             child_requests(true, "H1"),
             ChildRequests::OfHousehold("H1".to_owned())
+        );
+    }
+
+    #[test]
+    fn decisions_are_for_pending_fields_once_and_rejections_give_a_reason() {
+        use Outcome::*;
+        let fields = [(Field::Phone, Pending), (Field::Email, Processed)];
+        let ok = check_decisions(
+            &fields,
+            &[(Field::Phone, Rejected, Some(" Graag met bewijs ".into()))],
+        );
+        assert_eq!(
+            ok,
+            Ok(vec![(
+                Field::Phone,
+                Rejected,
+                Some("Graag met bewijs".into())
+            )])
+        );
+        let refused = check_decisions(
+            &fields,
+            &[
+                (Field::Phone, Rejected, Some("  ".into())),
+                (Field::Email, Processed, None),
+                (Field::LastName, Processed, None),
+                (Field::Email, Processed, None),
+            ],
+        )
+        .err()
+        .unwrap_or_default();
+        let got: Vec<(String, &str)> = refused
+            .iter()
+            .map(|r| (r.field.clone(), r.reason.code))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("decisions[0].reason".to_owned(), "required"),
+                ("decisions[1].field".to_owned(), "already_decided"),
+                ("decisions[2].field".to_owned(), "not_requested"),
+                ("decisions[3].field".to_owned(), "duplicate"),
+            ]
         );
     }
 

@@ -655,57 +655,24 @@ pub struct DecisionInput {
 fn checked_decisions(
     request: &Request,
     input: &DecisionInput,
-) -> Result<Vec<(Field, Outcome, Option<String>)>, ApiError> {
-    let mut errors = Vec::new();
-    let mut result = Vec::new();
-    let mut seen = BTreeSet::new();
-    for (i, decision) in input.decisions.iter().enumerate() {
-        let field = Field::from(decision.field);
-        let at = |name: &str| format!("decisions[{i}].{name}");
-        let stored = request.fields.iter().find(|f| f.field == field.as_str());
-        let reason = decision
-            .reason
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .map(str::to_owned);
-        if !seen.insert(field) {
-            errors.push(FieldError::new(
-                at("field"),
-                "duplicate",
-                "is decided twice",
-            ));
-        } else if stored.is_none() {
-            errors.push(FieldError::new(
-                at("field"),
-                "not_requested",
-                "is not part of this request",
-            ));
-        } else if stored.is_some_and(|f| f.outcome != Outcome::Pending.as_str()) {
-            errors.push(FieldError::new(
-                at("field"),
-                "already_decided",
-                "was decided before",
-            ));
-        } else if decision.outcome == Decision::Rejected && reason.is_none() {
-            errors.push(FieldError::new(
-                at("reason"),
-                "required",
-                "a rejection needs a reason the guardian can read",
-            ));
-        } else {
-            let outcome = match decision.outcome {
+) -> Result<Vec<rules::Decision>, ApiError> {
+    let fields: Vec<(Field, Outcome)> = request
+        .fields
+        .iter()
+        .filter_map(|f| Some((Field::parse(&f.field)?, Outcome::parse(&f.outcome)?)))
+        .collect();
+    let decisions: Vec<rules::Decision> = input
+        .decisions
+        .iter()
+        .map(|d| {
+            let outcome = match d.outcome {
                 Decision::Processed => Outcome::Processed,
                 Decision::Rejected => Outcome::Rejected,
             };
-            result.push((field, outcome, reason));
-        }
-    }
-    if errors.is_empty() {
-        Ok(result)
-    } else {
-        Err(ApiError::Validation(errors))
-    }
+            (Field::from(d.field), outcome, d.reason.clone())
+        })
+        .collect();
+    rules::check_decisions(&fields, &decisions).map_err(refused)
 }
 
 /// Decide a change request
