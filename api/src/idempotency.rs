@@ -18,17 +18,34 @@ use crate::error::{ApiError, FieldError};
 
 pub const HEADER: &str = "Idempotency-Key";
 
-/// The optional `Idempotency-Key` header; 400 when it is malformed.
+/// The optional `Idempotency-Key` header with the request it came with (method and path); 400
+/// when it is malformed.
 #[derive(Debug, Clone)]
-pub struct IdempotencyKey(pub Option<String>);
+pub struct IdempotencyKey {
+    key: Option<String>,
+    method: String,
+    path: String,
+}
+
+impl IdempotencyKey {
+    /// The caller's claim on the key for this request and body; `None` without a key.
+    pub fn claim(self, account_id: &str, body: &impl serde::Serialize) -> Option<Claim> {
+        Claim::new(account_id, self.key, &self.method, &self.path, body)
+    }
+}
 
 impl FromRequest for IdempotencyKey {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let with = |key| IdempotencyKey {
+            key,
+            method: req.method().to_string(),
+            path: req.path().to_owned(),
+        };
         let Some(value) = req.headers().get(HEADER) else {
-            return ready(Ok(IdempotencyKey(None)));
+            return ready(Ok(with(None)));
         };
         let parsed = value
             .to_str()
@@ -36,7 +53,7 @@ impl FromRequest for IdempotencyKey {
             .and_then(parse_key);
         ready(
             parsed
-                .map(|key| IdempotencyKey(Some(key)))
+                .map(|key| with(Some(key)))
                 .map_err(|invalid| ApiError::BadRequest {
                     detail: "A header is not valid; see `errors`.".to_owned(),
                     errors: vec![FieldError::from(("header.Idempotency-Key", invalid))],
@@ -55,7 +72,7 @@ pub struct Claim {
 
 impl Claim {
     /// For a request with a key: the method, the path and the body identify the request.
-    pub fn new(
+    fn new(
         account_id: &str,
         key: Option<String>,
         method: &str,

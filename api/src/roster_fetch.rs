@@ -3,12 +3,12 @@
 //! or when an admin asks for it now. Runs in every instance; a lease on the source row lets one
 //! instance take each due fetch.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Duration as Span;
-use domain::network::is_public;
+use domain::network::{is_public, may_fetch};
 use domain::schedule::next_nightly_fetch_naive;
 use futures_util::StreamExt;
 use persistence::ids::{new_id, now};
@@ -56,25 +56,7 @@ impl Resolve for PublicAddressesOnly {
 /// Whether a URL may be fetched: `https` (or `http` where plain connections are allowed) and,
 /// unless private networks are allowed, not an IP literal of a private network.
 pub fn fetchable(url: &reqwest::Url, private_networks: bool) -> Result<(), &'static str> {
-    match url.scheme() {
-        "https" => {}
-        "http" if private_networks => {}
-        _ => return Err("must be an https:// URL"),
-    }
-    let host = url
-        .host_str()
-        .filter(|h| !h.is_empty())
-        .ok_or("has no host")?;
-    // IPv6 literals come in brackets.
-    let literal = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-        .ok();
-    if !private_networks && literal.is_some_and(|ip| !is_public(ip)) {
-        return Err("must not point at a private network");
-    }
-    Ok(())
+    may_fetch(url.scheme(), url.host_str(), private_networks)
 }
 
 /// Why a fetch brought no file.

@@ -16,6 +16,32 @@ pub fn is_public(address: IpAddr) -> bool {
     }
 }
 
+/// Whether a URL with this scheme and host may be fetched on a school's behalf: `https` (plain
+/// `http` only where private networks are allowed), a host, and no IP literal of a private
+/// network unless those are allowed. Host names are checked again at every DNS answer.
+pub fn may_fetch(
+    scheme: &str,
+    host: Option<&str>,
+    private_networks: bool,
+) -> Result<(), &'static str> {
+    match scheme {
+        "https" => {}
+        "http" if private_networks => {}
+        _ => return Err("must be an https:// URL"),
+    }
+    let host = host.filter(|h| !h.is_empty()).ok_or("has no host")?;
+    // IPv6 literals come in brackets.
+    let literal = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .ok();
+    if !private_networks && literal.is_some_and(|ip| !is_public(ip)) {
+        return Err("must not point at a private network");
+    }
+    Ok(())
+}
+
 fn is_public_v4(a: Ipv4Addr) -> bool {
     let [first, second, ..] = a.octets();
     let shared = first == 100 && (64..128).contains(&second);
@@ -77,6 +103,18 @@ mod tests {
         ] {
             assert!(!public(internal), "{internal}");
         }
+    }
+
+    #[test]
+    fn only_https_to_public_hosts_unless_private_networks_are_allowed() {
+        assert!(may_fetch("https", Some("las.example.nl"), false).is_ok());
+        assert!(may_fetch("http", Some("las.example.nl"), false).is_err());
+        assert!(may_fetch("ftp", Some("las.example.nl"), true).is_err());
+        assert!(may_fetch("https", Some("10.0.0.8"), false).is_err());
+        assert!(may_fetch("https", Some("[::1]"), false).is_err());
+        assert!(may_fetch("https", Some("[::1]"), true).is_ok());
+        assert!(may_fetch("http", Some("127.0.0.1"), true).is_ok());
+        assert!(may_fetch("https", None, true).is_err());
     }
 
     #[test]

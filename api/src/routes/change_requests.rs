@@ -370,13 +370,7 @@ async fn request_guardian_change(
 ) -> Result<HttpResponse, ApiError> {
     let guardian_id = path.into_inner();
     let input = body.0;
-    let claim = Claim::new(
-        &auth.0.account_id.to_string(),
-        key.0,
-        "POST",
-        &format!("/api/v1/guardians/{guardian_id}/change-requests"),
-        &input,
-    );
+    let claim = key.claim(&auth.0.account_id.to_string(), &input);
     // Task-local: read it here, not on the blocking thread.
     let language = i18n::current();
     let request = db::run(&state.db, move |conn| {
@@ -447,13 +441,7 @@ async fn request_pupil_change(
 ) -> Result<HttpResponse, ApiError> {
     let pupil_id = path.into_inner();
     let input = body.0;
-    let claim = Claim::new(
-        &auth.0.account_id.to_string(),
-        key.0,
-        "POST",
-        &format!("/api/v1/pupils/{pupil_id}/change-requests"),
-        &input,
-    );
+    let claim = key.claim(&auth.0.account_id.to_string(), &input);
     let language = i18n::current();
     let request = db::run(&state.db, move |conn| {
         // 404 when the pupil is out of reach, whoever asks.
