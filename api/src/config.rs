@@ -40,8 +40,8 @@ pub struct Config {
     pub workers: usize,
     /// Requests per client address per minute, per instance.
     pub rate_limit_per_minute: std::num::NonZeroU32,
-    /// Take the client address from `Forwarded`/`X-Forwarded-For` (only behind a proxy that sets it).
-    pub trust_proxy: bool,
+    /// Which peers are proxies whose `X-Forwarded-For` entries are believed.
+    pub proxies: crate::client::Proxies,
     /// The sender of the portal's e-mail.
     pub mail_from: String,
     /// How often the outbox worker looks for due messages.
@@ -195,11 +195,29 @@ impl Config {
                 "must be at most 1000000",
             ));
         }
-        let trust_proxy = parse_or(
-            get("OUDERPORTAAL_TRUST_PROXY"),
-            "false",
-            "OUDERPORTAAL_TRUST_PROXY",
-        )?;
+        let proxies = crate::client::Proxies {
+            trust_peer: parse_or(
+                get("OUDERPORTAAL_TRUST_PROXY"),
+                "false",
+                "OUDERPORTAAL_TRUST_PROXY",
+            )?,
+            networks: get("OUDERPORTAAL_TRUSTED_PROXIES")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<ipnet::IpNet>()
+                        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .map_err(|_| {
+                            invalid(
+                                "OUDERPORTAAL_TRUSTED_PROXIES",
+                                "must be a comma-separated list of addresses or networks (CIDR)",
+                            )
+                        })
+                })
+                .collect::<Result<_, _>>()?,
+        };
 
         let mail_from = get("OUDERPORTAAL_MAIL_FROM")
             .unwrap_or_else(|| "Ouderportaal <noreply@ouderportaal.invalid>".to_owned());
@@ -259,7 +277,7 @@ impl Config {
             max_roster_bytes,
             workers,
             rate_limit_per_minute,
-            trust_proxy,
+            proxies,
             mail_from,
             outbox_poll,
             outbox_retry_base,

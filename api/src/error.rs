@@ -309,6 +309,12 @@ impl ResponseError for ApiError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
         }
+        // Capacity comes back within moments (a pool connection, a hashing slot).
+        if let ApiError::Unavailable(_) = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(1));
+        }
         if matches!(
             self,
             ApiError::OAuth {

@@ -32,24 +32,30 @@ const HOUSEKEEPING_EVERY: u64 = 4096;
 pub struct RateLimits {
     limiter: Limiter,
     per_minute: u32,
-    trust_proxy: bool,
+    /// How many requests may arrive at once; the rest of the minute's quota trickles in.
+    burst: u32,
+    proxies: crate::client::Proxies,
     requests: AtomicU64,
 }
 
 impl RateLimits {
-    /// `per_minute` requests per client address per minute, all of which may come in one burst.
-    pub fn new(per_minute: NonZeroU32, trust_proxy: bool) -> RateLimits {
+    /// `per_minute` requests per client address per minute, replenished evenly; a tenth of that
+    /// (six seconds' worth, at least one) may come in one burst, so a minute's quota cannot be
+    /// spent at once.
+    pub fn new(per_minute: NonZeroU32, proxies: crate::client::Proxies) -> RateLimits {
+        let burst = burst_for(per_minute);
         RateLimits {
-            limiter: RateLimiter::keyed(Quota::per_minute(per_minute))
+            limiter: RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst))
                 .with_middleware::<StateInformationMiddleware>(),
             per_minute: per_minute.get(),
-            trust_proxy,
+            burst: burst.get(),
+            proxies,
             requests: AtomicU64::new(0),
         }
     }
 
     fn client(&self, req: &ServiceRequest) -> Option<IpAddr> {
-        crate::client::address(req.request(), self.trust_proxy)
+        crate::client::address(req.request(), &self.proxies)
     }
 
     /// Seconds until `used` spent requests have been replenished.
@@ -58,14 +64,19 @@ impl RateLimits {
     }
 
     fn announce(&self, headers: &mut HeaderMap, remaining: u32) {
-        let used = self.per_minute.saturating_sub(remaining);
-        headers.insert(RATELIMIT_LIMIT.clone(), HeaderValue::from(self.per_minute));
+        let used = self.burst.saturating_sub(remaining);
+        headers.insert(RATELIMIT_LIMIT.clone(), HeaderValue::from(self.burst));
         headers.insert(RATELIMIT_REMAINING.clone(), HeaderValue::from(remaining));
         headers.insert(
             RATELIMIT_RESET.clone(),
             HeaderValue::from(self.reset_after(used)),
         );
     }
+}
+
+/// The burst allowance for a per-minute quota.
+pub fn burst_for(per_minute: NonZeroU32) -> NonZeroU32 {
+    NonZeroU32::new(per_minute.get() / 10).unwrap_or(NonZeroU32::MIN)
 }
 
 /// Middleware: counts the request against its client's quota.
@@ -99,5 +110,23 @@ pub async fn rate_limit(
             log::warn!("rate limit exceeded");
             Ok(req.into_response(response).map_into_right_body())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_minutes_quota_cannot_arrive_at_once() {
+        let per_minute = NonZeroU32::new(600).unwrap();
+        assert_eq!(burst_for(per_minute).get(), 60);
+        assert_eq!(burst_for(NonZeroU32::new(5).unwrap()).get(), 1);
+        let limits = RateLimits::new(per_minute, crate::client::Proxies::default());
+        let client: IpAddr = "192.0.2.1".parse().unwrap();
+        let allowed = (0..600)
+            .filter(|_| limits.limiter.check_key(&client).is_ok())
+            .count();
+        assert!((60..=61).contains(&allowed), "{allowed} of 600 at once");
     }
 }

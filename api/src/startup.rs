@@ -1,6 +1,7 @@
 //! Building and starting the server: one place, used by the binary and by the tests alike.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceResponse};
@@ -12,6 +13,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::TokenKeys;
+use crate::auth::password::HashingGate;
 use crate::config::Config;
 use crate::error::{PROBLEM_JSON, Problem, problem_response, problem_type};
 use crate::extract::{self, BodyLimit, BulkBodyLimit};
@@ -54,6 +56,7 @@ pub fn open_database(config: &Config) -> Result<Database, StartError> {
 pub struct Application {
     port: u16,
     server: Server,
+    hashing: Arc<HashingGate>,
 }
 
 impl Application {
@@ -87,16 +90,18 @@ impl Application {
             }
             .run(),
         );
+        let hashing = Arc::new(HashingGate::for_this_machine());
         let state = web::Data::new(AppState {
             db,
             tokens: TokenKeys::new(&config.jwt_secret, config.access_token_ttl),
             config,
+            hashing: Arc::clone(&hashing),
         });
         let contract = openapi::document();
         let route_table = web::Data::new(RouteTable::from_contract(&contract));
         let rate_limits = web::Data::new(RateLimits::new(
             state.config.rate_limit_per_minute,
-            state.config.trust_proxy,
+            state.config.proxies.clone(),
         ));
 
         let mut server = HttpServer::new(move || {
@@ -133,11 +138,17 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            hashing,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The password-hashing bound, whose count tests read.
+    pub fn hashing(&self) -> Arc<HashingGate> {
+        Arc::clone(&self.hashing)
     }
 
     /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully).

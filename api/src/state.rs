@@ -1,6 +1,9 @@
+use std::sync::Arc;
+
 use persistence::Database;
 
 use crate::auth::TokenKeys;
+use crate::auth::password::HashingGate;
 use crate::config::Config;
 
 /// What every handler may need, shared by all workers.
@@ -9,4 +12,6 @@ pub struct AppState {
     pub db: Database,
     pub tokens: TokenKeys,
     pub config: Config,
+    /// Every password hash of this instance goes through it.
+    pub hashing: Arc<HashingGate>,
 }

@@ -214,10 +214,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (id) {
-        id -> Text,
+    login_attempts (subject) {
         subject -> Text,
-        failed_at -> Timestamp,
+        attempts -> Integer,
+        window_start -> Timestamp,
     }
 }
 

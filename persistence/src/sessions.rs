@@ -1,4 +1,4 @@
-//! Sessions, their rotating refresh tokens (stored as hashes only), and failed sign-ins.
+//! Sessions, their rotating refresh tokens (stored as hashes only), and sign-in attempts.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
 use crate::ids::{new_id, now};
-use crate::schema::{login_failures, refresh_tokens, sessions};
+use crate::schema::{login_attempts, refresh_tokens, sessions};
 
 /// A refresh token as presented, with what decides its fate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,38 +140,79 @@ pub fn is_active(
     Ok(found > 0)
 }
 
-pub fn count_failures(
+/// Reserves one sign-in attempt for `subject` before its password is checked: true when the
+/// attempt may go ahead, false when `limit` attempts were already made since the window began.
+/// Each reservation is one conditional UPDATE, atomic on both backends (PostgreSQL re-checks the
+/// condition on the locked row; SQLite has one writer), so N parallel attempts can never reserve
+/// more than `limit`. A window older than `window_cutoff` starts again at `now`.
+pub fn reserve_attempt(
     conn: &mut AnyConnection,
     subject: &str,
-    since: NaiveDateTime,
-) -> Result<i64, RepoError> {
-    Ok(login_failures::table
-        .filter(login_failures::subject.eq(subject))
-        .filter(login_failures::failed_at.gt(since))
-        .select(count_star())
-        .first(conn)?)
-}
-
-pub fn record_failure(conn: &mut AnyConnection, subject: &str) -> Result<(), RepoError> {
-    diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::id.eq(new_id()),
-            login_failures::subject.eq(subject),
-            login_failures::failed_at.eq(now()),
+    limit: i32,
+    now: NaiveDateTime,
+    window_cutoff: NaiveDateTime,
+) -> Result<bool, RepoError> {
+    let fresh = (
+        login_attempts::subject.eq(subject),
+        login_attempts::attempts.eq(0),
+        login_attempts::window_start.eq(now),
+    );
+    // MultiConnection has no upsert: the insert-if-absent runs on the concrete backend.
+    match conn {
+        AnyConnection::Postgresql(c) => diesel::insert_into(login_attempts::table)
+            .values(fresh)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        AnyConnection::Sqlite(c) => diesel::insert_into(login_attempts::table)
+            .values(fresh)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    let this = login_attempts::table.filter(login_attempts::subject.eq(subject));
+    let restarted = diesel::update(this.filter(login_attempts::window_start.le(window_cutoff)))
+        .set((
+            login_attempts::attempts.eq(1),
+            login_attempts::window_start.eq(now),
         ))
         .execute(conn)?;
+    if restarted == 1 {
+        return Ok(true);
+    }
+    let counted = diesel::update(
+        this.filter(login_attempts::window_start.gt(window_cutoff))
+            .filter(login_attempts::attempts.lt(limit)),
+    )
+    .set(login_attempts::attempts.eq(login_attempts::attempts + 1))
+    .execute(conn)?;
+    Ok(counted == 1)
+}
+
+/// Gives a reserved attempt back (the password was right: a school network full of parents
+/// signing in must not throttle itself).
+pub fn release_attempt(conn: &mut AnyConnection, subject: &str) -> Result<(), RepoError> {
+    diesel::update(
+        login_attempts::table
+            .filter(login_attempts::subject.eq(subject))
+            .filter(login_attempts::attempts.gt(0)),
+    )
+    .set(login_attempts::attempts.eq(login_attempts::attempts - 1))
+    .execute(conn)?;
     Ok(())
 }
 
-pub fn clear_failures(conn: &mut AnyConnection, subject: &str) -> Result<(), RepoError> {
-    diesel::delete(login_failures::table.filter(login_failures::subject.eq(subject)))
+/// Forgets a subject's attempts (a successful sign-in clears its account's count).
+pub fn clear_attempts(conn: &mut AnyConnection, subject: &str) -> Result<(), RepoError> {
+    diesel::delete(login_attempts::table.filter(login_attempts::subject.eq(subject)))
         .execute(conn)?;
     Ok(())
 }
 
-/// Removes failures that no longer count.
-pub fn prune_failures(conn: &mut AnyConnection, before: NaiveDateTime) -> Result<(), RepoError> {
-    diesel::delete(login_failures::table.filter(login_failures::failed_at.le(before)))
+/// Removes windows that no longer count.
+pub fn prune_attempts(
+    conn: &mut AnyConnection,
+    window_cutoff: NaiveDateTime,
+) -> Result<(), RepoError> {
+    diesel::delete(login_attempts::table.filter(login_attempts::window_start.le(window_cutoff)))
         .execute(conn)?;
     Ok(())
 }

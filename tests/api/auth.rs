@@ -296,3 +296,104 @@ async fn two_concurrent_exchanges_of_one_token_cannot_both_win() {
         "one exchange wins, the other is a reuse"
     );
 }
+
+/// Statuses of `n` sign-ins sent at once.
+async fn parallel_logins(app: &TestApp, n: usize, email: impl Fn(usize) -> String) -> Vec<u16> {
+    let requests = (0..n).map(|i| {
+        let email = email(i);
+        async move {
+            app.login(&email, "wrong-password-123")
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    futures_util::future::join_all(requests).await
+}
+
+fn count(statuses: &[u16], status: u16) -> usize {
+    statuses.iter().filter(|s| **s == status).count()
+}
+
+#[tokio::test]
+async fn parallel_wrong_passwords_for_one_account_check_at_most_five() {
+    let app = TestApp::spawn().await;
+    app.operator_token().await;
+    let before = app.hashing.computed();
+    let statuses = parallel_logins(&app, 40, |_| OPERATOR_EMAIL.to_owned()).await;
+    assert_eq!(count(&statuses, 401), 5, "{statuses:?}");
+    assert_eq!(
+        count(&statuses, 429) + count(&statuses, 503),
+        35,
+        "the rest is throttled or turned away: {statuses:?}"
+    );
+    assert_eq!(app.hashing.computed() - before, 5, "five passwords checked");
+    // The right password just after is refused too: the account's attempts are spent.
+    assert_problem(
+        app.login(OPERATOR_EMAIL, crate::helpers::OPERATOR_PASSWORD)
+            .await,
+        429,
+        "too-many-requests",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_parallel_burst_from_one_address_checks_at_most_twenty() {
+    let app = TestApp::spawn().await;
+    let before = app.hashing.computed();
+    let statuses = parallel_logins(&app, 150, |i| format!("guess{i}@test.ouderportaal.nl")).await;
+    let checked = app.hashing.computed() - before;
+    assert!(checked <= 20, "{checked} passwords checked");
+    assert_eq!(count(&statuses, 401) as u64, checked, "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [401, 429, 503].contains(s)),
+        "{statuses:?}"
+    );
+    // Those turned away by the full hashing queue (503) spent nothing: one by one, the address
+    // gets exactly its twenty checks in all, and then 429.
+    let mut checked_after = 0;
+    loop {
+        let status = app
+            .login(
+                &format!("late{checked_after}@test.ouderportaal.nl"),
+                "wrong-password-123",
+            )
+            .await
+            .status()
+            .as_u16();
+        if status == 429 {
+            break;
+        }
+        assert_eq!(status, 401);
+        checked_after += 1;
+        assert!(checked_after <= 20, "never throttled");
+    }
+    assert_eq!(checked + checked_after, 20);
+}
+
+#[tokio::test]
+async fn every_sign_in_costs_one_hash_whatever_the_accounts_state() {
+    let app = TestApp::spawn().await;
+    app.operator_token().await;
+    let invited = "invited@test.ouderportaal.nl";
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        persistence::accounts::insert_person(&mut conn, invited, None).unwrap();
+    })
+    .await
+    .unwrap();
+    // An invited account without a password, an unknown address, a wrong password: the same
+    // answer and the same work, so timing does not tell them apart.
+    for email in [invited, "nobody@test.ouderportaal.nl", OPERATOR_EMAIL] {
+        let before = app.hashing.computed();
+        assert_problem(
+            app.login(email, "wrong-password-123").await,
+            401,
+            "invalid-credentials",
+        )
+        .await;
+        assert_eq!(app.hashing.computed() - before, 1, "{email}");
+    }
+}

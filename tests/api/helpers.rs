@@ -92,6 +92,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Database,
+    /// The app's password-hashing bound: its count tells how many passwords were checked.
+    pub hashing: std::sync::Arc<api::auth::password::HashingGate>,
     /// Dropped with the app: removes the test's database.
     _database: TestDatabase,
 }
@@ -119,6 +121,7 @@ impl TestApp {
         let db = open_database(&config).expect("test database");
         let app = Application::build_with(config, db.clone()).expect("application");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let hashing = app.hashing();
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
@@ -127,6 +130,7 @@ impl TestApp {
                 .build()
                 .unwrap(),
             db,
+            hashing,
             _database: database,
         }
     }

@@ -3,8 +3,8 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use domain::email::EmailAddress;
 use domain::session::{
-    RefreshDecision, RefreshTokenState, decide_refresh, failure_window_start, refresh_token_expiry,
-    sign_in_throttled,
+    ATTEMPT_WINDOW_MINUTES, ATTEMPTS_PER_ACCOUNT, ATTEMPTS_PER_ADDRESS, RefreshDecision,
+    RefreshTokenState, attempt_window_cutoff, decide_refresh, refresh_token_expiry,
 };
 use persistence::ids::now;
 use persistence::{AnyConnection, RepoError, accounts, sessions, transaction};
@@ -106,13 +106,16 @@ fn issue(
     })
 }
 
+/// Records a sign-in: `target` is the account the address belongs to, if any (also for a failure,
+/// so an account's owner and the school can see attempts on it).
 fn audit_login(
     conn: &mut AnyConnection,
-    account_id: Option<&str>,
+    actor: Option<&str>,
+    target: Option<&str>,
     outcome: &str,
 ) -> Result<(), RepoError> {
     let audit = Audit {
-        account_id: account_id.map(str::to_owned),
+        account_id: actor.map(str::to_owned),
         request_id: telemetry::current_request_id(),
     };
     audit.record(
@@ -120,18 +123,24 @@ fn audit_login(
         "login",
         Object {
             kind: "account",
-            id: account_id,
+            id: target,
             school_id: None,
         },
         outcome,
     )
 }
 
+/// Throttling subjects are stored as digests: no e-mail or network address in the clear.
+fn subject(kind: &str, value: &str) -> String {
+    refresh::hash(&format!("{kind}:{value}"))
+}
+
 /// Sign in
 ///
 /// Exchanges an e-mail address and password for an access token and a refresh token. A wrong
-/// password and an unknown address get the same answer. After 5 failures for one address within 15
-/// minutes (or 20 from one network address) sign-in is refused with 429 for a while.
+/// password and an unknown address get the same answer. At most 5 passwords are checked per
+/// address within 15 minutes (and 20 from one network address); beyond that sign-in is refused
+/// with 429 until the window ends. A right password does not count.
 #[utoipa::path(
     tag = "auth",
     operation_id = "create_login",
@@ -148,27 +157,32 @@ async fn create_login(
     state: web::Data<AppState>,
     body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
+    // A place in the hashing queue first: when the server is saturated the answer is 503 at once,
+    // and no attempt is counted for a password that was never checked.
+    let admission = state.hashing.admit()?;
     let LoginRequest { email, password } = body.0;
     // Throttle on the address as typed, whether or not an account has it: no enumeration.
     let normalised = email.trim().to_lowercase();
-    let account_subject = format!("account:{normalised}");
-    let address_subject = format!(
-        "address:{}",
-        client::address(&req, state.config.trust_proxy)
-            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    let account_subject = subject("account", &normalised);
+    let address_subject = subject(
+        "address",
+        &client::address(&req, &state.config.proxies)
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
     );
 
     let subjects = (account_subject.clone(), address_subject.clone());
     let account = db::run(&state.db, move |conn| {
-        let since = failure_window_start(now());
-        let throttled = sign_in_throttled(
-            sessions::count_failures(conn, &subjects.0, since)?,
-            sessions::count_failures(conn, &subjects.1, since)?,
-        );
-        if throttled {
-            audit_login(conn, None, "throttled")?;
+        let at = now();
+        let cutoff = attempt_window_cutoff(at);
+        // Counted before the password is checked, atomically: N parallel attempts can never
+        // check more than the limit.
+        let reserved =
+            sessions::reserve_attempt(conn, &subjects.1, ATTEMPTS_PER_ADDRESS, at, cutoff)?
+                && sessions::reserve_attempt(conn, &subjects.0, ATTEMPTS_PER_ACCOUNT, at, cutoff)?;
+        if !reserved {
+            audit_login(conn, None, None, "throttled")?;
             return Err(ApiError::TooManyRequests {
-                retry_after: 60 * 15,
+                retry_after: u64::try_from(ATTEMPT_WINDOW_MINUTES * 60).unwrap_or(900),
             });
         }
         // An address that is not one has no account: the same answer as an unknown one.
@@ -179,34 +193,25 @@ async fn create_login(
     })
     .await?;
 
-    // Hashing is CPU work: off the async workers, like database work.
-    let verified = web::block(move || match account {
-        Some(account) => match &account.password_hash {
-            Some(hash) if password::verify(&password, hash) => Some(account),
-            _ => None,
-        },
-        None => {
-            password::verify_nothing(&password);
-            None
-        }
-    })
-    .await
-    .map_err(ApiError::internal)?;
+    let target = account.as_ref().map(|a| a.id.clone());
+    let stored = account.as_ref().and_then(|a| a.password_hash.clone());
+    let verified = admission
+        .run(move || password::check(&password, stored.as_deref()))
+        .await?;
 
     let state_for_session = state.clone();
-    let tokens = db::run(&state.db, move |conn| match verified {
-        Some(account) => {
-            sessions::clear_failures(conn, &account_subject)?;
-            audit_login(conn, Some(&account.id), "ok")?;
+    let tokens = db::run(&state.db, move |conn| match (verified, target) {
+        (true, Some(account_id)) => {
+            sessions::clear_attempts(conn, &account_subject)?;
+            sessions::release_attempt(conn, &address_subject)?;
+            audit_login(conn, Some(&account_id), Some(&account_id), "ok")?;
             transaction(conn, |conn| {
-                open_session(conn, &state_for_session, &account.id)
+                open_session(conn, &state_for_session, &account_id)
             })
         }
-        None => {
-            sessions::record_failure(conn, &account_subject)?;
-            sessions::record_failure(conn, &address_subject)?;
-            sessions::prune_failures(conn, failure_window_start(now()))?;
-            audit_login(conn, None, "failed")?;
+        (_, target) => {
+            sessions::prune_attempts(conn, attempt_window_cutoff(now()))?;
+            audit_login(conn, None, target.as_deref(), "failed")?;
             Err(ApiError::InvalidCredentials)
         }
     })

@@ -50,10 +50,13 @@ fn invalid_link() -> ApiError {
     )
 }
 
-async fn hash(password: String) -> Result<String, ApiError> {
-    web::block(move || password::hash(&password))
-        .await
-        .map_err(ApiError::internal)?
+/// Hashes a new password under the instance's hashing bound.
+async fn hash(state: &AppState, password: String) -> Result<String, ApiError> {
+    state
+        .hashing
+        .admit()?
+        .run(move || password::hash(&password))
+        .await?
         .map_err(ApiError::internal)
 }
 
@@ -76,7 +79,7 @@ async fn create_activation(
     body: Json<SetPassword>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let SetPassword { token, password } = body.0;
-    let password_hash = hash(password).await?;
+    let password_hash = hash(&state, password).await?;
     let session_state = state.clone();
     let tokens = db::run(&state.db, move |conn| {
         transaction(conn, |conn| {
@@ -143,7 +146,7 @@ async fn create_password_reset_confirmation(
     body: Json<SetPassword>,
 ) -> Result<HttpResponse, ApiError> {
     let SetPassword { token, password } = body.0;
-    let password_hash = hash(password).await?;
+    let password_hash = hash(&state, password).await?;
     db::run(&state.db, move |conn| {
         transaction(conn, |conn| {
             accounts::use_link(conn, account_tokens::PASSWORD_RESET, &token, &password_hash)?
