@@ -1,11 +1,16 @@
-//! Account life cycle: invitations with single-use activation links, and password resets. The
-//! link goes to the e-mail address the school holds for that very person (seed 000: no more
-//! accounts that end up with the other parent).
+//! Account life cycle: invitations with single-use links, confirmations that link a school's
+//! record to an existing account, and password resets. Every link goes to the e-mail address the
+//! school holds for that very person (seed 000: no more accounts that end up with the other
+//! parent), and a record reaches an account only when the link is used.
 
 use chrono::Duration;
-use domain::mail::{ACTIVATION_LINK_DAYS, Language, Message, RESET_LINK_MINUTES};
+use domain::email::EmailAddress;
+use domain::mail::{
+    ACTIVATION_LINK_DAYS, Language, Message, RESET_LINK_MINUTES, may_send_reset_link,
+};
+use persistence::account_tokens::{self, Record};
 use persistence::ids::now;
-use persistence::{AnyConnection, account_tokens, accounts, outbox, roster};
+use persistence::{AnyConnection, accounts, outbox, roster};
 
 use crate::auth::refresh;
 use crate::error::ApiError;
@@ -16,68 +21,95 @@ pub enum Invitee<'a> {
     Staff { id: &'a str },
 }
 
-/// What an invitation did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Invited {
-    /// A link to choose a password was sent.
-    LinkSent,
-    /// The person already has an active account (e.g. at another school): the record was linked
-    /// to it and no link was needed.
-    Linked,
+impl<'a> Invitee<'a> {
+    fn record(&self) -> Record<'a> {
+        match self {
+            Invitee::Guardian { id } => Record::Guardian(id),
+            Invitee::Staff { id } => Record::Staff(id),
+        }
+    }
 }
 
-/// Links the person's record to the account of their e-mail address (creating it without a
-/// password if need be) and, for an account not yet active, enqueues an activation link. Runs in
-/// the caller's transaction, so the mail is sent only if all of it commits.
+/// Mails the person a link for their record: to activate a new account (choosing a password), or,
+/// when an account has this address already, to confirm that the record is theirs. Until the link
+/// is used the record is linked to no account, so a roster that names someone's address gives
+/// them nothing unasked. The caller's answer is the same either way (no account oracle). Runs in
+/// the caller's transaction, so the mail is sent only if all of it commits. A disabled account
+/// gets nothing.
 pub fn invite(
     conn: &mut AnyConnection,
     invitee: Invitee<'_>,
     email: &str,
     school_name: &str,
     base_url: &str,
-) -> Result<Invited, ApiError> {
-    let account = match accounts::find_active_by_email(conn, email)? {
+) -> Result<(), ApiError> {
+    // An address the school holds that is not one gets no link (and no account).
+    let Ok(email) = EmailAddress::parse(email) else {
+        return Ok(());
+    };
+    let email = email.as_str();
+    let account = match accounts::find_by_email(conn, email)? {
+        Some(account) if account.disabled_at.is_some() => return Ok(()),
         Some(account) => account,
         None => accounts::insert_person(conn, email, None)?,
     };
-    match invitee {
-        Invitee::Guardian { id } => roster::link_guardian_account(conn, id, &account.id)?,
-        Invitee::Staff { id } => roster::link_staff_account(conn, id, &account.id)?,
-    }
-    if account.password_hash.is_some() {
-        return Ok(Invited::Linked);
-    }
+    let (purpose, path) = if account.password_hash.is_some() {
+        (account_tokens::LINK, "confirm-link")
+    } else {
+        (account_tokens::ACTIVATION, "activate")
+    };
     let (token, hash) = refresh::new_token().map_err(ApiError::internal)?;
     let expires_at = now() + Duration::days(ACTIVATION_LINK_DAYS);
     account_tokens::create(
         conn,
         &account.id,
-        account_tokens::ACTIVATION,
+        purpose,
         &hash,
         expires_at,
+        Some(invitee.record()),
     )?;
-    let link = format!("{base_url}/activate#token={token}");
+    let link = format!("{base_url}/{path}#token={token}");
     // The recipient's language is not known yet: Dutch, the schools' language.
-    let mail = Message::Invitation {
-        school: school_name,
-        link: &link,
+    let mail = if purpose == account_tokens::LINK {
+        Message::LinkConfirmation {
+            school: school_name,
+            link: &link,
+        }
+    } else {
+        Message::Invitation {
+            school: school_name,
+            link: &link,
+        }
     }
     .render(Language::Dutch);
     outbox::enqueue(conn, mail.kind, email, &mail.subject, &mail.body)?;
-    Ok(Invited::LinkSent)
+    Ok(())
 }
 
-/// Enqueues a password-reset link for the active account with this address, if there is one.
-/// The caller answers the same either way.
+/// Enqueues a password-reset link for the active account with this address, if there is one and
+/// fewer than a few were sent in the past hour; a new link ends the earlier ones. The caller
+/// answers the same either way. Call it in a transaction: the account's row is locked first, so
+/// parallel requests are counted one after another.
 pub fn request_reset(
     conn: &mut AnyConnection,
     email: &str,
     base_url: &str,
     language: Language,
 ) -> Result<(), ApiError> {
+    // The lock comes before any read: on SQLite a transaction that read first cannot take the
+    // write lock while another one commits.
+    accounts::lock_by_email(conn, email)?;
     let Some(account) = accounts::find_active_by_email(conn, email)? else {
         return Ok(());
     };
+    let hour_ago = now() - Duration::hours(1);
+    let sent =
+        account_tokens::count_since(conn, &account.id, account_tokens::PASSWORD_RESET, hour_ago)?;
+    if !may_send_reset_link(sent) {
+        log::info!("password reset: hourly limit reached; no mail sent");
+        return Ok(());
+    }
+    account_tokens::expire_unused(conn, &account.id, account_tokens::PASSWORD_RESET)?;
     let (token, hash) = refresh::new_token().map_err(ApiError::internal)?;
     let expires_at = now() + Duration::minutes(RESET_LINK_MINUTES);
     account_tokens::create(
@@ -86,6 +118,7 @@ pub fn request_reset(
         account_tokens::PASSWORD_RESET,
         &hash,
         expires_at,
+        None,
     )?;
     let link = format!("{base_url}/reset-password#token={token}");
     let mail = Message::PasswordReset { link: &link }.render(language);
@@ -93,13 +126,13 @@ pub fn request_reset(
     Ok(())
 }
 
-/// Uses a single-use link to set the password; returns the account id. Every session of the
-/// account ends. `None` when the link is unknown, used or expired.
-pub fn use_link(
+/// Uses a single-use link up and links the record it names to the account (if the record still
+/// holds the account's address); returns the account id. `None` when the link is unknown, used or
+/// expired.
+fn use_token(
     conn: &mut AnyConnection,
     purpose: &str,
     token: &str,
-    password_hash: &str,
 ) -> Result<Option<String>, ApiError> {
     let Some(row) = account_tokens::find_valid(conn, purpose, &refresh::hash(token))? else {
         return Ok(None);
@@ -107,7 +140,43 @@ pub fn use_link(
     if !account_tokens::mark_used(conn, &row.id)? {
         return Ok(None);
     }
-    accounts::set_password(conn, &row.account_id, password_hash)?;
-    persistence::sessions::revoke_all(conn, &row.account_id)?;
+    if let Some(record) = row.record() {
+        let account = accounts::find_active(conn, &row.account_id)?;
+        if !roster::link_if_addressed(conn, record, &account.id, &account.email)? {
+            // The school changed the address since, or another account holds the record.
+            log::info!("link used, but its record no longer holds the account's address");
+        }
+    }
     Ok(Some(row.account_id))
+}
+
+/// Whether a link of this purpose is valid now (checked before a password is hashed for it).
+pub fn link_is_valid(
+    conn: &mut AnyConnection,
+    purpose: &str,
+    token: &str,
+) -> Result<bool, ApiError> {
+    Ok(account_tokens::find_valid(conn, purpose, &refresh::hash(token))?.is_some())
+}
+
+/// Uses an activation or reset link to set the password; returns the account id. Every session
+/// of the account ends. `None` when the link is unknown, used or expired.
+pub fn use_link(
+    conn: &mut AnyConnection,
+    purpose: &str,
+    token: &str,
+    password_hash: &str,
+) -> Result<Option<String>, ApiError> {
+    let Some(account_id) = use_token(conn, purpose, token)? else {
+        return Ok(None);
+    };
+    accounts::set_password(conn, &account_id, password_hash)?;
+    persistence::sessions::revoke_all(conn, &account_id)?;
+    Ok(Some(account_id))
+}
+
+/// Uses a confirmation link: the school's record joins the account. `false` when the link is
+/// unknown, used or expired.
+pub fn confirm_link(conn: &mut AnyConnection, token: &str) -> Result<bool, ApiError> {
+    Ok(use_token(conn, account_tokens::LINK, token)?.is_some())
 }

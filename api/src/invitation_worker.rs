@@ -47,8 +47,7 @@ impl InvitationWorker {
                     let Some(email) = guardian.email.as_deref() else {
                         return Ok(());
                     };
-                    // In a savepoint: an address whose account was disabled is skipped, not
-                    // retried forever.
+                    // In a savepoint: one guardian's failure is logged, not retried forever.
                     let invited = persistence::transaction(conn, |conn| {
                         accounts::invite(
                             conn,

@@ -72,8 +72,7 @@ pub struct Report {
     pub run: SyncRunRow,
     pub counts: SyncCounts,
     pub rejected: Vec<Rejection>,
-    /// Guardians sent a new activation link because their address changed (those who already
-    /// had an account at the new address are linked to it without one).
+    /// Guardians sent a link at their new address because it changed.
     pub invitations: usize,
     /// Change requests closed because the LAS now holds the proposed values.
     pub resolved_requests: usize,
@@ -227,11 +226,10 @@ fn sync_in_transaction(
     let counts = apply(conn, &school.id, &year_row.id, &snapshot, &held, today)?;
 
     // Seed 000: the account belonged to whoever held the old address; the person at the new
-    // address gets their own link.
-    let mut invitations = 0;
+    // address gets a link of their own (to activate an account, or to confirm an existing one).
+    // Counted whatever the outcome, so the answer does not tell whether an account exists.
     for (guardian_id, email) in &readdressed {
-        // In a savepoint: an address whose account was disabled cannot be invited, and that
-        // must not fail the school's whole sync night after night.
+        // In a savepoint: one guardian's failure must not fail the school's whole sync.
         let invited = persistence::transaction(conn, |conn| {
             accounts::invite(
                 conn,
@@ -241,13 +239,11 @@ fn sync_in_transaction(
                 base_url,
             )
         });
-        match invited {
-            // A person who already has an account at that address is linked to it instead.
-            Ok(accounts::Invited::LinkSent) => invitations += 1,
-            Ok(accounts::Invited::Linked) => {}
-            Err(err) => log::warn!("sync: no activation link for a readdressed guardian: {err}"),
+        if let Err(err) = invited {
+            log::warn!("sync: no link for a readdressed guardian: {err}");
         }
     }
+    let invitations = readdressed.len();
     let resolved = change_requests::resolve_by_sync(conn, &school.id)?;
     notify_requesters(conn, &school.name, &resolved)?;
     Ok(Applied {

@@ -48,6 +48,15 @@ pub const ACTIVATION_LINK_DAYS: i64 = 7;
 /// How long a password-reset link stays valid (OWASP: short-lived, single use).
 pub const RESET_LINK_MINUTES: i64 = 60;
 
+/// Reset links per account per hour: enough for a mail that got lost, not a flood of mail and of
+/// valid links (OWASP Forgot Password Cheat Sheet). A new link ends the earlier ones.
+pub const RESET_LINKS_PER_HOUR: i64 = 3;
+
+/// Whether another reset link may be sent, given how many were sent in the past hour.
+pub fn may_send_reset_link(sent_in_last_hour: i64) -> bool {
+    sent_in_last_hour < RESET_LINKS_PER_HOUR
+}
+
 /// A message to one person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message<'a> {
@@ -57,6 +66,12 @@ pub enum Message<'a> {
         link: &'a str,
     },
     PasswordReset {
+        link: &'a str,
+    },
+    /// To an address that has an account already: a school holds it for one of its guardians or
+    /// staff. The school's records reach the account only when its holder confirms (seed 000).
+    LinkConfirmation {
+        school: &'a str,
         link: &'a str,
     },
     /// To the school's administration: a guardian asked for a change. No personal data in the
@@ -98,6 +113,28 @@ impl Message<'_> {
                     "Dear parent or guardian,\n\n{school} has created an account for you in the parent portal.\n\
                      Choose your password with this link (valid for 7 days, usable once):\n\n{link}\n\n\
                      If you do not know this school, you can ignore this message.\n"
+                ),
+            },
+            (Message::LinkConfirmation { school, link }, Language::Dutch) => Rendered {
+                kind: "link_confirmation",
+                subject: format!("Bevestig uw koppeling met {school} in het ouderportaal"),
+                body: format!(
+                    "Beste ouder/verzorger,\n\n{school} heeft dit e-mailadres in zijn administratie staan.\n\
+                     U heeft al een account in het ouderportaal. Bevestig via deze link dat u het bent; \
+                     pas daarna ziet u de gegevens van {school} in uw account (7 dagen geldig, één keer \
+                     te gebruiken):\n\n{link}\n\n\
+                     Kent u deze school niet? Negeer dit bericht dan: er verandert niets.\n"
+                ),
+            },
+            (Message::LinkConfirmation { school, link }, Language::English) => Rendered {
+                kind: "link_confirmation",
+                subject: format!("Confirm your link with {school} in the parent portal"),
+                body: format!(
+                    "Dear parent or guardian,\n\n{school} holds this e-mail address in its records.\n\
+                     You already have an account in the parent portal. Confirm with this link that this \
+                     is you; only then does your account show {school}'s information (valid for 7 days, \
+                     usable once):\n\n{link}\n\n\
+                     If you do not know this school, ignore this message: nothing changes.\n"
                 ),
             },
             (Message::PasswordReset { link }, Language::Dutch) => Rendered {
@@ -241,5 +278,25 @@ mod tests {
         }
         assert!(message.render(Language::Dutch).body.contains("7 dagen"));
         assert!(message.render(Language::English).body.contains("7 days"));
+    }
+
+    #[test]
+    fn a_link_confirmation_names_the_school_and_the_link() {
+        let message = Message::LinkConfirmation {
+            school: "OBS De Linde",
+            link: "https://x/confirm#t",
+        };
+        for language in [Language::Dutch, Language::English] {
+            let rendered = message.render(language);
+            assert!(rendered.subject.contains("OBS De Linde"));
+            assert!(rendered.body.contains("https://x/confirm#t"));
+        }
+    }
+
+    #[test]
+    fn three_reset_links_an_hour() {
+        assert!(may_send_reset_link(0));
+        assert!(may_send_reset_link(2));
+        assert!(!may_send_reset_link(3));
     }
 }

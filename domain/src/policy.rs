@@ -92,10 +92,17 @@ impl Actor {
         }
     }
 
-    /// Setting up a board (its schools, its integration clients): the platform operator sets up
-    /// tenants, board admins their own.
+    /// Setting up a board (its schools; listing and revoking its integration clients): the
+    /// platform operator sets up tenants, board admins their own.
     pub fn may_set_up_board(&self, board_id: Uuid) -> bool {
         self.platform_operator || self.administers_board(board_id)
+    }
+
+    /// Creating an integration client: the board's admins alone. A client writes the board's
+    /// rosters, which name guardians; the platform operator, who sees no personal data, must not
+    /// be able to give itself that way in.
+    pub fn may_create_integration_client(&self, board_id: Uuid) -> bool {
+        self.administers_board(board_id)
     }
 }
 
@@ -190,6 +197,7 @@ mod tests {
         assert!(operator.pupil_scope().is_empty());
         assert!(!operator.may(SchoolAction::ListPupils, school()));
         assert!(operator.may_set_up_board(school().board_id));
+        assert!(!operator.may_create_integration_client(school().board_id));
     }
 
     #[test]

@@ -1,6 +1,9 @@
-//! Single-use links for activating an account and resetting a password, stored as hashes.
+//! Single-use links mailed to an address, stored as hashes: activating an account, resetting a
+//! password, and confirming that an existing account is the person a school holds this address
+//! for. Activation and confirmation links name the person record they attach.
 
 use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
@@ -10,6 +13,15 @@ use crate::schema::account_tokens;
 
 pub const ACTIVATION: &str = "activation";
 pub const PASSWORD_RESET: &str = "password_reset";
+/// An account that exists already: its holder confirms being this school's guardian or staff.
+pub const LINK: &str = "link";
+
+/// The person record a link attaches to its account when used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record<'a> {
+    Guardian(&'a str),
+    Staff(&'a str),
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = account_tokens)]
@@ -19,6 +31,18 @@ pub struct AccountTokenRow {
     pub purpose: String,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
+    pub guardian_id: Option<String>,
+    pub staff_id: Option<String>,
+}
+
+impl AccountTokenRow {
+    pub fn record(&self) -> Option<Record<'_>> {
+        match (&self.guardian_id, &self.staff_id) {
+            (Some(id), _) => Some(Record::Guardian(id)),
+            (None, Some(id)) => Some(Record::Staff(id)),
+            (None, None) => None,
+        }
+    }
 }
 
 pub fn create(
@@ -27,7 +51,13 @@ pub fn create(
     purpose: &str,
     token_hash: &str,
     expires_at: NaiveDateTime,
+    record: Option<Record<'_>>,
 ) -> Result<(), RepoError> {
+    let (guardian_id, staff_id) = match record {
+        Some(Record::Guardian(id)) => (Some(id), None),
+        Some(Record::Staff(id)) => (None, Some(id)),
+        None => (None, None),
+    };
     diesel::insert_into(account_tokens::table)
         .values((
             account_tokens::id.eq(new_id()),
@@ -36,6 +66,8 @@ pub fn create(
             account_tokens::token_hash.eq(token_hash),
             account_tokens::created_at.eq(now()),
             account_tokens::expires_at.eq(expires_at),
+            account_tokens::guardian_id.eq(guardian_id),
+            account_tokens::staff_id.eq(staff_id),
         ))
         .execute(conn)?;
     Ok(())
@@ -67,4 +99,36 @@ pub fn mark_used(conn: &mut AnyConnection, id: &str) -> Result<bool, RepoError> 
     .set(account_tokens::used_at.eq(now()))
     .execute(conn)?;
     Ok(updated == 1)
+}
+
+/// How many links of this purpose were made for the account since `since`.
+pub fn count_since(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    purpose: &str,
+    since: NaiveDateTime,
+) -> Result<i64, RepoError> {
+    Ok(account_tokens::table
+        .filter(account_tokens::account_id.eq(account_id))
+        .filter(account_tokens::purpose.eq(purpose))
+        .filter(account_tokens::created_at.gt(since))
+        .select(count_star())
+        .first(conn)?)
+}
+
+/// Ends the account's unused links of this purpose (a newer one replaces them).
+pub fn expire_unused(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    purpose: &str,
+) -> Result<(), RepoError> {
+    diesel::update(
+        account_tokens::table
+            .filter(account_tokens::account_id.eq(account_id))
+            .filter(account_tokens::purpose.eq(purpose))
+            .filter(account_tokens::used_at.is_null()),
+    )
+    .set(account_tokens::used_at.eq(now()))
+    .execute(conn)?;
+    Ok(())
 }

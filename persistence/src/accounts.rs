@@ -72,6 +72,28 @@ pub fn find_active_by_email(
         .optional()?)
 }
 
+/// The account with this (normalised) e-mail address, enabled or not.
+pub fn find_by_email(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<AccountRow>, RepoError> {
+    Ok(accounts::table
+        .filter(accounts::email.eq(email))
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Takes the row lock of the account with this address for the rest of the transaction (the
+/// write lock on SQLite), so that a count and the write that depends on it cannot interleave with
+/// another request's.
+pub fn lock_by_email(conn: &mut AnyConnection, email: &str) -> Result<(), RepoError> {
+    diesel::update(accounts::table.filter(accounts::email.eq(email)))
+        .set(accounts::email.eq(accounts::email))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn find_active(conn: &mut AnyConnection, id: &str) -> Result<AccountRow, RepoError> {
     Ok(accounts::table
         .find(id)

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use crate::account_tokens::Record;
 use crate::connection::{AnyConnection, batch_insert};
 use crate::error::RepoError;
 use crate::groups::{GroupRow, SchoolYearRow};
@@ -208,6 +209,8 @@ pub fn insert_rows(conn: &mut AnyConnection, rows: &RosterRows) -> Result<(), Re
 }
 
 /// Links the guardian record to the account that signs in as that guardian.
+/// Links a guardian record to an account without conditions (demo data and tests; people go
+/// through [`link_if_addressed`]).
 pub fn link_guardian_account(
     conn: &mut AnyConnection,
     guardian_id: &str,
@@ -219,6 +222,7 @@ pub fn link_guardian_account(
     Ok(())
 }
 
+/// Links a staff record to an account without conditions (demo data and tests).
 pub fn link_staff_account(
     conn: &mut AnyConnection,
     staff_id: &str,
@@ -226,6 +230,57 @@ pub fn link_staff_account(
 ) -> Result<(), RepoError> {
     diesel::update(staff::table.find(staff_id))
         .set(staff::account_id.eq(account_id))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Links a person record to the account whose holder used a link mailed for it, if the record
+/// still holds that account's address, is active, and has no other account. True when the record
+/// is now linked to the account. The update is guarded, so a sync that changed the address in the
+/// meantime wins.
+pub fn link_if_addressed(
+    conn: &mut AnyConnection,
+    record: Record<'_>,
+    account_id: &str,
+    account_email: &str,
+) -> Result<bool, RepoError> {
+    macro_rules! link {
+        ($table:ident, $id:expr) => {{
+            let held: Option<(Option<String>, Option<String>)> = $table::table
+                .find($id)
+                .filter($table::deactivated_at.is_null())
+                .select(($table::email, $table::account_id))
+                .first(conn)
+                .optional()?;
+            match held {
+                Some((_, Some(linked))) => linked == account_id,
+                Some((Some(email), None)) if email.eq_ignore_ascii_case(account_email) => {
+                    diesel::update(
+                        $table::table
+                            .find($id)
+                            .filter($table::email.eq(&email))
+                            .filter($table::account_id.is_null())
+                            .filter($table::deactivated_at.is_null()),
+                    )
+                    .set($table::account_id.eq(account_id))
+                    .execute(conn)?
+                        == 1
+                }
+                _ => false,
+            }
+        }};
+    }
+    Ok(match record {
+        Record::Guardian(id) => link!(guardians, id),
+        Record::Staff(id) => link!(staff, id),
+    })
+}
+
+/// Ends the link of a person record to its account (the LAS changed the record's address): the
+/// account keeps its other records and its sessions; it no longer has this one.
+pub fn unlink_guardian(conn: &mut AnyConnection, guardian_id: &str) -> Result<(), RepoError> {
+    diesel::update(guardians::table.find(guardian_id))
+        .set(guardians::account_id.eq(None::<String>))
         .execute(conn)?;
     Ok(())
 }

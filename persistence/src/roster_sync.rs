@@ -16,13 +16,13 @@ use crate::error::RepoError;
 use crate::groups::GroupRow;
 use crate::guardians::{GuardianPupilRow, GuardianRow};
 use crate::ids::now;
+use crate::pending_invitations;
 use crate::pupils::PupilRow;
 use crate::roster::{self, NewGuardian, NewPupil, NewStaff, PersonName};
 use crate::schema::{
     enrolments, guardian_pupils, guardians, pupils, school_groups, staff, staff_groups, staff_roles,
 };
 use crate::staff::StaffRow;
-use crate::{pending_invitations, sessions};
 
 /// Ids per `IN (…)` list: well under SQLite's 32,766 bound parameters, whatever a source sends.
 const IDS_PER_STATEMENT: usize = 5_000;
@@ -575,8 +575,10 @@ fn apply_guardians(
 }
 
 /// Writes the LAS values over the guardian's record. When the e-mail address changes, the account
-/// that signed in as this guardian is no longer theirs (seed 000): the link ends and so do its
-/// sessions; the caller sends the person at the new address an activation link.
+/// that signed in as this guardian is no longer this record's (seed 000): the link ends; the caller
+/// sends the person at the new address a link. Nothing else of the account is touched: one school's
+/// LAS data may only change that school's link, never end the sessions of an account that may hold
+/// records of other schools and boards.
 fn update_guardian(
     conn: &mut AnyConnection,
     id: &str,
@@ -588,9 +590,6 @@ fn update_guardian(
         .guardian_emails
         .get(id)
         .is_none_or(|held| *held != guardian.email);
-    if email_changed && let Some(account) = held.guardian_accounts.get(id) {
-        sessions::revoke_all(conn, account)?;
-    }
     diesel::update(guardians::table.find(id))
         .set((
             guardians::first_name.eq(&guardian.name.first_name),
@@ -602,10 +601,8 @@ fn update_guardian(
             guardians::updated_at.eq(at),
         ))
         .execute(conn)?;
-    if email_changed {
-        diesel::update(guardians::table.find(id))
-            .set(guardians::account_id.eq(None::<String>))
-            .execute(conn)?;
+    if email_changed && held.guardian_accounts.contains_key(id) {
+        roster::unlink_guardian(conn, id)?;
     }
     Ok(())
 }
@@ -711,6 +708,19 @@ fn update_staff(
     member: &StaffRecord,
     at: chrono::NaiveDateTime,
 ) -> Result<(), RepoError> {
+    // As for guardians (seed 000): an account signed in at the old address is no longer this
+    // record's; only the link ends.
+    let this = staff::table.find(id);
+    match &member.email {
+        Some(email) => {
+            diesel::update(this.filter(staff::email.ne(email).or(staff::email.is_null())))
+                .set(staff::account_id.eq(None::<String>))
+                .execute(conn)?
+        }
+        None => diesel::update(this)
+            .set(staff::account_id.eq(None::<String>))
+            .execute(conn)?,
+    };
     diesel::update(staff::table.find(id))
         .set((
             staff::first_name.eq(&member.name.first_name),

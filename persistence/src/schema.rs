@@ -264,6 +264,8 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+        guardian_id -> Nullable<Text>,
+        staff_id -> Nullable<Text>,
     }
 }
 

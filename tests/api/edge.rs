@@ -26,10 +26,7 @@ async fn a_client_over_its_rate_limit_gets_429_with_retry_after() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(
-        (1..=2).contains(&retry_after),
-        "retry after {retry_after}s"
-    );
+    assert!((1..=2).contains(&retry_after), "retry after {retry_after}s");
     assert_eq!(refused.headers()["ratelimit-remaining"], "0");
     assert_eq!(refused.headers()["x-content-type-options"], "nosniff");
     assert_problem(refused, 429, "too-many-requests").await;

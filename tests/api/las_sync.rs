@@ -210,19 +210,14 @@ async fn seed_000_an_account_changed_to_the_other_parent_is_the_las_persons_agai
     assert_eq!(m1["contact"]["email"], "m1@world.example");
     assert_eq!(m1["contact"]["phone"], "+31 6 M1");
 
-    // The father's sessions ended and his account no longer opens the mother's record.
-    assert_eq!(app.get_as(&father_token, &p1).await.status(), 401);
-    let again: Value = app
-        .login("vader@elders.example", "vader-wachtwoord-1")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let father_again = again["access_token"].as_str().unwrap();
-    assert_eq!(app.get_as(father_again, &p1).await.status(), 404);
+    // The father's account no longer opens the mother's record; his session goes on: one school's
+    // LAS data changes that school's link and nothing else of an account.
+    assert_eq!(app.get_as(&father_token, &p1).await.status(), 404);
+    assert_eq!(app.get_as(&father_token, "/api/v1/me").await.status(), 200);
 
-    // The mother's own account holds her record again (she had one, so no new link was needed).
-    assert_eq!(result["invitations_sent"], 0);
+    // The mother's address has an account: she gets a link to confirm, counted like any other,
+    // and her record joins her account only when she uses it.
+    assert_eq!(result["invitations_sent"], 1);
     let fresh: Value = app
         .login("m1@world.example", crate::world::PASSWORD)
         .await
@@ -230,11 +225,30 @@ async fn seed_000_an_account_changed_to_the_other_parent_is_the_las_persons_agai
         .await
         .unwrap();
     let mother = fresh["access_token"].as_str().unwrap();
+    assert_eq!(app.get_as(mother, &p1).await.status(), 404);
+    let mails = pending_mail(&app);
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to_address, "m1@world.example");
+    assert!(mails[0].body.contains("/confirm-link#token="));
+    let confirmation = json!({"token": token_in(&mails[0].body)});
+    let confirmed = app
+        .post_json("/api/v1/auth/link-confirmation", &confirmation)
+        .await;
+    assert_eq!(confirmed.status(), 204);
     assert_eq!(app.get_as(mother, &p1).await.status(), 200);
-    assert!(
-        pending_mail(&app).is_empty(),
-        "an active account is linked, not invited again"
-    );
+    let twice = app
+        .post_json("/api/v1/auth/link-confirmation", &confirmation)
+        .await;
+    assert_eq!(twice.status(), 409, "a link works once");
+}
+
+/// The token of the link in a mail's body.
+pub fn token_in(body: &str) -> String {
+    let start = body.find("#token=").expect("a link with a token") + "#token=".len();
+    body[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
 }
 
 #[tokio::test]
@@ -253,8 +267,13 @@ async fn a_guardian_whose_address_changes_in_the_las_gets_a_link_at_the_new_addr
 
     assert_eq!(
         app.get_as(&other, &p2).await.status(),
-        401,
-        "the old sessions end"
+        404,
+        "the old address's account lost the record"
+    );
+    assert_eq!(
+        app.get_as(&other, "/api/v1/me").await.status(),
+        200,
+        "and kept its session"
     );
     let mails = pending_mail(&app);
     assert_eq!(mails.len(), 1);
@@ -937,4 +956,60 @@ async fn guardians_a_sync_creates_get_their_activation_link_from_the_worker() {
     push(&app, &world, &client, &snapshot).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(pending_mail(&app).len(), 1);
+}
+
+#[tokio::test]
+async fn a_roster_client_can_neither_take_over_nor_sign_out_an_existing_account() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_OUTBOX_POLL_MS", "50")]).await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+    // The victim: M2's account (it could be another board's admin, or the operator).
+    let victim = world.token("other_guardian").to_owned();
+    let p3 = world.path("/api/v1/pupils/{P3}");
+
+    // The client adds a "guardian" of P3 with parental authority at the victim's address.
+    let mut planted = guardian("X1", "P3", "HX");
+    planted["email"] = json!("m2@world.example");
+    let snapshot = a1_snapshot_with(|s| s["guardians"].as_array_mut().unwrap().push(planted));
+    assert_eq!(
+        push(&app, &world, &client, &snapshot).await["guardians"]["created"],
+        1
+    );
+    // The invitation worker mails the address a link to confirm; the account gains nothing.
+    let mut mails = Vec::new();
+    for _ in 0..100 {
+        mails = pending_mail(&app);
+        if !mails.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to_address, "m2@world.example");
+    assert!(mails[0].body.contains("/confirm-link#token="));
+    assert_eq!(app.get_as(&victim, &p3).await.status(), 404);
+
+    // A second push changes the planted guardian's address: the victim's sessions go on.
+    let snapshot = a1_snapshot_with(|s| {
+        let mut moved = guardian("X1", "P3", "HX");
+        moved["email"] = json!("x1@elders.example");
+        s["guardians"].as_array_mut().unwrap().push(moved);
+    });
+    push(&app, &world, &client, &snapshot).await;
+    assert_eq!(app.get_as(&victim, "/api/v1/me").await.status(), 200);
+    assert_eq!(
+        app.get_as(&victim, &world.path("/api/v1/pupils/{P2}"))
+            .await
+            .status(),
+        200
+    );
+    // The first link no longer attaches anything: the record holds another address now.
+    let used = app
+        .post_json(
+            "/api/v1/auth/link-confirmation",
+            &json!({"token": token_in(&mails[0].body)}),
+        )
+        .await;
+    assert_eq!(used.status(), 204);
+    assert_eq!(app.get_as(&victim, &p3).await.status(), 404);
 }

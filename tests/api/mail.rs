@@ -89,14 +89,51 @@ async fn an_invitation_reaches_that_guardians_own_address_and_its_link_works_onc
 }
 
 #[tokio::test]
-async fn a_guardian_with_an_active_account_is_linked_without_a_link() {
+async fn an_existing_account_gets_the_record_only_when_its_holder_confirms() {
     let sink = SmtpSink::start();
     let app = app_with_mail(&sink.url()).await;
     let world = World::build(&app).await;
-    let response = invite(&app, &world, "school_admin", "M1").await;
-    assert_eq!(response.json::<Value>().await.unwrap()["status"], "linked");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(sink.messages().is_empty());
+    // The board admin has an account at board-admin@world.example; the school now holds that
+    // address for D1 (a LAS typo, or a roster client that wants in).
+    app.execute_sql(&format!(
+        "UPDATE guardians SET email = 'board-admin@world.example' WHERE id = '{}'",
+        world.id("D1")
+    ));
+    let response = invite(&app, &world, "school_admin", "D1").await;
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["status"],
+        "link_sent",
+        "the same answer as for an address without an account"
+    );
+    let children = || async {
+        let me: Value = app
+            .get_as(world.token("board_admin"), "/api/v1/me")
+            .await
+            .json()
+            .await
+            .unwrap();
+        me["children"].clone()
+    };
+    assert_eq!(
+        children().await,
+        json!([]),
+        "nothing reaches the account unasked"
+    );
+    let mails = sink.wait_for(1).await;
+    assert_eq!(mails[0].to, vec!["board-admin@world.example".to_owned()]);
+    assert!(
+        mails[0]
+            .text()
+            .contains("https://portaal.test/confirm-link#token=")
+    );
+    let confirmed = app
+        .post_json(
+            "/api/v1/auth/link-confirmation",
+            &json!({"token": mails[0].token()}),
+        )
+        .await;
+    assert_eq!(confirmed.status(), 204);
+    assert_eq!(children().await[0]["id"], world.id("P1"));
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
-//! Integration clients of a board: created by the platform operator or the board's admins, with a
-//! secret shown once.
+//! Integration clients of a board: created by the board's admins, with a secret shown once; listed
+//! and revoked by them and the platform operator.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
@@ -142,7 +142,8 @@ async fn list_integration_clients(
 
 /// Create an integration client
 ///
-/// For the platform operator and the board's admins. The answer holds the client secret, once.
+/// For the board's admins (not the platform operator: a client writes rosters, which name
+/// guardians). The answer holds the client secret, once.
 #[utoipa::path(
     tag = "integration",
     operation_id = "create_integration_client",
@@ -175,6 +176,16 @@ async fn create_integration_client(
     let (secret, secret_hash) = refresh::new_token().map_err(ApiError::internal)?;
     let row = db::run(&state.db, move |conn| {
         let board = boards_route::manageable_board(conn, &auth, board_id)?;
+        if !auth.0.may_create_integration_client(board_id) {
+            let object = Object {
+                kind: "board",
+                id: Some(&board.id),
+                school_id: None,
+            };
+            return Err(auth
+                .audit()
+                .forbidden(conn, "create_integration_client", object));
+        }
         let school_id = school_id.map(|id| id.to_string());
         // Well-formed but at odds with the board's state: a conflict, not a malformed request.
         if let Some(school_id) = &school_id

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::accounts::{Invited, Invitee, invite};
+use crate::accounts::{Invitee, invite};
 use crate::audit::Object;
 use crate::auth::Authenticated;
 use crate::db;
@@ -21,11 +21,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create_staff_invitation);
 }
 
-/// The outcome of an invitation.
+/// The outcome of an invitation: always the same, whether or not the address has an account.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Invitation {
-    /// `link_sent`: an activation link went to the address the school holds for this person;
-    /// `linked`: they already had an active account, now linked to this record.
+    /// `link_sent`: a link went to the address the school holds for this person: to choose a
+    /// password, or, if they have an account already, to confirm that this record is theirs. The
+    /// record reaches their account only when they use it.
     pub status: InvitationStatus,
 }
 
@@ -33,15 +34,12 @@ pub struct Invitation {
 #[serde(rename_all = "snake_case")]
 pub enum InvitationStatus {
     LinkSent,
-    Linked,
 }
 
-fn answer(invited: Invited) -> HttpResponse {
-    let status = match invited {
-        Invited::LinkSent => InvitationStatus::LinkSent,
-        Invited::Linked => InvitationStatus::Linked,
-    };
-    HttpResponse::Accepted().json(Invitation { status })
+fn answer() -> HttpResponse {
+    HttpResponse::Accepted().json(Invitation {
+        status: InvitationStatus::LinkSent,
+    })
 }
 
 /// Checks the policy, sends the invitation in one transaction and records it.
@@ -53,7 +51,7 @@ fn send(
     email: Option<&str>,
     invitee: Invitee<'_>,
     base_url: &str,
-) -> Result<Invited, ApiError> {
+) -> Result<(), ApiError> {
     if !auth
         .0
         .may(SchoolAction::InvitePeople, school_ref(school.row()))
@@ -66,17 +64,19 @@ fn send(
                 .to_owned(),
         )
     })?;
-    let invited = transaction(conn, |conn| {
+    transaction(conn, |conn| {
         invite(conn, invitee, email, &school.row().name, base_url)
     })?;
     auth.audit().record(conn, "invite", object, "ok")?;
-    Ok(invited)
+    Ok(())
 }
 
 /// Invite a guardian
 ///
-/// Sends the guardian a single-use link (valid 7 days) to choose a password, at the e-mail address
-/// the school holds for this guardian. For the school's admins.
+/// Sends the guardian a single-use link (valid 7 days) at the e-mail address the school holds for
+/// this guardian: to choose a password, or, when that address has an account already, to confirm
+/// that this record is theirs. The record joins an account only when the link is used. The answer
+/// is the same either way. For the school's admins.
 #[utoipa::path(
     tag = "guardians",
     operation_id = "create_guardian_invitation",
@@ -95,7 +95,7 @@ async fn create_guardian_invitation(
 ) -> Result<HttpResponse, ApiError> {
     let guardian_id = path.into_inner().to_string();
     let base_url = state.config.public_base_url.clone();
-    let invited = db::run(&state.db, move |conn| {
+    db::run(&state.db, move |conn| {
         let actor = &auth.0;
         let guardian = guardians::find(conn, &actor.guardian_scope(), &guardian_id)?;
         let school = schools::find_visible(conn, &actor.school_scope(), &guardian.school_id)?;
@@ -116,13 +116,14 @@ async fn create_guardian_invitation(
         )
     })
     .await?;
-    Ok(answer(invited))
+    Ok(answer())
 }
 
 /// Invite a staff member
 ///
-/// Sends the staff member a single-use link (valid 7 days) to choose a password, at the e-mail
-/// address the school holds for them. For the school's admins.
+/// Sends the staff member a single-use link (valid 7 days) at the e-mail address the school holds
+/// for them: to choose a password, or, when that address has an account already, to confirm that
+/// this record is theirs. The answer is the same either way. For the school's admins.
 #[utoipa::path(
     tag = "schools",
     operation_id = "create_staff_invitation",
@@ -141,7 +142,7 @@ async fn create_staff_invitation(
 ) -> Result<HttpResponse, ApiError> {
     let staff_id = path.into_inner().to_string();
     let base_url = state.config.public_base_url.clone();
-    let invited = db::run(&state.db, move |conn| {
+    db::run(&state.db, move |conn| {
         let actor = &auth.0;
         let (member, school) = staff::find_visible(conn, &actor.school_scope(), &staff_id)?;
         let object = Object {
@@ -161,5 +162,5 @@ async fn create_staff_invitation(
         )
     })
     .await?;
-    Ok(answer(invited))
+    Ok(answer())
 }

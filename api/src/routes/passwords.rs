@@ -19,8 +19,18 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_activation)
+        .service(create_link_confirmation)
         .service(create_password_reset)
         .service(create_password_reset_confirmation);
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkToken {
+    /// The token from the link (the part after `#token=`).
+    #[schema(min_length = 1, max_length = 128)]
+    #[validate(length(min = 1, max = 128))]
+    pub token: String,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -50,11 +60,24 @@ fn invalid_link() -> ApiError {
     )
 }
 
-/// Hashes a new password under the instance's hashing bound.
-async fn hash(state: &AppState, password: String) -> Result<String, ApiError> {
-    state
-        .hashing
-        .admit()?
+/// Hashes a new password for a link, under the instance's hashing bound; a link that is not valid
+/// is refused first, so unknown tokens cost no hashing.
+async fn hash(
+    state: &AppState,
+    purpose: &'static str,
+    token: &str,
+    password: String,
+) -> Result<String, ApiError> {
+    let admission = state.hashing.admit()?;
+    let token = token.to_owned();
+    let valid = db::run(&state.db, move |conn| {
+        accounts::link_is_valid(conn, purpose, &token)
+    })
+    .await?;
+    if !valid {
+        return Err(invalid_link());
+    }
+    admission
         .run(move || password::hash(&password))
         .await?
         .map_err(ApiError::internal)
@@ -79,7 +102,7 @@ async fn create_activation(
     body: Json<SetPassword>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let SetPassword { token, password } = body.0;
-    let password_hash = hash(&state, password).await?;
+    let password_hash = hash(&state, account_tokens::ACTIVATION, &token, password).await?;
     let session_state = state.clone();
     let tokens = db::run(&state.db, move |conn| {
         transaction(conn, |conn| {
@@ -93,10 +116,46 @@ async fn create_activation(
     Ok(web::Json(tokens))
 }
 
+/// Confirm a school's link to your account
+///
+/// A school holds the e-mail address of an existing account for one of its guardians or staff: it
+/// mailed this single-use link (valid 7 days) to that address. Using it links the school's record to
+/// the account, if the record still holds the account's address; until then the account sees
+/// nothing of that school. Needs no sign-in: the link itself proves the address.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "create_link_confirmation",
+    request_body = LinkToken,
+    responses(
+        (status = 204, description = "Confirmed."),
+        (status = 409, description = "The link is unknown, expired or used.", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/auth/link-confirmation")]
+async fn create_link_confirmation(
+    state: web::Data<AppState>,
+    body: Json<LinkToken>,
+) -> Result<HttpResponse, ApiError> {
+    let token = body.0.token;
+    db::run(&state.db, move |conn| {
+        transaction(conn, |conn| {
+            if accounts::confirm_link(conn, &token)? {
+                Ok(())
+            } else {
+                Err(invalid_link())
+            }
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Ask for a password reset
 ///
-/// Sends a single-use link (valid 60 minutes) to the address, if an account has it. The answer is
-/// the same whether or not one does.
+/// Sends a single-use link (valid 60 minutes) to the address, if an account has it; a new link ends
+/// the earlier ones, and at most 3 are sent per hour. The answer is the same whether or not an
+/// account has the address, and whether or not a link was sent.
 #[utoipa::path(
     tag = "auth",
     operation_id = "create_password_reset",
@@ -146,7 +205,7 @@ async fn create_password_reset_confirmation(
     body: Json<SetPassword>,
 ) -> Result<HttpResponse, ApiError> {
     let SetPassword { token, password } = body.0;
-    let password_hash = hash(&state, password).await?;
+    let password_hash = hash(&state, account_tokens::PASSWORD_RESET, &token, password).await?;
     db::run(&state.db, move |conn| {
         transaction(conn, |conn| {
             accounts::use_link(conn, account_tokens::PASSWORD_RESET, &token, &password_hash)?
