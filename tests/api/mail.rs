@@ -325,3 +325,39 @@ async fn two_workers_send_each_message_once() {
     assert_eq!(before, 40);
     assert_eq!(recipients.len(), 40, "no message twice");
 }
+
+#[tokio::test]
+async fn a_flood_of_reset_requests_sends_three_mails_and_only_the_last_link_works() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")]).await;
+    let world = World::build(&app).await;
+    let ask = json!({"email": "m1@world.example"});
+    let requests = (0..50).map(|_| app.post_json("/api/v1/auth/password-reset", &ask));
+    for response in futures_util::future::join_all(requests).await {
+        assert_eq!(response.status(), 202, "the same answer, mail or not");
+    }
+    let mut conn = app.db.get().unwrap();
+    let resets: Vec<_> = outbox::pending(&mut conn)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == "password_reset")
+        .collect();
+    drop(conn);
+    assert_eq!(resets.len(), 3, "at most three an hour");
+    let mut accepted = Vec::new();
+    for (n, mail) in resets.iter().enumerate() {
+        let body = json!({
+            "token": crate::las_sync::token_in(&mail.body),
+            "password": format!("een-nieuw-wachtwoord-{n}")
+        });
+        let status = app
+            .post_json("/api/v1/auth/password-reset/confirmation", &body)
+            .await
+            .status();
+        accepted.push(status.as_u16());
+    }
+    assert_eq!(
+        accepted,
+        vec![409, 409, 204],
+        "a new link ends the earlier ones"
+    );
+}
