@@ -47,33 +47,35 @@ where
 #[derive(Debug, Clone, Copy)]
 pub struct BulkBodyLimit(pub usize);
 
-/// A large JSON body (a roster snapshot), read under the bulk limit (413, 415) but not yet parsed:
-/// the handler parses it with [`BulkJsonBody::parse`] once it knows who asks, so that a sync
-/// refused for its body is recorded like any failed sync.
-#[derive(Debug)]
-pub struct BulkJsonBody(pub Bytes);
+fn bulk_limit(req: &HttpRequest) -> usize {
+    req.app_data::<BulkBodyLimit>()
+        .map_or(64 * 1024 * 1024, |l| l.0)
+}
+
+/// A large JSON body (a roster snapshot), not yet read: the handler first authorizes the caller
+/// from the path and the token, and only then reads it (under the bulk limit: 413, 415) and
+/// parses it with [`BulkJsonBody::parse`], so a caller without rights never makes the server read
+/// megabytes, and a sync refused for its body is recorded like any failed sync.
+pub struct BulkJsonBody(PendingBody);
 
 impl FromRequest for BulkJsonBody {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<BulkBodyLimit>()
-            .map_or(64 * 1024 * 1024, |l| l.0);
-        let body = read_body(req, payload, limit, is_json(req));
-        Box::pin(async move { Ok(BulkJsonBody(body.await?)) })
+        let pending = PendingBody::take(req, payload, bulk_limit(req), is_json(req));
+        std::future::ready(Ok(BulkJsonBody(pending)))
     }
 }
 
 impl BulkJsonBody {
-    /// The same checks as [`Json`] (400, 422), parsed off the async workers, since megabytes of
-    /// JSON take a while.
+    /// Reads the body, then the same checks as [`Json`] (400, 422), parsed off the async workers,
+    /// since megabytes of JSON take a while.
     pub async fn parse<T>(self) -> Result<T, ApiError>
     where
         T: DeserializeOwned + Validate + Send + 'static,
     {
-        let body = self.0;
+        let body = self.0.read().await?;
         let value: T = actix_web::web::block(move || parse_json::<T>(&body))
             .await
             .map_err(ApiError::internal)??;
@@ -82,29 +84,45 @@ impl BulkJsonBody {
     }
 }
 
-/// Reads a body up to `limit` bytes: 415 when its media type is not the expected one, 413 when it
-/// is too large (declared or streamed).
-fn read_body(
-    req: &HttpRequest,
-    payload: &mut Payload,
+/// A request body not yet read, with what reading it must check.
+struct PendingBody {
+    payload: Payload,
+    declared_length: Option<usize>,
     limit: usize,
     content_type_ok: bool,
-) -> Pin<Box<dyn Future<Output = Result<Bytes, ApiError>>>> {
-    let declared_length = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    let mut payload = payload.take();
-    Box::pin(async move {
-        if !content_type_ok {
+}
+
+impl PendingBody {
+    fn take(
+        req: &HttpRequest,
+        payload: &mut Payload,
+        limit: usize,
+        content_type_ok: bool,
+    ) -> PendingBody {
+        PendingBody {
+            payload: payload.take(),
+            declared_length: req
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<usize>().ok()),
+            limit,
+            content_type_ok,
+        }
+    }
+
+    /// Reads the body up to the limit: 415 when its media type is not the expected one, 413 when
+    /// it is too large (declared or streamed).
+    async fn read(mut self) -> Result<Bytes, ApiError> {
+        let limit = self.limit;
+        if !self.content_type_ok {
             return Err(ApiError::UnsupportedMediaType);
         }
-        if declared_length.is_some_and(|len| len > limit) {
+        if self.declared_length.is_some_and(|len| len > limit) {
             return Err(ApiError::PayloadTooLarge { limit });
         }
         let mut body = BytesMut::new();
-        while let Some(chunk) = payload.next().await {
+        while let Some(chunk) = self.payload.next().await {
             let chunk = chunk.map_err(|err| ApiError::BadRequest {
                 detail: format!("The body could not be read: {err}"),
                 errors: Vec::new(),
@@ -115,7 +133,17 @@ fn read_body(
             body.extend_from_slice(&chunk);
         }
         Ok(body.freeze())
-    })
+    }
+}
+
+/// Reads a body up to `limit` bytes (415, 413).
+fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+    content_type_ok: bool,
+) -> Pin<Box<dyn Future<Output = Result<Bytes, ApiError>>>> {
+    Box::pin(PendingBody::take(req, payload, limit, content_type_ok).read())
 }
 
 /// The media type without parameters, lower-cased.
@@ -146,32 +174,32 @@ fn is_xml(req: &HttpRequest) -> bool {
     })
 }
 
-/// An XML document as text (an EDEXML file), under the bulk limit; 415 for another media type,
-/// 400 when it is not UTF-8.
-#[derive(Debug)]
-pub struct XmlBody(pub String);
+/// An XML document (an EDEXML file), not yet read: like [`BulkJsonBody`], the handler reads it
+/// with [`XmlBody::text`] once the caller is authorized. Under the bulk limit; 415 for another
+/// media type, 400 when it is not UTF-8.
+pub struct XmlBody(PendingBody);
 
 impl FromRequest for XmlBody {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<BulkBodyLimit>()
-            .map_or(64 * 1024 * 1024, |l| l.0);
-        let body = read_body(req, payload, limit, is_xml(req));
-        Box::pin(async move {
-            let body = body.await?;
-            // Checking megabytes of UTF-8 is work for a blocking thread, not an async worker.
-            let text = actix_web::web::block(move || String::from_utf8(body.to_vec()))
-                .await
-                .map_err(ApiError::internal)?
-                .map_err(|_| ApiError::BadRequest {
-                    detail: "The body is not UTF-8 text; EDEXML files are UTF-8.".to_owned(),
-                    errors: Vec::new(),
-                })?;
-            Ok(XmlBody(text))
-        })
+        let pending = PendingBody::take(req, payload, bulk_limit(req), is_xml(req));
+        std::future::ready(Ok(XmlBody(pending)))
+    }
+}
+
+impl XmlBody {
+    pub async fn text(self) -> Result<String, ApiError> {
+        let body = self.0.read().await?;
+        // Checking megabytes of UTF-8 is work for a blocking thread, not an async worker.
+        actix_web::web::block(move || String::from_utf8(body.to_vec()))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(|_| ApiError::BadRequest {
+                detail: "The body is not UTF-8 text; EDEXML files are UTF-8.".to_owned(),
+                errors: Vec::new(),
+            })
     }
 }
 

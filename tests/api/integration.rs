@@ -383,3 +383,61 @@ async fn a_client_pushes_only_to_schools_it_is_for() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_token_cannot_widen_what_the_clients_record_allows() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    // A client of school A2 only; with a leaked signing key someone mints its tokens for more.
+    let real = client_token(&app, &world, Some("A2")).await;
+    let claims: Value = jsonwebtoken::dangerous::insecure_decode_claims(&real).unwrap();
+    let forge = |change: &dyn Fn(&mut Value)| {
+        let mut forged = claims.clone();
+        change(&mut forged);
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &forged,
+            &jsonwebtoken::EncodingKey::from_secret(crate::helpers::TEST_SECRET.as_bytes()),
+        )
+        .unwrap()
+    };
+    let any_school = forge(&|c| {
+        c.as_object_mut().unwrap().remove("school");
+    });
+    let other_board = forge(&|c| {
+        c["board"] = json!(world.id("boardB"));
+        c.as_object_mut().unwrap().remove("school");
+    });
+    let empty = json!({"school_year": crate::world::this_year(), "groups": [], "pupils": [],
+                       "guardians": [], "staff": []});
+    for (token, school, status) in [
+        (&any_school, "A1", 403),
+        (&other_board, "B1", 404),
+        (&real, "A1", 403),
+    ] {
+        let response = app
+            .request(
+                reqwest::Method::PUT,
+                &world.path(&format!("/api/v1/schools/{{{school}}}/roster")),
+            )
+            .bearer_auth(token)
+            .json(&empty)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{school}");
+    }
+    // Scopes too: a token without roster:write stays without it.
+    let no_scope = forge(&|c| c["scope"] = json!(""));
+    let response = app
+        .request(
+            reqwest::Method::PUT,
+            &world.path("/api/v1/schools/{A2}/roster"),
+        )
+        .bearer_auth(&no_scope)
+        .json(&empty)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+}

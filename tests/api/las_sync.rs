@@ -1013,3 +1013,69 @@ async fn a_roster_client_can_neither_take_over_nor_sign_out_an_existing_account(
     assert_eq!(used.status(), 204);
     assert_eq!(app.get_as(&victim, &p3).await.status(), 404);
 }
+
+/// A body that sends a kilobyte and then never ends: a server that waits for it never answers.
+fn endless_body() -> reqwest::Body {
+    let first = futures_util::stream::once(async { Ok::<_, std::io::Error>(vec![b' '; 1024]) });
+    reqwest::Body::wrap_stream(futures_util::StreamExt::chain(
+        first,
+        futures_util::stream::pending(),
+    ))
+}
+
+#[tokio::test]
+async fn a_caller_without_rights_is_refused_before_its_body_is_read() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let other_school = client_token(&app, &world, Some("A2")).await;
+    let cases = [
+        (
+            "PUT",
+            "/api/v1/schools/{A1}/roster",
+            other_school.as_str(),
+            "application/json",
+            403,
+        ),
+        (
+            "PATCH",
+            "/api/v1/schools/{A1}/roster",
+            other_school.as_str(),
+            "application/json",
+            403,
+        ),
+        (
+            "POST",
+            "/api/v1/schools/{A1}/roster/edexml",
+            other_school.as_str(),
+            "application/xml",
+            403,
+        ),
+        (
+            "POST",
+            "/api/v1/schools/{A1}/roster/edexml",
+            world.token("teacher"),
+            "application/xml",
+            403,
+        ),
+        (
+            "POST",
+            "/api/v1/schools/{B1}/roster/edexml",
+            world.token("school_admin"),
+            "application/xml",
+            404,
+        ),
+    ];
+    for (method, path, token, media_type, status) in cases {
+        let request = app
+            .request(method.parse().unwrap(), &world.path(path))
+            .bearer_auth(token)
+            .header("content-type", media_type)
+            .body(endless_body())
+            .send();
+        let response = tokio::time::timeout(Duration::from_secs(10), request)
+            .await
+            .unwrap_or_else(|_| panic!("{method} {path}: the server waited for the body"))
+            .unwrap();
+        assert_eq!(response.status(), status, "{method} {path}");
+    }
+}

@@ -329,7 +329,7 @@ async fn two_workers_send_each_message_once() {
 #[tokio::test]
 async fn a_flood_of_reset_requests_sends_three_mails_and_only_the_last_link_works() {
     let app = TestApp::spawn_with(&[("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")]).await;
-    let world = World::build(&app).await;
+    World::build(&app).await;
     let ask = json!({"email": "m1@world.example"});
     let requests = (0..50).map(|_| app.post_json("/api/v1/auth/password-reset", &ask));
     for response in futures_util::future::join_all(requests).await {

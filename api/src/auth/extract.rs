@@ -107,29 +107,36 @@ impl FromRequest for AuthenticatedClient {
     }
 }
 
+/// The client as its record says. Board, school and scopes come from the database, not from the
+/// token: a token signed with a leaked key can never widen what the client record allows. The
+/// token's scopes can only narrow the record's (a token asked for fewer).
 async fn client(state: &AppState, claims: Claims) -> Result<AuthenticatedClient, ApiError> {
-    let (PrincipalKind::Client, Some(board_id)) = (claims.kind, claims.board) else {
-        return Err(ApiError::Unauthenticated);
-    };
-    let scopes = claims
-        .scope
-        .as_deref()
-        .and_then(Scope::parse_list)
-        .unwrap_or_default();
-    let client_id = claims.sub.to_string();
-    let active = db::run(&state.db, move |conn| {
-        clients::find_active(conn, &client_id)
-    })
-    .await?;
-    if active.is_none() {
+    if claims.kind != PrincipalKind::Client {
         return Err(ApiError::Unauthenticated);
     }
-    Ok(AuthenticatedClient(ClientPrincipal {
+    let asked = claims.scope.as_deref().and_then(Scope::parse_list);
+    let client_id = claims.sub.to_string();
+    let record = db::run(&state.db, move |conn| {
+        clients::find_active(conn, &client_id)
+    })
+    .await?
+    .ok_or(ApiError::Unauthenticated)?;
+    let granted = Scope::parse_list(&record.scopes).unwrap_or_default();
+    let principal = ClientPrincipal {
         client_id: claims.sub,
-        board_id,
-        school_id: claims.school,
-        scopes,
-    }))
+        board_id: uuid::Uuid::parse_str(&record.board_id).map_err(ApiError::internal)?,
+        school_id: record
+            .school_id
+            .as_deref()
+            .map(uuid::Uuid::parse_str)
+            .transpose()
+            .map_err(ApiError::internal)?,
+        scopes: granted
+            .into_iter()
+            .filter(|s| asked.as_ref().is_some_and(|asked| asked.contains(s)))
+            .collect(),
+    };
+    Ok(AuthenticatedClient(principal))
 }
 
 /// Either kind of caller, for the endpoints both people and integration clients use (an EDEXML

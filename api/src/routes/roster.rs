@@ -628,29 +628,29 @@ async fn import_school_edexml(
     body: XmlBody,
 ) -> Result<web::Json<SyncResult>, ApiError> {
     let school_id = path.into_inner().to_string();
+    // Who asks is settled from the path and the token before a byte of the body is read.
+    let (school, by) = db::run(&state.db, move |conn| match &caller {
+        Caller::Client(client) => Ok::<_, ApiError>((
+            client_school(conn, &client.0, &school_id)?,
+            started_by_client(&client.0),
+        )),
+        Caller::Person(auth) => {
+            let school = school_for(conn, auth, &school_id, SchoolAction::ManageRoster)?;
+            let by = StartedBy {
+                client_id: None,
+                account_id: Some(auth.0.account_id.to_string()),
+            };
+            Ok((school.into_row(), by))
+        }
+    })
+    .await?;
+    let xml = body.text().await?;
     let base_url = state.config.public_base_url.clone();
-    let result = db::run(&state.db, move |conn| {
-        let (school, by) = match &caller {
-            Caller::Client(client) => (
-                client_school(conn, &client.0, &school_id)?,
-                started_by_client(&client.0),
-            ),
-            Caller::Person(auth) => {
-                let school = school_for(conn, auth, &school_id, SchoolAction::ManageRoster)?;
-                let by = StartedBy {
-                    client_id: None,
-                    account_id: Some(auth.0.account_id.to_string()),
-                };
-                (school.into_row(), by)
-            }
-        };
-        let input = parse_edexml(&body.0);
-        match input {
-            Ok(input) => sync_and_audit(conn, &school, &base_url, Source::EdexmlUpload, &by, input),
-            Err(err) => {
-                sync::record_refused(conn, &school, Source::EdexmlUpload, &by, &err)?;
-                Err(err)
-            }
+    let result = db::run(&state.db, move |conn| match parse_edexml(&xml) {
+        Ok(input) => sync_and_audit(conn, &school, &base_url, Source::EdexmlUpload, &by, input),
+        Err(err) => {
+            sync::record_refused(conn, &school, Source::EdexmlUpload, &by, &err)?;
+            Err(err)
         }
     })
     .await?;
