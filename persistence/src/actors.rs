@@ -10,8 +10,8 @@ use crate::connection::AnyConnection;
 use crate::error::RepoError;
 use crate::ids::uuid;
 use crate::schema::{
-    accounts, board_admins, guardian_pupils, guardians, pupils, schools, staff, staff_groups,
-    staff_roles,
+    accounts, board_admins, guardian_pupils, guardians, pupils, school_groups, school_years,
+    schools, staff, staff_groups, staff_roles,
 };
 
 /// The actor behind an enabled account, or `None` when the account is unknown or disabled.
@@ -49,9 +49,15 @@ pub fn load(conn: &mut AnyConnection, account_id: &str) -> Result<Option<Actor>,
             roles.entry(staff_id).or_default().push(role);
         }
     }
+    // A teacher reads the pupils of their groups of the school year that has not ended: after the
+    // roll-over, last year's groups are the school's (admins, for the retention period), not the
+    // former teacher's (SPEC §3, AVG art. 5(1)(c): no more than the task needs).
+    let today = domain::schedule::school_date(chrono::Utc::now());
     let mut groups: HashMap<String, Vec<uuid::Uuid>> = HashMap::new();
     for (staff_id, group_id) in staff_groups::table
+        .inner_join(school_groups::table.inner_join(school_years::table))
         .filter(staff_groups::staff_id.eq_any(&staff_ids))
+        .filter(school_years::ends_on.ge(today))
         .select((staff_groups::staff_id, staff_groups::group_id))
         .load::<(String, String)>(conn)?
     {

@@ -22,52 +22,58 @@ where
     Box::new(sql::<Bool>("1 = 0"))
 }
 
-/// Pupils in the scope: of its boards' schools, of its schools, in its groups, or named.
+/// The condition on `pupils` for a pupil scope: current pupils (not left, not removed) of its
+/// boards' schools, of its schools, in its groups, or named. A macro, not a function: diesel's
+/// boxed expressions cannot be nested in a subquery on both backends, and the guardian filter
+/// needs it there.
+macro_rules! current_pupils_in {
+    ($scope:expr) => {{
+        let scope: &PupilScope = $scope;
+        let in_boards = schools::table
+            .filter(schools::board_id.eq_any(texts(&scope.boards)))
+            .select(schools::id);
+        let in_groups = enrolments::table
+            .filter(enrolments::group_id.eq_any(texts(&scope.groups)))
+            .select(enrolments::pupil_id);
+        pupils::left_on.is_null().and(
+            pupils::school_id
+                .eq_any(in_boards)
+                .or(pupils::school_id.eq_any(texts(&scope.schools)))
+                .or(pupils::id.eq_any(in_groups))
+                .or(pupils::id.eq_any(texts(&scope.pupils))),
+        )
+    }};
+}
+
+/// Current pupils in the scope. A pupil who left or was removed is in no scope: the filter says
+/// so once, for every read.
 pub fn pupil_filter(scope: &PupilScope) -> Filter<pupils::table> {
     if scope.is_empty() {
         return nothing();
     }
-    let in_boards = schools::table
-        .filter(schools::board_id.eq_any(texts(&scope.boards)))
-        .select(schools::id);
-    let in_groups = enrolments::table
-        .filter(enrolments::group_id.eq_any(texts(&scope.groups)))
-        .select(enrolments::pupil_id);
-    Box::new(
-        pupils::school_id
-            .eq_any(in_boards)
-            .or(pupils::school_id.eq_any(texts(&scope.schools)))
-            .or(pupils::id.eq_any(in_groups))
-            .or(pupils::id.eq_any(texts(&scope.pupils))),
-    )
+    Box::new(current_pupils_in!(scope))
 }
 
-/// Guardians in the scope: the guardians known to the schools (and boards' schools) its staff
-/// roles cover, the guardians of pupils in its groups, and the actor's own guardian records.
+/// Active guardians in the scope: the actor's own guardian records, and the guardians of current
+/// pupils the scope reaches (a school's whole-school roles: the school's pupils; a teacher: the
+/// pupils of their groups). The guardians of pupils who left or were removed are out of it, with
+/// their contact details.
 pub fn guardian_filter(scope: &GuardianScope) -> Filter<guardians::table> {
-    let via = &scope.via_pupils;
-    let in_boards = schools::table
-        .filter(schools::board_id.eq_any(texts(&via.boards)))
-        .select(schools::id);
-    let in_groups = guardian_pupils::table
+    let of_current_pupils = guardian_pupils::table
         .filter(
             guardian_pupils::pupil_id.eq_any(
-                enrolments::table
-                    .filter(enrolments::group_id.eq_any(texts(&via.groups)))
-                    .select(enrolments::pupil_id),
+                pupils::table
+                    .filter(current_pupils_in!(&scope.via_pupils))
+                    .select(pupils::id),
             ),
         )
         .select(guardian_pupils::guardian_id);
-    let of_pupils = guardian_pupils::table
-        .filter(guardian_pupils::pupil_id.eq_any(texts(&via.pupils)))
-        .select(guardian_pupils::guardian_id);
     Box::new(
-        guardians::id
-            .eq_any(texts(&scope.own))
-            .or(guardians::school_id.eq_any(in_boards))
-            .or(guardians::school_id.eq_any(texts(&via.schools)))
-            .or(guardians::id.eq_any(in_groups))
-            .or(guardians::id.eq_any(of_pupils)),
+        guardians::deactivated_at.is_null().and(
+            guardians::id
+                .eq_any(texts(&scope.own))
+                .or(guardians::id.eq_any(of_current_pupils)),
+        ),
     )
 }
 

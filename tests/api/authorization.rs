@@ -187,14 +187,18 @@ const MATRIX: &[Row] = &[
                                                     expect: [404, 204, 404, 403, 403, 403, 403, 403, 403] },
     Row { method: "DELETE", path: "/api/v1/schools/{B1}/roster-source", body: None,
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
-    Row { method: "DELETE", path: "/api/v1/pupils/{P3}", body: None,
-                                                    expect: [404, 403, 204, 403, 404, 403, 403, 404, 404] },
-    Row { method: "DELETE", path: "/api/v1/pupils/{P5}", body: None,
-                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     Row { method: "DELETE", path: "/api/v1/guardians/{M3}", body: None,
                                                     expect: [404, 403, 204, 404, 404, 404, 404, 404, 404] },
     Row { method: "DELETE", path: "/api/v1/guardians/{M5}", body: None,
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // Once the school admin removed P3, it is gone for everyone after (director on: 404).
+    Row { method: "DELETE", path: "/api/v1/pupils/{P3}", body: None,
+                                                    expect: [404, 403, 204, 404, 404, 404, 404, 404, 404] },
+    Row { method: "DELETE", path: "/api/v1/pupils/{P5}", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // A removed pupil and the guardians of a removed pupil are out of every scoped read.
+    get("/api/v1/pupils/{P3}",                      [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/guardians/{M3}",                   [404, 404, 404, 404, 404, 404, 404, 404, 404]),
 ];
 
 /// What each actor may never see, in any answer: markers of objects out of their reach, and for
@@ -454,6 +458,21 @@ async fn a_removed_pupil_leaves_the_lists_and_its_guardians_lose_access() {
         .await
         .unwrap();
     assert_eq!(ids(&list, "items"), sorted(&world, &["P1", "P3"]));
+    // Staff no longer read the removed pupil nor its guardian's contact details by id.
+    for actor in ["teacher", "school_admin", "director", "care_staff"] {
+        for object in ["/api/v1/pupils/{P2}", "/api/v1/guardians/{M2}"] {
+            let response = app.get_as(world.token(actor), &world.path(object)).await;
+            assert_eq!(response.status(), 404, "{actor} {object}");
+        }
+    }
+    // Removing stays the admins' (seed 003): the director is refused on a current pupil.
+    let by_director = app
+        .request(Method::DELETE, &world.path("/api/v1/pupils/{P1}"))
+        .bearer_auth(world.token("director"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_director.status(), 403);
     let me: Value = app
         .get_as(world.token("other_guardian"), "/api/v1/me")
         .await
@@ -475,5 +494,57 @@ async fn a_removed_pupil_leaves_the_lists_and_its_guardians_lose_access() {
         .await
         .status(),
         404
+    );
+}
+
+#[tokio::test]
+async fn a_teacher_reads_the_pupils_of_this_school_years_groups_only() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let p3 = world.path("/api/v1/pupils/{P3}");
+    assert_eq!(app.get_as(world.token("teacher"), &p3).await.status(), 404);
+    // Years ago the teacher had P3 in a group of a school year that has ended.
+    let (year, group) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    app.execute_sql(&format!(
+        "INSERT INTO school_years (id, school_id, name, starts_on, ends_on) \
+         VALUES ('{year}', '{a1}', '2020-2021', '2020-08-01', '2021-07-31')",
+        a1 = world.id("A1")
+    ));
+    app.execute_sql(&format!(
+        "INSERT INTO school_groups (id, school_id, school_year_id, las_key, name, year_group, \
+         is_combined, created_at, updated_at) VALUES ('{group}', '{a1}', '{year}', 'OLD', 'Oud', \
+         3, FALSE, '2020-08-01 00:00:00', '2020-08-01 00:00:00')",
+        a1 = world.id("A1")
+    ));
+    app.execute_sql(&format!(
+        "INSERT INTO enrolments (pupil_id, group_id) VALUES ('{}', '{group}')",
+        world.id("P3")
+    ));
+    app.execute_sql(&format!(
+        "INSERT INTO staff_groups (staff_id, group_id) VALUES ('{}', '{group}')",
+        world.id("S_teacher")
+    ));
+    // Last year's groups are the school's (its admins', for the retention period), not the
+    // former teacher's.
+    assert_eq!(app.get_as(world.token("teacher"), &p3).await.status(), 404);
+    assert_eq!(
+        app.get_as(
+            world.token("teacher"),
+            &world.path("/api/v1/guardians/{M3}")
+        )
+        .await
+        .status(),
+        404
+    );
+    assert_eq!(
+        app.get_as(world.token("school_admin"), &p3).await.status(),
+        200
+    );
+    // The control: the same teacher reads P1 of this year's G1.
+    assert_eq!(
+        app.get_as(world.token("teacher"), &world.path("/api/v1/pupils/{P1}"))
+            .await
+            .status(),
+        200
     );
 }
