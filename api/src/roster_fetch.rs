@@ -94,7 +94,16 @@ fn sync_fetched(
         })
         .and_then(|xml| parse_edexml(&xml));
     let result = match input {
-        Ok(input) => sync::run(conn, &school, base_url, Source::EdexmlFetch, &by, input).map(drop),
+        Ok(input) => sync::run(
+            conn,
+            &school,
+            base_url,
+            Source::EdexmlFetch,
+            &by,
+            input,
+            false,
+        )
+        .map(drop),
         Err(err) => {
             sync::record_refused(conn, &school, Source::EdexmlFetch, &by, &err)?;
             Err(err)

@@ -9,10 +9,11 @@ use domain::mail::{Language, Message};
 use domain::roster::{self, Delta, Rejection, Snapshot};
 use domain::schedule::school_date;
 use domain::school_year::SchoolYear;
+use domain::sync_hold::{self, DEFAULT_HOLD_PERCENT, HoldReason};
 use persistence::ids::now;
 use persistence::roster_sync::{Counts, SyncCounts, apply, load_held};
 use persistence::schools::SchoolRow;
-use persistence::sync_runs::{self, NewRun, SyncRunRow};
+use persistence::sync_runs::{self, NewRun, RunStatus, SyncRunRow};
 use persistence::{
     AnyConnection, change_requests, guardians, outbox, roster as roster_rows, schools,
 };
@@ -31,6 +32,17 @@ pub enum Source {
 }
 
 impl Source {
+    pub const ALL: [Source; 4] = [
+        Source::Snapshot,
+        Source::Delta,
+        Source::EdexmlUpload,
+        Source::EdexmlFetch,
+    ];
+
+    pub fn parse(value: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Snapshot => "snapshot",
@@ -76,6 +88,8 @@ pub struct Report {
     pub invitations: usize,
     /// Change requests closed because the LAS now holds the proposed values.
     pub resolved_requests: usize,
+    /// Why the sync was held instead of applied (its counts are what it would do).
+    pub held: Option<HoldReason>,
 }
 
 fn counts_json(counts: &SyncCounts) -> String {
@@ -108,7 +122,9 @@ pub fn failure_text(err: &ApiError) -> String {
 }
 
 /// Runs a sync for `school` on this connection (call it inside `db::run`). A successful sync
-/// commits with its record; a failed one rolls back and is recorded as failed afterwards.
+/// commits with its record; a failed one rolls back and is recorded as failed afterwards. A sync
+/// that would deactivate much of the school is held unless `force`d: recorded with the roster it
+/// would apply, the school's admins told, nothing else changed.
 pub fn run(
     conn: &mut AnyConnection,
     school: &SchoolRow,
@@ -116,16 +132,17 @@ pub fn run(
     source: Source,
     by: &StartedBy,
     input: Input,
+    force: bool,
 ) -> Result<Report, ApiError> {
     let started_at = now();
     let school_year = input.school_year().to_owned();
-    let run = |succeeded: bool, applied: Option<&Applied>, error: Option<String>| NewRun {
+    let run = |status: RunStatus, applied: Option<&Applied>, error: Option<String>| NewRun {
         school_id: school.id.clone(),
         source: source.as_str(),
         client_id: by.client_id.clone(),
         account_id: by.account_id.clone(),
         school_year: Some(school_year.clone()),
-        succeeded,
+        status,
         counts: applied.map(|a| counts_json(&a.counts)),
         rejected: applied.map_or(0, |a| a.rejected.len()),
         error,
@@ -133,8 +150,15 @@ pub fn run(
         finished_at: now(),
     };
     let result = persistence::transaction(conn, |conn| {
-        let applied = sync_in_transaction(conn, school, base_url, input)?;
-        let row = sync_runs::record(conn, run(true, Some(&applied), None))?;
+        let applied = sync_in_transaction(conn, school, base_url, input, force)?;
+        let status = match &applied.held {
+            Some(held) => RunStatus::Held {
+                snapshot: serde_json::to_string(&held.snapshot).map_err(ApiError::internal)?,
+            },
+            None => RunStatus::Succeeded,
+        };
+        let error = applied.held.as_ref().map(|h| h.reason.describe());
+        let row = sync_runs::record(conn, run(status, Some(&applied), error))?;
         Ok::<_, ApiError>((applied, row))
     });
     match result {
@@ -144,9 +168,10 @@ pub fn run(
             rejected: applied.rejected,
             invitations: applied.invitations,
             resolved_requests: applied.resolved_requests,
+            held: applied.held.map(|h| h.reason),
         }),
         Err(err) => {
-            sync_runs::record(conn, run(false, None, Some(failure_text(&err))))?;
+            sync_runs::record(conn, run(RunStatus::Failed, None, Some(failure_text(&err))))?;
             Err(err)
         }
     }
@@ -157,6 +182,13 @@ struct Applied {
     rejected: Vec<Rejection>,
     invitations: usize,
     resolved_requests: usize,
+    held: Option<Held>,
+}
+
+/// A sync not applied: the roster it would apply, and why.
+struct Held {
+    snapshot: Snapshot,
+    reason: HoldReason,
 }
 
 fn sync_in_transaction(
@@ -164,6 +196,7 @@ fn sync_in_transaction(
     school: &SchoolRow,
     base_url: &str,
     input: Input,
+    force: bool,
 ) -> Result<Applied, ApiError> {
     let year = SchoolYear::parse(input.school_year())
         .ok_or_else(|| structure_error("school_year", "must be like 2026-2027"))?;
@@ -214,6 +247,25 @@ fn sync_in_transaction(
     let (snapshot, rejected) = roster::validate_against(snapshot, &held_snapshot)
         .map_err(|e| structure_error(e.field, e.message))?;
 
+    let percent = u8::try_from(school.sync_hold_percent).unwrap_or(DEFAULT_HOLD_PERCENT);
+    if !force && let Some(reason) = sync_hold::assess(&held_snapshot, &snapshot, percent) {
+        if let Some(to) = &school.admin_email {
+            let mail = Message::SyncHeld {
+                school: &school.name,
+                reason,
+            }
+            .render(Language::Dutch);
+            outbox::enqueue(conn, mail.kind, to, &mail.subject, &mail.body)?;
+        }
+        return Ok(Applied {
+            counts: SyncCounts::preview(&held_snapshot, &snapshot),
+            rejected,
+            invitations: 0,
+            resolved_requests: 0,
+            held: Some(Held { snapshot, reason }),
+        });
+    }
+
     let with_account = held.guardians_with_account();
     let readdressed: Vec<(String, String)> =
         roster::readdressed(&held_snapshot.guardians, &snapshot.guardians)
@@ -251,6 +303,7 @@ fn sync_in_transaction(
         rejected,
         invitations,
         resolved_requests: resolved.len(),
+        held: None,
     })
 }
 
@@ -315,7 +368,7 @@ pub fn record_refused_text(
             client_id: by.client_id.clone(),
             account_id: by.account_id.clone(),
             school_year: None,
-            succeeded: false,
+            status: RunStatus::Failed,
             counts: None,
             rejected: 0,
             error: Some(error),

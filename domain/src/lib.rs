@@ -23,6 +23,7 @@ pub mod school;
 pub mod school_year;
 pub mod scope;
 pub mod session;
+pub mod sync_hold;
 
 /// Why a value was refused, in words fit for an API client (no personal data echoed back).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -74,6 +74,12 @@ pub enum Message<'a> {
         school: &'a str,
         link: &'a str,
     },
+    /// To the school's administration: a roster sync was held because it would deactivate much
+    /// of the school; an admin confirms it in the portal. Counts only, no personal data.
+    SyncHeld {
+        school: &'a str,
+        reason: crate::sync_hold::HoldReason,
+    },
     /// To the school's administration: a guardian asked for a change. No personal data in the
     /// mail; staff read the request in the portal's queue.
     ChangeRequestReceived {
@@ -153,6 +159,33 @@ impl Message<'_> {
                     "Someone asked for a new password for your account.\n\
                      Choose a new password with this link (valid for 60 minutes, usable once):\n\n{link}\n\n\
                      If you did not ask for this, your password stays as it is.\n"
+                ),
+            },
+            (Message::SyncHeld { school, reason }, Language::Dutch) => Rendered {
+                kind: "sync_held",
+                // Dutch words for the reason; counts only.
+                subject: format!("Synchronisatie van {school} wacht op bevestiging"),
+                body: format!(
+                    "Een synchronisatie met de leerlingadministratie is niet uitgevoerd: {}.\n\
+                     Er is niets gewijzigd. Controleer de koppeling; is de wijziging juist, bevestig \
+                     de synchronisatie dan in het ouderportaal (Synchronisaties).\n",
+                    match reason {
+                        crate::sync_hold::HoldReason::ManyPupils { deactivated, of } => format!(
+                            "daarmee zouden {deactivated} van de {of} leerlingen worden uitgeschreven"
+                        ),
+                        crate::sync_hold::HoldReason::NoAdminsLeft =>
+                            "daarna zou de school geen beheerder meer hebben".to_owned(),
+                    }
+                ),
+            },
+            (Message::SyncHeld { school, reason }, Language::English) => Rendered {
+                kind: "sync_held",
+                subject: format!("A sync of {school} awaits confirmation"),
+                body: format!(
+                    "A sync with the student administration was not applied: {}.\n\
+                     Nothing was changed. Check the connection; if the change is right, confirm the \
+                     sync in the parent portal (sync runs).\n",
+                    reason.describe()
                 ),
             },
             (Message::ChangeRequestReceived { school }, Language::Dutch) => Rendered {

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::Invalid;
 use crate::email::EmailAddress;
@@ -16,14 +17,14 @@ pub trait Keyed {
     fn key(&self) -> &str;
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Name {
     pub first_name: String,
     pub name_prefix: Option<String>,
     pub last_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupRecord {
     pub key: String,
     pub name: String,
@@ -31,7 +32,7 @@ pub struct GroupRecord {
     pub combined: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PupilRecord {
     pub key: String,
     pub name: Name,
@@ -42,14 +43,14 @@ pub struct PupilRecord {
 }
 
 /// A guardian's relation to one pupil.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildLink {
     pub relationship: String,
     pub parental_authority: bool,
     pub household: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuardianRecord {
     pub key: String,
     pub name: Name,
@@ -59,7 +60,7 @@ pub struct GuardianRecord {
     pub children: BTreeMap<String, ChildLink>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffRecord {
     pub key: String,
     pub name: Name,
@@ -118,7 +119,7 @@ pub fn diff<T: Keyed + PartialEq + Clone>(held: &[T], snapshot: &[T]) -> Diff<T>
 }
 
 /// A full roster of one school for one school year, as the LAS sends it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub school_year: String,
     pub groups: Vec<GroupRecord>,

@@ -74,6 +74,19 @@ pub struct SyncCounts {
     pub staff: Counts,
 }
 
+impl SyncCounts {
+    /// What applying `incoming` over `held` (both as snapshots) would do, without doing it: the
+    /// counts of a held sync.
+    pub fn preview(held: &Snapshot, incoming: &Snapshot) -> SyncCounts {
+        SyncCounts {
+            groups: Counts::from(&diff(&held.groups, &incoming.groups)),
+            pupils: Counts::from(&diff(&held.pupils, &incoming.pupils)),
+            guardians: Counts::from(&diff(&held.guardians, &incoming.guardians)),
+            staff: Counts::from(&diff(&held.staff, &incoming.staff)),
+        }
+    }
+}
+
 fn name_of(first: &str, prefix: &Option<String>, last: &str) -> Name {
     Name {
         first_name: first.to_owned(),

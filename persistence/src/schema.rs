@@ -31,6 +31,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         requestable_fields -> Nullable<Text>,
+        sync_hold_percent -> Integer,
     }
 }
 
@@ -297,6 +298,7 @@ diesel::table! {
         started_at -> Timestamp,
         finished_at -> Timestamp,
         duration_ms -> BigInt,
+        held_snapshot -> Nullable<Text>,
     }
 }
 

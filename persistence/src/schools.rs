@@ -22,6 +22,8 @@ pub struct SchoolRow {
     pub admin_email: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The share of current pupils (percent) a sync may deactivate without being held.
+    pub sync_hold_percent: i32,
 }
 
 /// A school the caller's scope reaches. Only this module makes one, so holding one proves the
@@ -60,6 +62,7 @@ pub fn insert(conn: &mut AnyConnection, new: &NewSchool<'_>) -> Result<SchoolRow
         admin_email: new.admin_email.map(str::to_owned),
         created_at: at,
         updated_at: at,
+        sync_hold_percent: i32::from(domain::sync_hold::DEFAULT_HOLD_PERCENT),
     };
     diesel::insert_into(schools::table)
         .values(&row)
@@ -189,6 +192,22 @@ pub fn ids_in_boards(
 pub fn lock_for_sync(conn: &mut AnyConnection, id: &str) -> Result<(), RepoError> {
     diesel::update(schools::table.find(id))
         .set(schools::updated_at.eq(schools::updated_at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets the share of current pupils a sync may deactivate without being held, for a school the
+/// caller has read and may manage.
+pub fn set_sync_hold_percent(
+    conn: &mut AnyConnection,
+    school: &VisibleSchool,
+    percent: u8,
+) -> Result<(), RepoError> {
+    diesel::update(schools::table.find(school.id()))
+        .set((
+            schools::sync_hold_percent.eq(i32::from(percent)),
+            schools::updated_at.eq(now()),
+        ))
         .execute(conn)?;
     Ok(())
 }

@@ -12,6 +12,7 @@ use crate::page::{Page, fetch_page};
 use crate::schema::sync_runs;
 use crate::schools::VisibleSchool;
 
+/// A run as listed; the roster a held run keeps is read only to confirm it.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sync_runs)]
 pub struct SyncRunRow {
@@ -22,7 +23,9 @@ pub struct SyncRunRow {
     pub client_id: Option<String>,
     pub account_id: Option<String>,
     pub school_year: Option<String>,
-    /// `succeeded` or `failed`.
+    /// `succeeded`, `failed`, `held` (waiting for an admin's confirmation), `confirmed` (a held
+    /// run an admin confirmed: the run after it applied it) or `superseded` (a held run a later
+    /// sync made moot).
     pub status: String,
     /// The counts per kind of record, as JSON.
     pub counts: Option<String>,
@@ -42,12 +45,23 @@ pub struct NewRun {
     pub client_id: Option<String>,
     pub account_id: Option<String>,
     pub school_year: Option<String>,
-    pub succeeded: bool,
+    pub status: RunStatus,
     pub counts: Option<String>,
     pub rejected: usize,
     pub error: Option<String>,
     pub started_at: NaiveDateTime,
     pub finished_at: NaiveDateTime,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunStatus {
+    Succeeded,
+    Failed,
+    /// Not applied: it waits for confirmation, keeping the roster (JSON) it would apply.
+    Held {
+        snapshot: String,
+    },
 }
 
 pub fn record(conn: &mut AnyConnection, run: NewRun) -> Result<SyncRunRow, RepoError> {
@@ -59,7 +73,12 @@ pub fn record(conn: &mut AnyConnection, run: NewRun) -> Result<SyncRunRow, RepoE
         client_id: run.client_id,
         account_id: run.account_id,
         school_year: run.school_year,
-        status: if run.succeeded { "succeeded" } else { "failed" }.to_owned(),
+        status: match run.status {
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Failed => "failed",
+            RunStatus::Held { .. } => "held",
+        }
+        .to_owned(),
         counts: run.counts,
         rejected: i32::try_from(run.rejected).unwrap_or(i32::MAX),
         error: run.error,
@@ -67,10 +86,71 @@ pub fn record(conn: &mut AnyConnection, run: NewRun) -> Result<SyncRunRow, RepoE
         finished_at: run.finished_at,
         duration_ms: duration,
     };
+    let held_snapshot = match run.status {
+        RunStatus::Held { snapshot } => Some(snapshot),
+        _ => None,
+    };
     diesel::insert_into(sync_runs::table)
-        .values(&row)
+        .values((&row, sync_runs::held_snapshot.eq(held_snapshot)))
         .execute(conn)?;
+    // A sync that succeeded makes the school's held runs moot; their rosters are dropped.
+    if row.status == "succeeded" {
+        diesel::update(
+            sync_runs::table
+                .filter(sync_runs::school_id.eq(&row.school_id))
+                .filter(sync_runs::status.eq("held")),
+        )
+        .set((
+            sync_runs::status.eq("superseded"),
+            sync_runs::held_snapshot.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    }
     Ok(row)
+}
+
+/// A held run of a visible school and the roster it keeps; `NotFound` when there is no such run,
+/// or it is not (or no longer) held.
+pub fn find_held(
+    conn: &mut AnyConnection,
+    school: &VisibleSchool,
+    run_id: &str,
+) -> Result<(SyncRunRow, String), RepoError> {
+    let (row, snapshot): (SyncRunRow, Option<String>) = sync_runs::table
+        .filter(sync_runs::id.eq(run_id))
+        .filter(sync_runs::school_id.eq(school.id()))
+        .filter(sync_runs::status.eq("held"))
+        .select((SyncRunRow::as_select(), sync_runs::held_snapshot))
+        .first(conn)?;
+    Ok((row, snapshot.ok_or(RepoError::NotFound)?))
+}
+
+/// Whether a run of this school exists and is not held (it was confirmed or superseded, or was
+/// never held): the confirmation of such a run conflicts with its state.
+pub fn exists_unheld(
+    conn: &mut AnyConnection,
+    school: &VisibleSchool,
+    run_id: &str,
+) -> Result<bool, RepoError> {
+    let found: Option<String> = sync_runs::table
+        .filter(sync_runs::id.eq(run_id))
+        .filter(sync_runs::school_id.eq(school.id()))
+        .filter(sync_runs::status.ne("held"))
+        .select(sync_runs::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// Marks a held run confirmed and drops its roster: the run recorded after it applied it.
+pub fn mark_confirmed(conn: &mut AnyConnection, run_id: &str) -> Result<(), RepoError> {
+    diesel::update(sync_runs::table.find(run_id))
+        .set((
+            sync_runs::status.eq("confirmed"),
+            sync_runs::held_snapshot.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// A visible school's sync runs, newest first.

@@ -46,6 +46,10 @@ fn empty_roster(_: usize) -> Value {
     json!({"school_year": crate::world::this_year(), "groups": [], "pupils": [], "guardians": [], "staff": []})
 }
 
+fn sync_settings(_: usize) -> Value {
+    json!({"hold_deactivation_percent": 30})
+}
+
 fn roster_source(_: usize) -> Value {
     json!({"url": "https://las.example.nl/export/a1.xml"})
 }
@@ -141,6 +145,17 @@ const MATRIX: &[Row] = &[
     // Roster administration: the school's admins and its board's.
     get("/api/v1/schools/{A1}/sync-runs",           [404, 200, 200, 403, 403, 403, 403, 403, 403]),
     get("/api/v1/schools/{B1}/sync-runs",           [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/sync-settings",       [404, 200, 200, 403, 403, 403, 403, 403, 403]),
+    get("/api/v1/schools/{B1}/sync-settings",       [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "PUT", path: "/api/v1/schools/{A1}/sync-settings", body: Some(sync_settings),
+                                                    expect: [404, 200, 200, 403, 403, 403, 403, 403, 403] },
+    Row { method: "PUT", path: "/api/v1/schools/{B1}/sync-settings", body: Some(sync_settings),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // No held run in the world: the admins get 404 for the run, the rest of the school 403.
+    Row { method: "POST", path: "/api/v1/schools/{A1}/sync-runs/{A2}/confirmation", body: None,
+                                                    expect: [404, 404, 404, 403, 403, 403, 403, 403, 403] },
+    Row { method: "POST", path: "/api/v1/schools/{B1}/sync-runs/{A2}/confirmation", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     Row { method: "PUT", path: "/api/v1/schools/{A1}/roster-source", body: Some(roster_source),
                                                     expect: [404, 200, 200, 403, 403, 403, 403, 403, 403] },
     Row { method: "PUT", path: "/api/v1/schools/{B1}/roster-source", body: Some(roster_source),

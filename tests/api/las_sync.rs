@@ -1079,3 +1079,197 @@ async fn a_caller_without_rights_is_refused_before_its_body_is_read() {
         assert_eq!(response.status(), status, "{method} {path}");
     }
 }
+
+async fn confirm(app: &TestApp, world: &World, actor: &str, run: &str) -> reqwest::Response {
+    let path = world.path(&format!(
+        "/api/v1/schools/{{A1}}/sync-runs/{run}/confirmation"
+    ));
+    app.request(reqwest::Method::POST, &path)
+        .bearer_auth(world.token(actor))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_sync_that_would_empty_the_school_is_held_until_an_admin_confirms_it() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+    app.execute_sql(&format!(
+        "UPDATE schools SET admin_email = 'administratie@a1.example' WHERE id = '{}'",
+        world.id("A1")
+    ));
+    let empty = json!({"school_year": this_year(), "groups": [], "pupils": [], "guardians": [],
+                       "staff": []});
+
+    // An empty roster (a broken export, or a client gone rogue): held, nothing changes.
+    let held = send(&app, &world, reqwest::Method::PUT, &client, "A1", &empty).await;
+    assert_eq!(held.status(), 202);
+    let held: Value = held.json().await.unwrap();
+    assert_eq!(held["status"], "held");
+    assert_eq!(held["pupils"]["deactivated"], 3, "what it would do");
+    assert!(
+        held["held_reason"]
+            .as_str()
+            .unwrap()
+            .contains("3 of the school's 3")
+    );
+    assert_eq!(pupil_names(&app, &world, "A1").await.len(), 3);
+    assert_eq!(
+        app.get_as(world.token("school_admin"), "/api/v1/me")
+            .await
+            .status(),
+        200,
+        "the school's own admins keep their access"
+    );
+    let mails = pending_mail(&app);
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to_address, "administratie@a1.example");
+    assert!(!mails[0].body.contains("Marker"), "counts only, no names");
+    let listed = runs(&app, &world, "A1").await;
+    assert_eq!(listed[0]["status"], "held");
+    let run = held["run_id"].as_str().unwrap();
+
+    // Who may not manage the roster cannot confirm it; an admin can, once.
+    assert_eq!(confirm(&app, &world, "teacher", run).await.status(), 403);
+    let confirmed = confirm(&app, &world, "school_admin", run).await;
+    assert_eq!(confirmed.status(), 200);
+    let confirmed: Value = confirmed.json().await.unwrap();
+    assert_eq!(confirmed["status"], "applied");
+    assert_eq!(confirmed["pupils"]["deactivated"], 3);
+    assert!(pupil_names(&app, &world, "A1").await.is_empty());
+    // (The school admin left with the staff list; the board's admin asks again.)
+    assert_eq!(
+        confirm(&app, &world, "board_admin", run).await.status(),
+        409
+    );
+    let listed = runs(&app, &world, "A1").await;
+    assert_eq!(listed[0]["status"], "succeeded");
+    assert_eq!(
+        listed[0]["account_id"],
+        app_account(&app, &world, "school_admin").await
+    );
+    assert_eq!(listed[1]["status"], "confirmed");
+}
+
+async fn app_account(app: &TestApp, world: &World, actor: &str) -> Value {
+    let me: Value = app
+        .get_as(world.token(actor), "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    me["account_id"].clone()
+}
+
+#[tokio::test]
+async fn a_held_sync_is_superseded_by_a_later_one_and_a_client_can_force() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+    // Every school admin gone from the staff list: held too.
+    let no_admins = a1_snapshot_with(|s| {
+        s["staff"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|m| m["key"] != "school_admin");
+    });
+    let held = send(
+        &app,
+        &world,
+        reqwest::Method::PUT,
+        &client,
+        "A1",
+        &no_admins,
+    )
+    .await;
+    assert_eq!(held.status(), 202);
+    let run = held.json::<Value>().await.unwrap()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A later sync that is applied makes the held one moot: it can no longer be confirmed.
+    push(&app, &world, &client, &a1_snapshot()).await;
+    assert_eq!(
+        confirm(&app, &world, "board_admin", &run).await.status(),
+        409
+    );
+    assert_eq!(runs(&app, &world, "A1").await[1]["status"], "superseded");
+
+    // The client may take responsibility explicitly.
+    let path = world.path("/api/v1/schools/{A1}/roster?force=true");
+    let forced = app
+        .request(reqwest::Method::PUT, &path)
+        .bearer_auth(&client)
+        .json(&no_admins)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forced.status(), 200);
+    assert_eq!(forced.json::<Value>().await.unwrap()["status"], "applied");
+    assert_eq!(
+        app.get_as(world.token("school_admin"), "/api/v1/me")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get_as(
+            world.token("school_admin"),
+            &world.path("/api/v1/schools/{A1}/pupils")
+        )
+        .await
+        .status(),
+        404,
+        "the removed admin no longer reaches the school"
+    );
+}
+
+#[tokio::test]
+async fn the_school_sets_how_much_a_sync_may_deactivate_at_once() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let client = client_token(&app, &world, None).await;
+    let path = world.path("/api/v1/schools/{A1}/sync-settings");
+    let current: Value = app
+        .get_as(world.token("school_admin"), &path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(current["hold_deactivation_percent"], 25);
+    for bad in [json!(0), json!(101), json!("veel")] {
+        let response = app
+            .request(reqwest::Method::PUT, &path)
+            .bearer_auth(world.token("school_admin"))
+            .json(&json!({"hold_deactivation_percent": bad}))
+            .send()
+            .await
+            .unwrap();
+        assert_problem(response, 422, "validation-failed").await;
+    }
+    let set = app
+        .request(reqwest::Method::PUT, &path)
+        .bearer_auth(world.token("school_admin"))
+        .json(&json!({"hold_deactivation_percent": 100}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), 200);
+    // Now every pupil may leave in one sync (the admins stay in the roster).
+    let pupils_gone = a1_snapshot_with(|s| {
+        s["pupils"] = json!([]);
+        s["guardians"] = json!([]);
+    });
+    let applied = send(
+        &app,
+        &world,
+        reqwest::Method::PUT,
+        &client,
+        "A1",
+        &pupils_gone,
+    )
+    .await;
+    assert_eq!(applied.status(), 200);
+}

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use actix_web::{patch, post, put, web};
+use actix_web::{HttpResponse, patch, post, put, web};
 use chrono::NaiveDate;
 use domain::client::{ClientPrincipal, Scope};
 use domain::policy::SchoolAction;
@@ -25,7 +25,7 @@ use crate::audit::{Audit, Object};
 use crate::auth::{AuthenticatedClient, Caller};
 use crate::db;
 use crate::error::{ApiError, FieldError};
-use crate::extract::{BulkJsonBody, XmlBody};
+use crate::extract::{BulkJsonBody, Query, XmlBody};
 use crate::routes::fields::{LasKey, Role, SchoolYearName};
 use crate::routes::schools::school_for;
 use crate::state::AppState;
@@ -214,11 +214,36 @@ pub struct RejectedRecord {
     pub message: String,
 }
 
+/// Whether a sync was applied or held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStatus {
+    /// Applied: the portal now equals the LAS.
+    Applied,
+    /// Not applied: it would deactivate more than the school allows at once (see `held_reason`).
+    /// Nothing changed; the school's admins were told and confirm it
+    /// (`create_sync_run_confirmation`), or the client sends it again with `force=true`.
+    Held,
+}
+
+/// `?force=` of a roster push.
+#[derive(Debug, Default, Deserialize, Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SyncParams {
+    /// `true` applies a sync that would otherwise be held because it deactivates much of the
+    /// school at once (the client takes responsibility; the run records who sent it).
+    pub force: Option<bool>,
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SyncResult {
     /// The recorded run (see `list_school_sync_runs`).
     #[schema(format = Uuid, max_length = 36)]
     pub run_id: String,
+    pub status: SyncStatus,
+    /// Why the sync was held; absent when it was applied.
+    #[schema(max_length = 200)]
+    pub held_reason: Option<String>,
     pub groups: KindCounts,
     pub pupils: KindCounts,
     pub guardians: KindCounts,
@@ -427,16 +452,17 @@ fn started_by_client(client: &ClientPrincipal) -> StartedBy {
     }
 }
 
-/// Runs a sync and records it in the audit log too.
-fn sync_and_audit(
+/// Runs a sync and records it in the audit log too, naming the client or person who sent it.
+pub fn sync_and_audit(
     conn: &mut AnyConnection,
     school: &SchoolRow,
     base_url: &str,
     source: Source,
     by: &StartedBy,
     input: Input,
+    force: bool,
 ) -> Result<SyncResult, ApiError> {
-    let result = sync::run(conn, school, base_url, source, by, input);
+    let result = sync::run(conn, school, base_url, source, by, input, force);
     let audit = Audit {
         account_id: by.account_id.clone(),
         request_id: telemetry::current_request_id(),
@@ -446,7 +472,11 @@ fn sync_and_audit(
         id: Some(&school.id),
         school_id: Some(&school.id),
     };
-    let outcome = if result.is_ok() { "ok" } else { "failed" };
+    let outcome = match &result {
+        Ok(report) if report.held.is_some() => "held",
+        Ok(_) => "ok",
+        Err(_) => "failed",
+    };
     audit.record(conn, "roster_sync", object, outcome)?;
     result.map(SyncResult::from)
 }
@@ -455,6 +485,12 @@ impl From<sync::Report> for SyncResult {
     fn from(report: sync::Report) -> Self {
         SyncResult {
             run_id: report.run.id,
+            status: if report.held.is_some() {
+                SyncStatus::Held
+            } else {
+                SyncStatus::Applied
+            },
+            held_reason: report.held.map(|reason| reason.describe()),
             groups: report.counts.groups.into(),
             pupils: report.counts.pupils.into(),
             guardians: report.counts.guardians.into(),
@@ -521,13 +557,22 @@ async fn run_sync(
     source: Source,
     by: StartedBy,
     input: Input,
-) -> Result<web::Json<SyncResult>, ApiError> {
+    force: bool,
+) -> Result<HttpResponse, ApiError> {
     let base_url = state.config.public_base_url.clone();
     let result = db::run(&state.db, move |conn| {
-        sync_and_audit(conn, &school, &base_url, source, &by, input)
+        sync_and_audit(conn, &school, &base_url, source, &by, input, force)
     })
     .await?;
-    Ok(web::Json(result))
+    Ok(answer(result))
+}
+
+/// 200 for an applied sync, 202 for a held one (accepted, not applied).
+pub fn answer(result: SyncResult) -> HttpResponse {
+    match result.status {
+        SyncStatus::Applied => HttpResponse::Ok().json(result),
+        SyncStatus::Held => HttpResponse::Accepted().json(result),
+    }
 }
 
 /// Push a school's roster (LAS vendors)
@@ -543,9 +588,12 @@ async fn run_sync(
 #[utoipa::path(
     tag = "integration",
     operation_id = "update_school_roster",
-    params(("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school's id.")),
+    params(("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school's id."), SyncParams),
     request_body = RosterSnapshot,
-    responses((status = 200, description = "Applied; the counts and the records left out.", body = SyncResult)),
+    responses(
+        (status = 200, description = "Applied; the counts and the records left out.", body = SyncResult),
+        (status = 202, description = "Held: it would deactivate much of the school at once. Nothing changed; the counts are what it would do.", body = SyncResult),
+    ),
     security(("client_credentials" = ["roster:write"]))
 )]
 #[put("/schools/{school_id}/roster")]
@@ -553,8 +601,9 @@ async fn update_school_roster(
     client: AuthenticatedClient,
     state: web::Data<AppState>,
     path: web::Path<uuid::Uuid>,
+    query: Query<SyncParams>,
     body: BulkJsonBody,
-) -> Result<web::Json<SyncResult>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let (school, by) = authorised_client(&state, client, path.into_inner()).await?;
     let snapshot: RosterSnapshot =
         parsed_or_recorded(&state, &school, Source::Snapshot, &by, body).await?;
@@ -564,6 +613,7 @@ async fn update_school_roster(
         Source::Snapshot,
         by,
         Input::Snapshot(snapshot.into()),
+        query.0.force.unwrap_or(false),
     )
     .await
 }
@@ -579,9 +629,12 @@ async fn update_school_roster(
 #[utoipa::path(
     tag = "integration",
     operation_id = "patch_school_roster",
-    params(("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school's id.")),
+    params(("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school's id."), SyncParams),
     request_body = RosterDelta,
-    responses((status = 200, description = "Applied; the counts and the records left out.", body = SyncResult)),
+    responses(
+        (status = 200, description = "Applied; the counts and the records left out.", body = SyncResult),
+        (status = 202, description = "Held: it would deactivate much of the school at once. Nothing changed; the counts are what it would do.", body = SyncResult),
+    ),
     security(("client_credentials" = ["roster:write"]))
 )]
 #[patch("/schools/{school_id}/roster")]
@@ -589,8 +642,9 @@ async fn patch_school_roster(
     client: AuthenticatedClient,
     state: web::Data<AppState>,
     path: web::Path<uuid::Uuid>,
+    query: Query<SyncParams>,
     body: BulkJsonBody,
-) -> Result<web::Json<SyncResult>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let (school, by) = authorised_client(&state, client, path.into_inner()).await?;
     let delta: RosterDelta = parsed_or_recorded(&state, &school, Source::Delta, &by, body).await?;
     run_sync(
@@ -599,6 +653,7 @@ async fn patch_school_roster(
         Source::Delta,
         by,
         Input::Delta(delta.into()),
+        query.0.force.unwrap_or(false),
     )
     .await
 }
@@ -615,9 +670,12 @@ async fn patch_school_roster(
 #[utoipa::path(
     tag = "integration",
     operation_id = "import_school_edexml",
-    params(("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school's id.")),
+    params(("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school's id."), SyncParams),
     request_body(content = EdexmlDocument, content_type = "application/xml", description = "An EDEXML 2.1 document."),
-    responses((status = 200, description = "Applied; the counts and the records left out.", body = SyncResult)),
+    responses(
+        (status = 200, description = "Applied; the counts and the records left out.", body = SyncResult),
+        (status = 202, description = "Held: it would deactivate much of the school at once. Nothing changed; the counts are what it would do.", body = SyncResult),
+    ),
     security(("client_credentials" = ["roster:write"]), ("bearer" = []))
 )]
 #[post("/schools/{school_id}/roster/edexml")]
@@ -625,8 +683,10 @@ async fn import_school_edexml(
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<uuid::Uuid>,
+    query: Query<SyncParams>,
     body: XmlBody,
-) -> Result<web::Json<SyncResult>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
+    let force = query.0.force.unwrap_or(false);
     let school_id = path.into_inner().to_string();
     // Who asks is settled from the path and the token before a byte of the body is read.
     let (school, by) = db::run(&state.db, move |conn| match &caller {
@@ -647,14 +707,22 @@ async fn import_school_edexml(
     let xml = body.text().await?;
     let base_url = state.config.public_base_url.clone();
     let result = db::run(&state.db, move |conn| match parse_edexml(&xml) {
-        Ok(input) => sync_and_audit(conn, &school, &base_url, Source::EdexmlUpload, &by, input),
+        Ok(input) => sync_and_audit(
+            conn,
+            &school,
+            &base_url,
+            Source::EdexmlUpload,
+            &by,
+            input,
+            force,
+        ),
         Err(err) => {
             sync::record_refused(conn, &school, Source::EdexmlUpload, &by, &err)?;
             Err(err)
         }
     })
     .await?;
-    Ok(web::Json(result))
+    Ok(answer(result))
 }
 
 /// An EDEXML 2.1 document (root `EDEX`), UTF-8, at most the roster size limit (64 MiB by
