@@ -2,6 +2,7 @@
 //! Events are written on the request's own connection, before the answer leaves, so no read goes
 //! unrecorded.
 
+use actix_web::HttpMessage;
 use persistence::audit::{self, NewEvent};
 use persistence::{AnyConnection, Database, RepoError};
 
@@ -12,6 +13,8 @@ use crate::error::ApiError;
 #[derive(Debug, Clone, Default)]
 pub struct Audit {
     pub account_id: Option<String>,
+    /// An integration client's acts name the client.
+    pub client_id: Option<String>,
     pub request_id: Option<String>,
 }
 
@@ -36,6 +39,7 @@ impl Audit {
             &NewEvent {
                 request_id: self.request_id.as_deref(),
                 account_id: self.account_id.as_deref(),
+                client_id: self.client_id.as_deref(),
                 action,
                 object_type: object.kind,
                 object_id: object.id,
@@ -86,4 +90,54 @@ pub async fn refuse(
     match outcome {
         Ok(forbidden) | Err(forbidden) => forbidden,
     }
+}
+
+/// Who an authenticated request came from, kept in the request's extensions by the extractors so
+/// that refusals answered 404 can be recorded after the handler (see [`record_not_found`]).
+#[derive(Debug, Clone)]
+pub struct Acting(pub Audit);
+
+/// Middleware: a request of a known caller answered 404 (an object out of its scope, or one that
+/// does not exist: the same answer by design) is an authorization failure to record (SPEC §11).
+/// The object is named by the route and the ids in the path; never the body.
+pub async fn record_not_found(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let response = next.call(req).await?;
+    if response.status() != actix_web::http::StatusCode::NOT_FOUND {
+        return Ok(response);
+    }
+    let acting = response.request().extensions().get::<Acting>().cloned();
+    let state = response
+        .request()
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .cloned();
+    if let (Some(Acting(audit)), Some(state)) = (acting, state) {
+        let request = response.request();
+        let route = request.match_pattern().unwrap_or_default();
+        let object_id = request
+            .match_info()
+            .iter()
+            .map(|(_, value)| value.to_owned())
+            .next();
+        let action = request.method().as_str().to_ascii_lowercase();
+        let recorded = db::run(&state.db, move |conn| {
+            audit.record(
+                conn,
+                &action,
+                Object {
+                    kind: &route,
+                    id: object_id.as_deref(),
+                    school_id: None,
+                },
+                "not_found",
+            )
+        })
+        .await;
+        if let Err(err) = recorded {
+            log::error!("audit: a refusal could not be recorded: {err}");
+        }
+    }
+    Ok(response)
 }

@@ -24,7 +24,7 @@ use crate::outbox_worker::OutboxWorker;
 use crate::rate_limit::{self, RateLimits};
 use crate::roster_fetch::RosterFetcher;
 use crate::state::AppState;
-use crate::{headers, i18n, openapi, routes, telemetry};
+use crate::{audit, headers, i18n, openapi, routes, telemetry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -120,6 +120,7 @@ impl Application {
                     SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", contract.clone()),
                 )
                 .default_service(web::to(fallback::unknown_route))
+                .wrap(from_fn(audit::record_not_found))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(from_fn(rate_limit::rate_limit))
                 .wrap(from_fn(headers::security_headers))

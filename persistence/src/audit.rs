@@ -22,6 +22,8 @@ pub struct AuditRow {
     pub object_id: Option<String>,
     pub school_id: Option<String>,
     pub outcome: String,
+    /// The integration client that acted, if one did.
+    pub client_id: Option<String>,
 }
 
 /// One event, as the caller describes it.
@@ -34,6 +36,7 @@ pub struct NewEvent<'a> {
     pub object_id: Option<&'a str>,
     pub school_id: Option<&'a str>,
     pub outcome: &'a str,
+    pub client_id: Option<&'a str>,
 }
 
 pub fn record(conn: &mut AnyConnection, event: &NewEvent<'_>) -> Result<(), RepoError> {
@@ -47,6 +50,7 @@ pub fn record(conn: &mut AnyConnection, event: &NewEvent<'_>) -> Result<(), Repo
         object_id: event.object_id.map(str::to_owned),
         school_id: event.school_id.map(str::to_owned),
         outcome: event.outcome.to_owned(),
+        client_id: event.client_id.map(str::to_owned),
     };
     diesel::insert_into(audit_events::table)
         .values(&row)

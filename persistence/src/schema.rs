@@ -233,6 +233,7 @@ diesel::table! {
         object_id -> Nullable<Text>,
         school_id -> Nullable<Text>,
         outcome -> Text,
+        client_id -> Nullable<Text>,
     }
 }
 

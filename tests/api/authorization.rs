@@ -563,3 +563,92 @@ async fn a_teacher_reads_the_pupils_of_this_school_years_groups_only() {
         200
     );
 }
+
+/// How many audit events match this condition.
+fn audit_count(app: &TestApp, condition: &str) -> i64 {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let sql = format!("SELECT COUNT(*) AS n FROM audit_events WHERE {condition}");
+    let mut conn = app.db.get().unwrap();
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut *conn)
+        .unwrap()
+        .n
+}
+
+#[tokio::test]
+async fn refusals_answered_404_and_clients_acts_are_in_the_audit_log() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let me: Value = app
+        .get_as(world.token("teacher"), "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let teacher = me["account_id"].as_str().unwrap().to_owned();
+
+    // Out of the teacher's scope: 404, and recorded as a refusal.
+    let p3 = world.id("P3").to_owned();
+    let response = app
+        .get_as(world.token("teacher"), &world.path("/api/v1/pupils/{P3}"))
+        .await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(
+        audit_count(
+            &app,
+            &format!(
+                "account_id = '{teacher}' AND object_id = '{p3}' AND outcome = 'not_found' \
+                 AND object_type = '/api/v1/pupils/{{pupil_id}}'"
+            )
+        ),
+        1
+    );
+
+    // A client refused at another school of its board, and one that pushed: both named.
+    let other_school = crate::integration::client_token(&app, &world, Some("A2")).await;
+    let client: Value = jsonwebtoken::dangerous::insecure_decode_claims(&other_school).unwrap();
+    let client_id = client["sub"].as_str().unwrap().to_owned();
+    let empty = json!({"school_year": crate::world::this_year(), "groups": [], "pupils": [],
+                       "guardians": [], "staff": []});
+    let refused = app
+        .request(Method::PUT, &world.path("/api/v1/schools/{A1}/roster"))
+        .bearer_auth(&other_school)
+        .json(&empty)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let log: Value = app
+        .get_as(
+            world.token("school_admin"),
+            &world.path("/api/v1/schools/{A1}/audit-events?outcome=forbidden"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["client_id"] == client_id.as_str() && e["action"] == "roster_sync"),
+        "{log}"
+    );
+
+    // A failed sign-in names the account it was for.
+    app.login("m1@world.example", "wrong-password-123").await;
+    assert_eq!(
+        audit_count(
+            &app,
+            "action = 'login' AND outcome = 'failed' AND object_id IN \
+             (SELECT id FROM accounts WHERE email = 'm1@world.example')"
+        ),
+        1
+    );
+}

@@ -7,12 +7,12 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use domain::actor::Actor;
 use domain::client::{ClientPrincipal, Scope};
 use persistence::{actors, clients, sessions};
 
-use crate::audit::Audit;
+use crate::audit::{Acting, Audit};
 use crate::auth::tokens::{Claims, PrincipalKind};
 use crate::db;
 use crate::error::ApiError;
@@ -29,6 +29,7 @@ impl Authenticated {
         Audit {
             account_id: Some(self.0.account_id.to_string()),
             request_id: telemetry::current_request_id(),
+            client_id: None,
         }
     }
 }
@@ -40,9 +41,12 @@ impl FromRequest for Authenticated {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
+        let req = req.clone();
         Box::pin(async move {
             let (state, claims) = verified(state, token)?;
-            person(&state, claims).await
+            let person = person(&state, claims).await?;
+            acting(&req, person.audit());
+            Ok(person)
         })
     }
 }
@@ -93,6 +97,22 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct AuthenticatedClient(pub ClientPrincipal);
 
+impl AuthenticatedClient {
+    /// The audit context of this request: it names the client.
+    pub fn audit(&self) -> Audit {
+        Audit {
+            account_id: None,
+            client_id: Some(self.0.client_id.to_string()),
+            request_id: telemetry::current_request_id(),
+        }
+    }
+}
+
+/// Keeps who is acting with the request, for refusals recorded after the handler.
+fn acting(req: &HttpRequest, audit: Audit) {
+    req.extensions_mut().insert(Acting(audit));
+}
+
 impl FromRequest for AuthenticatedClient {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -100,9 +120,12 @@ impl FromRequest for AuthenticatedClient {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
+        let req = req.clone();
         Box::pin(async move {
             let (state, claims) = verified(state, token)?;
-            client(&state, claims).await
+            let client = client(&state, claims).await?;
+            acting(&req, client.audit());
+            Ok(client)
         })
     }
 }
@@ -154,12 +177,19 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
+        let req = req.clone();
         Box::pin(async move {
             let (state, claims) = verified(state, token)?;
-            match claims.kind {
-                PrincipalKind::Person => person(&state, claims).await.map(Caller::Person),
-                PrincipalKind::Client => client(&state, claims).await.map(Caller::Client),
-            }
+            let caller = match claims.kind {
+                PrincipalKind::Person => person(&state, claims).await.map(Caller::Person)?,
+                PrincipalKind::Client => client(&state, claims).await.map(Caller::Client)?,
+            };
+            let audit = match &caller {
+                Caller::Person(person) => person.audit(),
+                Caller::Client(client) => client.audit(),
+            };
+            acting(&req, audit);
+            Ok(caller)
         })
     }
 }

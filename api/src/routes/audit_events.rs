@@ -33,6 +33,9 @@ pub struct AuditEvent {
     /// The account that acted, if known.
     #[schema(format = Uuid, max_length = 36)]
     pub account_id: Option<String>,
+    /// The integration client that acted, if one did.
+    #[schema(format = Uuid, max_length = 36)]
+    pub client_id: Option<String>,
     /// e.g. `read`, `create`, `login`, `list_pupils`.
     #[schema(max_length = 64)]
     pub action: String,
@@ -41,7 +44,7 @@ pub struct AuditEvent {
     pub object_type: String,
     #[schema(format = Uuid, max_length = 36)]
     pub object_id: Option<String>,
-    /// `ok`, `forbidden`, `failed`, …
+    /// `ok`, `forbidden`, `not_found`, `failed`, `held`, …
     #[schema(max_length = 32)]
     pub outcome: String,
 }
@@ -53,6 +56,7 @@ impl From<AuditRow> for AuditEvent {
             at: row.at.and_utc(),
             request_id: row.request_id,
             account_id: row.account_id,
+            client_id: row.client_id,
             action: row.action,
             object_type: row.object_type,
             object_id: row.object_id,

@@ -117,6 +117,7 @@ fn audit_login(
     let audit = Audit {
         account_id: actor.map(str::to_owned),
         request_id: telemetry::current_request_id(),
+        client_id: None,
     };
     audit.record(
         conn,
@@ -256,6 +257,7 @@ async fn create_token_refresh(
         let audit = Audit {
             account_id: Some(token.account_id.clone()),
             request_id: telemetry::current_request_id(),
+            client_id: None,
         };
         let object = Object {
             kind: "session",
@@ -316,6 +318,7 @@ async fn create_logout(
             let audit = Audit {
                 account_id: Some(token.account_id.clone()),
                 request_id: telemetry::current_request_id(),
+                client_id: None,
             };
             audit.record(
                 conn,

@@ -12,10 +12,10 @@ use domain::roster::{
     ChildLink, Delta, GroupRecord, GuardianRecord, Name, PupilRecord, Removals, Snapshot,
     StaffRecord,
 };
-use persistence::AnyConnection;
 use persistence::ids::uuid;
 use persistence::roster_sync::Counts;
 use persistence::schools::{self, SchoolRow};
+use persistence::{AnyConnection, RepoError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -441,7 +441,21 @@ fn client_school(
     if client.may(Scope::RosterWrite, client.board_id, uuid(&school.id)) {
         Ok(school)
     } else {
-        Err(ApiError::Forbidden)
+        let object = Object {
+            kind: "roster",
+            id: Some(&school.id),
+            school_id: Some(&school.id),
+        };
+        Err(client_audit(client).forbidden(conn, "roster_sync", object))
+    }
+}
+
+/// The audit context of a client's request.
+fn client_audit(client: &ClientPrincipal) -> Audit {
+    Audit {
+        account_id: None,
+        client_id: Some(client.client_id.to_string()),
+        request_id: telemetry::current_request_id(),
     }
 }
 
@@ -463,8 +477,25 @@ pub fn sync_and_audit(
     force: bool,
 ) -> Result<SyncResult, ApiError> {
     let result = sync::run(conn, school, base_url, source, by, input, force);
+    let outcome = match &result {
+        Ok(report) if report.held.is_some() => "held",
+        Ok(_) => "ok",
+        Err(_) => "failed",
+    };
+    audit_roster_sync(conn, school, by, outcome)?;
+    result.map(SyncResult::from)
+}
+
+/// Records a roster sync in the audit log, naming the client or person who sent it.
+fn audit_roster_sync(
+    conn: &mut AnyConnection,
+    school: &SchoolRow,
+    by: &StartedBy,
+    outcome: &str,
+) -> Result<(), RepoError> {
     let audit = Audit {
         account_id: by.account_id.clone(),
+        client_id: by.client_id.clone(),
         request_id: telemetry::current_request_id(),
     };
     let object = Object {
@@ -472,13 +503,7 @@ pub fn sync_and_audit(
         id: Some(&school.id),
         school_id: Some(&school.id),
     };
-    let outcome = match &result {
-        Ok(report) if report.held.is_some() => "held",
-        Ok(_) => "ok",
-        Err(_) => "failed",
-    };
-    audit.record(conn, "roster_sync", object, outcome)?;
-    result.map(SyncResult::from)
+    audit.record(conn, "roster_sync", object, outcome)
 }
 
 impl From<sync::Report> for SyncResult {
@@ -543,7 +568,9 @@ where
         Err(err) => {
             let (school, by, text) = (school.clone(), by.clone(), sync::failure_text(&err));
             db::run(&state.db, move |conn| {
-                sync::record_refused_text(conn, &school, source, &by, text)
+                sync::record_refused_text(conn, &school, source, &by, text)?;
+                audit_roster_sync(conn, &school, &by, "refused")?;
+                Ok::<_, ApiError>(())
             })
             .await?;
             Err(err)
