@@ -686,6 +686,11 @@ async fn an_invalid_edexml_file_changes_nothing_and_is_recorded_as_failed() {
 
 /// A one-file HTTP server on loopback, standing in for the LAS's export URL.
 fn serve_file(body: String) -> String {
+    serve(200, body)
+}
+
+/// A local HTTP server that answers every request with this status and body.
+fn serve(status: u16, body: String) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     std::thread::spawn(move || {
@@ -694,7 +699,7 @@ fn serve_file(body: String) -> String {
             let mut buffer = [0u8; 4096];
             let _ = stream.read(&mut buffer);
             let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                "HTTP/1.1 {status} Status\r\ncontent-type: application/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
                 body.len()
             );
             let _ = stream.write_all(head.as_bytes());
@@ -1272,4 +1277,51 @@ async fn the_school_sets_how_much_a_sync_may_deactivate_at_once() {
     )
     .await;
     assert_eq!(applied.status(), 200);
+}
+
+#[tokio::test]
+async fn a_fetch_from_a_private_address_fails_alike_whatever_listens_there() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_ROSTER_FETCH_POLL_MS", "100")]).await;
+    let world = World::build(&app).await;
+    let admin = world.token("school_admin").to_owned();
+    let source = world.path("/api/v1/schools/{A1}/roster-source");
+    let closed = format!("http://127.0.0.1:{}/a1.xml", crate::smtp::free_port());
+    let mut errors = Vec::new();
+    for url in [
+        closed,
+        serve(500, String::new()),
+        serve(404, "not here".to_owned()),
+    ] {
+        let set = app
+            .request(reqwest::Method::PUT, &source)
+            .bearer_auth(&admin)
+            .json(&json!({"url": url}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(set.status(), 200);
+        let before = runs(&app, &world, "A1").await.len();
+        let fetch = app
+            .request(reqwest::Method::POST, &format!("{source}/fetch"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(fetch.status(), 202);
+        let mut found = Vec::new();
+        for _ in 0..100 {
+            found = runs(&app, &world, "A1").await;
+            if found.len() > before {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(found[0]["status"], "failed");
+        errors.push(found[0]["error"].as_str().unwrap().to_owned());
+    }
+    // A closed port and HTTP errors cannot be told apart (a file that does arrive is parsed and
+    // its faults named: an on-premises LAS's admin needs those).
+    assert_eq!(errors[0], errors[1], "{errors:?}");
+    assert_eq!(errors[1], errors[2], "{errors:?}");
+    assert!(errors[0].contains("could not be reached"), "{errors:?}");
 }
