@@ -80,6 +80,7 @@ impl Application {
             .port();
 
         let workers = config.workers;
+        let pool_size = usize::try_from(config.database.pool_size).unwrap_or(10);
         start_outbox_worker(&config, &db)?;
         start_roster_fetcher(&config, &db)?;
         tokio::spawn(
@@ -136,6 +137,9 @@ impl Application {
         if workers > 0 {
             server = server.workers(workers);
         }
+        // Blocking work is database work, and a thread beyond the pool's connections only waits
+        // for one (holding its stack and allocator arena): a few more threads than connections.
+        server = server.worker_max_blocking_threads(pool_size + 4);
         Ok(Application {
             port,
             server: server.run(),
