@@ -6,11 +6,13 @@
 use chrono::Duration;
 use domain::email::EmailAddress;
 use domain::mail::{
-    ACTIVATION_LINK_DAYS, Language, Message, RESET_LINK_MINUTES, may_send_reset_link,
+    ACTIVATION_LINK_DAYS, Language, Message, RESET_LINK_MINUTES, may_send_account_link,
+    may_send_reset_link,
 };
 use persistence::account_tokens::{self, Record};
+use persistence::accounts::AccountRow;
 use persistence::ids::now;
-use persistence::{AnyConnection, accounts, outbox, roster};
+use persistence::{AnyConnection, RepoError, accounts, outbox, roster};
 
 use crate::auth::refresh;
 use crate::error::ApiError;
@@ -48,6 +50,8 @@ pub fn invite(
         return Ok(());
     };
     let email = email.as_str();
+    // The lock comes before any read: links are counted one request after another.
+    accounts::lock_by_email(conn, email)?;
     let account = match accounts::find_by_email(conn, email)? {
         Some(account) if account.disabled_at.is_some() => return Ok(()),
         Some(account) => account,
@@ -58,6 +62,18 @@ pub fn invite(
     } else {
         (account_tokens::ACTIVATION, "activate")
     };
+    let day_ago = now() - Duration::days(1);
+    if !may_send_account_link(account_tokens::count_since(
+        conn,
+        &account.id,
+        purpose,
+        day_ago,
+    )?) {
+        log::info!("invitation: daily limit of links for this account reached; no mail sent");
+        return Ok(());
+    }
+    // A new link for this record replaces the earlier ones.
+    account_tokens::expire_for_record(conn, &account.id, purpose, invitee.record())?;
     let (token, hash) = refresh::new_token().map_err(ApiError::internal)?;
     let expires_at = now() + Duration::days(ACTIVATION_LINK_DAYS);
     account_tokens::create(
@@ -126,28 +142,42 @@ pub fn request_reset(
     Ok(())
 }
 
-/// Uses a single-use link up and links the record it names to the account (if the record still
-/// holds the account's address); returns the account id. `None` when the link is unknown, used or
-/// expired.
+/// What using a link did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkUse {
+    /// The link is unknown, used or expired (or its account was disabled).
+    Invalid,
+    /// The password was set; every session of the account ended.
+    PasswordSet { account_id: String },
+    /// An activation link of an account that was activated since (with another link): its record
+    /// is linked, the password stays as the holder chose it.
+    AlreadyActive,
+    /// A confirmation link: its record is linked.
+    Confirmed,
+}
+
+/// Uses up a single-use link and links the record it names to the account (if the record still
+/// holds the account's address). The link is taken first (a write), then read.
 fn use_token(
     conn: &mut AnyConnection,
     purpose: &str,
     token: &str,
-) -> Result<Option<String>, ApiError> {
-    let Some(row) = account_tokens::find_valid(conn, purpose, &refresh::hash(token))? else {
+) -> Result<Option<AccountRow>, ApiError> {
+    let Some(row) = account_tokens::take_valid(conn, purpose, &refresh::hash(token))? else {
         return Ok(None);
     };
-    if !account_tokens::mark_used(conn, &row.id)? {
-        return Ok(None);
+    let account = match accounts::find_active(conn, &row.account_id) {
+        Ok(account) => account,
+        Err(RepoError::NotFound) => return Ok(None),
+        Err(err) => return Err(err.into()),
+    };
+    if let Some(record) = row.record()
+        && !roster::link_if_addressed(conn, record, &account.id, &account.email)?
+    {
+        // The school changed the address since, or another account holds the record.
+        log::info!("link used, but its record no longer holds the account's address");
     }
-    if let Some(record) = row.record() {
-        let account = accounts::find_active(conn, &row.account_id)?;
-        if !roster::link_if_addressed(conn, record, &account.id, &account.email)? {
-            // The school changed the address since, or another account holds the record.
-            log::info!("link used, but its record no longer holds the account's address");
-        }
-    }
-    Ok(Some(row.account_id))
+    Ok(Some(account))
 }
 
 /// Whether a link of this purpose is valid now (checked before a password is hashed for it).
@@ -159,24 +189,32 @@ pub fn link_is_valid(
     Ok(account_tokens::find_valid(conn, purpose, &refresh::hash(token))?.is_some())
 }
 
-/// Uses an activation or reset link to set the password; returns the account id. Every session
-/// of the account ends. `None` when the link is unknown, used or expired.
+/// Uses an activation or reset link to set the password; every session of the account ends. An
+/// activation link of an account that is active already only links its record: an old invitation
+/// in a mailbox is no second, week-long reset link.
 pub fn use_link(
     conn: &mut AnyConnection,
     purpose: &str,
     token: &str,
     password_hash: &str,
-) -> Result<Option<String>, ApiError> {
-    let Some(account_id) = use_token(conn, purpose, token)? else {
-        return Ok(None);
+) -> Result<LinkUse, ApiError> {
+    let Some(account) = use_token(conn, purpose, token)? else {
+        return Ok(LinkUse::Invalid);
     };
-    accounts::set_password(conn, &account_id, password_hash)?;
-    persistence::sessions::revoke_all(conn, &account_id)?;
-    Ok(Some(account_id))
+    if purpose == account_tokens::ACTIVATION && account.password_hash.is_some() {
+        return Ok(LinkUse::AlreadyActive);
+    }
+    accounts::set_password(conn, &account.id, password_hash)?;
+    persistence::sessions::revoke_all(conn, &account.id)?;
+    Ok(LinkUse::PasswordSet {
+        account_id: account.id,
+    })
 }
 
-/// Uses a confirmation link: the school's record joins the account. `false` when the link is
-/// unknown, used or expired.
-pub fn confirm_link(conn: &mut AnyConnection, token: &str) -> Result<bool, ApiError> {
-    Ok(use_token(conn, account_tokens::LINK, token)?.is_some())
+/// Uses a confirmation link: the school's record joins the account.
+pub fn confirm_link(conn: &mut AnyConnection, token: &str) -> Result<LinkUse, ApiError> {
+    Ok(match use_token(conn, account_tokens::LINK, token)? {
+        Some(_) => LinkUse::Confirmed,
+        None => LinkUse::Invalid,
+    })
 }

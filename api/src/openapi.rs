@@ -181,7 +181,7 @@ fn add_shared_components(doc: &mut Value) {
         })
     };
     doc["components"]["headers"] = json!({
-        "RateLimit-Limit": integer("Requests this client may make per minute.", MAX_RATE_LIMIT),
+        "RateLimit-Limit": integer("Requests this client may make at once; the quota refills evenly over the minute.", MAX_RATE_LIMIT),
         "RateLimit-Remaining": integer("Requests left in the current window.", MAX_RATE_LIMIT),
         "RateLimit-Reset": integer("Seconds until the quota is fully replenished.", 60),
         "Retry-After": integer("Seconds to wait before retrying.", 3600),

@@ -55,7 +55,7 @@ impl RateLimits {
     }
 
     fn client(&self, req: &ServiceRequest) -> Option<IpAddr> {
-        crate::client::address(req.request(), &self.proxies)
+        crate::client::address(req.request(), &self.proxies).map(crate::client::limit_key)
     }
 
     /// Seconds until `used` spent requests have been replenished.

@@ -72,9 +72,9 @@ pub enum FetchError {
     NotText,
     #[error("the URL {0}")]
     Refused(&'static str),
-    /// Any failure at an address on a private network (where those are allowed): one text for
-    /// all, so that a school admin's URL cannot tell an open port from a closed one (the fetcher
-    /// is no port scanner); the detail goes to the server log.
+    /// A connection failure or HTTP error where private networks are allowed: one text for all, so
+    /// that a school admin's URL (or a redirect) cannot tell an open port from a closed one on the
+    /// server's network (the fetcher is no port scanner); the detail goes to the server log.
     #[error("the LAS could not be reached, or gave no usable file (details in the server log)")]
     Internal,
 }
@@ -216,14 +216,17 @@ impl RosterFetcher {
         .await
     }
 
-    /// The file at `url`, read up to the roster size limit. Failures at private addresses all
-    /// read the same (see [`FetchError::Internal`]).
+    /// The file at `url`, read up to the roster size limit. Where private networks are allowed,
+    /// connection failures and HTTP errors all read the same (see [`FetchError::Internal`]),
+    /// wherever the URL or a redirect leads.
     async fn download(&self, url: &str) -> Result<String, FetchError> {
         let parsed = reqwest::Url::parse(url).map_err(|_| FetchError::Refused("is not a URL"))?;
         fetchable(&parsed, self.private_networks).map_err(FetchError::Refused)?;
-        match self.download_from(parsed.clone()).await {
-            Err(err) if self.private_networks && reaches_private_network(&parsed).await => {
-                log::warn!("roster fetch from a private address failed: {err}");
+        match self.download_from(parsed).await {
+            Err(err @ (FetchError::Unreachable(_) | FetchError::Status(_)))
+                if self.private_networks =>
+            {
+                log::warn!("roster fetch failed: {err}");
                 Err(FetchError::Internal)
             }
             result => result,
@@ -257,22 +260,6 @@ impl RosterFetcher {
             body.extend_from_slice(&chunk);
         }
         String::from_utf8(body).map_err(|_| FetchError::NotText)
-    }
-}
-
-/// Whether the URL's host is, or resolves to, an address that is not public.
-async fn reaches_private_network(url: &reqwest::Url) -> bool {
-    let Some(host) = url.host_str() else {
-        return true;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
-        return !is_public(ip);
-    }
-    match tokio::net::lookup_host((host, 0)).await {
-        Ok(mut found) => found.any(|a| !is_public(a.ip())),
-        // Nothing resolved: nothing to scan, but say nothing either.
-        Err(_) => true,
     }
 }
 

@@ -248,8 +248,16 @@ fn sync_in_transaction(
         .map_err(|e| structure_error(e.field, e.message))?;
 
     let percent = u8::try_from(school.sync_hold_percent).unwrap_or(DEFAULT_HOLD_PERCENT);
-    if !force && let Some(reason) = sync_hold::assess(&held_snapshot, &snapshot, percent) {
-        if let Some(to) = &school.admin_email {
+    let day_ago = now() - chrono::Duration::days(1);
+    let recently = pupils_deactivated(&sync_runs::succeeded_counts_since(
+        conn, &school.id, day_ago,
+    )?);
+    if !force && let Some(reason) = sync_hold::assess(&held_snapshot, &snapshot, percent, recently)
+    {
+        // One mail a day: a client that keeps pushing does not flood the administration.
+        if !sync_runs::held_since(conn, &school.id, day_ago)?
+            && let Some(to) = &school.admin_email
+        {
             let mail = Message::SyncHeld {
                 school: &school.name,
                 reason,
@@ -266,12 +274,12 @@ fn sync_in_transaction(
         });
     }
 
-    let with_account = held.guardians_with_account();
+    let guardian_ids = held.guardian_ids();
     let readdressed: Vec<(String, String)> =
         roster::readdressed(&held_snapshot.guardians, &snapshot.guardians)
             .into_iter()
             .filter_map(|(key, email)| {
-                Some(((*with_account.get(key)?).to_owned(), email?.to_owned()))
+                Some(((*guardian_ids.get(key)?).to_owned(), email?.to_owned()))
             })
             .collect();
 
@@ -305,6 +313,16 @@ fn sync_in_transaction(
         resolved_requests: resolved.len(),
         held: None,
     })
+}
+
+/// The pupils these runs (their counts as recorded) deactivated.
+fn pupils_deactivated(counts: &[String]) -> usize {
+    counts
+        .iter()
+        .filter_map(|c| serde_json::from_str::<serde_json::Value>(c).ok())
+        .filter_map(|c| c["pupils"]["deactivated"].as_u64())
+        .map(|n| usize::try_from(n).unwrap_or(0))
+        .sum()
 }
 
 /// Tells each requester what became of their request, in the language they asked in.

@@ -52,6 +52,16 @@ pub const RESET_LINK_MINUTES: i64 = 60;
 /// valid links (OWASP Forgot Password Cheat Sheet). A new link ends the earlier ones.
 pub const RESET_LINKS_PER_HOUR: i64 = 3;
 
+/// Activation and confirmation links per account per day: enough for a family at a few schools and a
+/// re-sent invitation, not a way to flood someone's inbox through a school or a roster.
+pub const ACCOUNT_LINKS_PER_DAY: i64 = 5;
+
+/// Whether another activation or confirmation link may be sent, given how many of that kind were
+/// sent to the account in the past day.
+pub fn may_send_account_link(sent_in_last_day: i64) -> bool {
+    sent_in_last_day < ACCOUNT_LINKS_PER_DAY
+}
+
 /// Whether another reset link may be sent, given how many were sent in the past hour.
 pub fn may_send_reset_link(sent_in_last_hour: i64) -> bool {
     sent_in_last_hour < RESET_LINKS_PER_HOUR
@@ -171,10 +181,16 @@ impl Message<'_> {
                      de synchronisatie dan in het ouderportaal (Synchronisaties).\n",
                     match reason {
                         crate::sync_hold::HoldReason::ManyPupils { deactivated, of } => format!(
-                            "daarmee zouden {deactivated} van de {of} leerlingen worden uitgeschreven"
+                            "daarmee zouden binnen een dag {deactivated} van de {of} leerlingen \
+                             worden uitgeschreven"
+                        ),
+                        crate::sync_hold::HoldReason::ManyGuardians { changed, of } => format!(
+                            "daarmee zouden {changed} van de {of} ouders/verzorgers vervallen of \
+                             een ander e-mailadres krijgen"
                         ),
                         crate::sync_hold::HoldReason::NoAdminsLeft =>
-                            "daarna zou de school geen beheerder meer hebben".to_owned(),
+                            "daarna zou geen van de huidige beheerders van de school overblijven"
+                                .to_owned(),
                     }
                 ),
             },
@@ -324,6 +340,12 @@ mod tests {
             assert!(rendered.subject.contains("OBS De Linde"));
             assert!(rendered.body.contains("https://x/confirm#t"));
         }
+    }
+
+    #[test]
+    fn five_account_links_a_day() {
+        assert!(may_send_account_link(4));
+        assert!(!may_send_account_link(5));
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub fn create(
     Ok(())
 }
 
-/// The unused, unexpired token of this purpose with this hash.
+/// The unused, unexpired token of this purpose with this hash (a look without using it up).
 pub fn find_valid(
     conn: &mut AnyConnection,
     purpose: &str,
@@ -89,16 +89,68 @@ pub fn find_valid(
         .optional()?)
 }
 
-/// Uses a token up; `false` when a concurrent use came first.
-pub fn mark_used(conn: &mut AnyConnection, id: &str) -> Result<bool, RepoError> {
-    let updated = diesel::update(
+/// Uses up the unused, unexpired token of this purpose with this hash and returns it; `None` when
+/// there is none (or a concurrent use came first). The write comes first: on SQLite a transaction
+/// that reads before it writes fails when another write commits in between.
+pub fn take_valid(
+    conn: &mut AnyConnection,
+    purpose: &str,
+    token_hash: &str,
+) -> Result<Option<AccountTokenRow>, RepoError> {
+    let at = now();
+    let taken = diesel::update(
         account_tokens::table
-            .filter(account_tokens::id.eq(id))
+            .filter(account_tokens::token_hash.eq(token_hash))
+            .filter(account_tokens::purpose.eq(purpose))
+            .filter(account_tokens::used_at.is_null())
+            .filter(account_tokens::expires_at.gt(at)),
+    )
+    .set(account_tokens::used_at.eq(at))
+    .execute(conn)?;
+    if taken != 1 {
+        return Ok(None);
+    }
+    Ok(account_tokens::table
+        .filter(account_tokens::token_hash.eq(token_hash))
+        .select(AccountTokenRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Ends the unused links that name this guardian record (its address changed: they went to the
+/// old one).
+pub fn expire_for_guardian(conn: &mut AnyConnection, guardian_id: &str) -> Result<(), RepoError> {
+    diesel::update(
+        account_tokens::table
+            .filter(account_tokens::guardian_id.eq(guardian_id))
             .filter(account_tokens::used_at.is_null()),
     )
     .set(account_tokens::used_at.eq(now()))
     .execute(conn)?;
-    Ok(updated == 1)
+    Ok(())
+}
+
+/// Ends the account's unused links of this purpose for this record (a new one replaces them).
+pub fn expire_for_record(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    purpose: &str,
+    record: Record<'_>,
+) -> Result<(), RepoError> {
+    let unused = account_tokens::table
+        .filter(account_tokens::account_id.eq(account_id))
+        .filter(account_tokens::purpose.eq(purpose))
+        .filter(account_tokens::used_at.is_null());
+    let at = account_tokens::used_at.eq(Some(now()));
+    match record {
+        Record::Guardian(id) => diesel::update(unused.filter(account_tokens::guardian_id.eq(id)))
+            .set(at)
+            .execute(conn)?,
+        Record::Staff(id) => diesel::update(unused.filter(account_tokens::staff_id.eq(id)))
+            .set(at)
+            .execute(conn)?,
+    };
+    Ok(())
 }
 
 /// How many links of this purpose were made for the account since `since`.

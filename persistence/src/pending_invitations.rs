@@ -10,10 +10,15 @@ use crate::guardians::GuardianRow;
 use crate::ids::now;
 use crate::schema::{guardians, pending_invitations, schools};
 
-/// Queues these guardians (new ones, without an account) for an activation link.
+/// Queues these guardians (new or returning ones, without an account) for a link.
 pub fn enqueue(conn: &mut AnyConnection, guardian_ids: &[String]) -> Result<(), RepoError> {
     let at = now();
     for chunk in guardian_ids.chunks(1000) {
+        // Queued already (a returning guardian whose first link was never sent): once is enough.
+        diesel::delete(
+            pending_invitations::table.filter(pending_invitations::guardian_id.eq_any(chunk)),
+        )
+        .execute(conn)?;
         let values: Vec<_> = chunk
             .iter()
             .map(|id| {

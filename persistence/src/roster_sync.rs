@@ -16,13 +16,13 @@ use crate::error::RepoError;
 use crate::groups::GroupRow;
 use crate::guardians::{GuardianPupilRow, GuardianRow};
 use crate::ids::now;
-use crate::pending_invitations;
 use crate::pupils::PupilRow;
 use crate::roster::{self, NewGuardian, NewPupil, NewStaff, PersonName};
 use crate::schema::{
     enrolments, guardian_pupils, guardians, pupils, school_groups, staff, staff_groups, staff_roles,
 };
 use crate::staff::StaffRow;
+use crate::{account_tokens, pending_invitations};
 
 /// Ids per `IN (…)` list: well under SQLite's 32,766 bound parameters, whatever a source sends.
 const IDS_PER_STATEMENT: usize = 5_000;
@@ -277,12 +277,11 @@ impl Held {
         }
     }
 
-    /// Row ids of active guardians with an account, by LAS key: whose address changes in a sync
-    /// gets a new activation link at the new address.
-    pub fn guardians_with_account(&self) -> HashMap<&str, &str> {
+    /// Row ids of the active guardians, by LAS key: whose address changes in a sync gets a link at
+    /// the new address (whether or not the old address had activated an account).
+    pub fn guardian_ids(&self) -> HashMap<&str, &str> {
         self.guardians
             .iter()
-            .filter(|(id, _)| self.guardian_accounts.contains_key(id))
             .map(|(id, g)| (g.key.as_str(), id.as_str()))
             .collect()
     }
@@ -525,11 +524,19 @@ fn apply_guardians(
     for chunk in new_rows.chunks(500) {
         batch_insert!(conn, guardians::table, chunk)?;
     }
-    // New guardians get their account's activation link from a background worker (SPEC §2).
+    // New guardians, and returning ones without an account, get their link from a background
+    // worker (SPEC §2); the worker skips a guardian who has an account by then.
     let to_invite: Vec<String> = new_rows
         .iter()
         .filter(|g| g.email.is_some())
         .map(|g| g.id.clone())
+        .chain(
+            guardian_diff
+                .create
+                .iter()
+                .filter(|g| g.email.is_some())
+                .filter_map(|g| held.inactive_guardians.get(&g.key).cloned()),
+        )
         .collect();
     pending_invitations::enqueue(conn, &to_invite)?;
     for (before, after) in &guardian_diff.update {
@@ -614,8 +621,12 @@ fn update_guardian(
             guardians::updated_at.eq(at),
         ))
         .execute(conn)?;
-    if email_changed && held.guardian_accounts.contains_key(id) {
-        roster::unlink_guardian(conn, id)?;
+    if email_changed {
+        if held.guardian_accounts.contains_key(id) {
+            roster::unlink_guardian(conn, id)?;
+        }
+        // Links mailed to the old address no longer attach this record.
+        account_tokens::expire_for_guardian(conn, id)?;
     }
     Ok(())
 }

@@ -90,11 +90,9 @@ pub fn record(conn: &mut AnyConnection, run: NewRun) -> Result<SyncRunRow, RepoE
         RunStatus::Held { snapshot } => Some(snapshot),
         _ => None,
     };
-    diesel::insert_into(sync_runs::table)
-        .values((&row, sync_runs::held_snapshot.eq(held_snapshot)))
-        .execute(conn)?;
-    // A sync that succeeded makes the school's held runs moot; their rosters are dropped.
-    if row.status == "succeeded" {
+    // A sync that succeeded makes the school's held runs moot, and a newer hold replaces an older
+    // one: their rosters are dropped, so held runs cannot pile up.
+    if row.status == "succeeded" || row.status == "held" {
         diesel::update(
             sync_runs::table
                 .filter(sync_runs::school_id.eq(&row.school_id))
@@ -106,12 +104,49 @@ pub fn record(conn: &mut AnyConnection, run: NewRun) -> Result<SyncRunRow, RepoE
         ))
         .execute(conn)?;
     }
+    diesel::insert_into(sync_runs::table)
+        .values((&row, sync_runs::held_snapshot.eq(held_snapshot)))
+        .execute(conn)?;
     Ok(row)
 }
 
-/// A held run of a visible school and the roster it keeps; `NotFound` when there is no such run,
-/// or it is not (or no longer) held.
-pub fn find_held(
+/// The counts (JSON) of the school's runs that succeeded since `since`.
+pub fn succeeded_counts_since(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    since: NaiveDateTime,
+) -> Result<Vec<String>, RepoError> {
+    Ok(sync_runs::table
+        .filter(sync_runs::school_id.eq(school_id))
+        .filter(sync_runs::status.eq("succeeded"))
+        .filter(sync_runs::started_at.gt(since))
+        .select(sync_runs::counts)
+        .load::<Option<String>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// Whether the school had a held run since `since` (its admins were mailed about it then).
+pub fn held_since(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    since: NaiveDateTime,
+) -> Result<bool, RepoError> {
+    let found: Option<String> = sync_runs::table
+        .filter(sync_runs::school_id.eq(school_id))
+        .filter(sync_runs::status.eq_any(["held", "superseded", "confirmed"]))
+        .filter(sync_runs::started_at.gt(since))
+        .select(sync_runs::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// Takes a held run of a visible school for confirmation: marks it confirmed, drops the roster it
+/// kept and returns it. `NotFound` when there is no such held run. Call it in the confirming
+/// sync's transaction after the school's sync lock, so no other sync comes in between.
+pub fn take_held(
     conn: &mut AnyConnection,
     school: &VisibleSchool,
     run_id: &str,
@@ -122,7 +157,14 @@ pub fn find_held(
         .filter(sync_runs::status.eq("held"))
         .select((SyncRunRow::as_select(), sync_runs::held_snapshot))
         .first(conn)?;
-    Ok((row, snapshot.ok_or(RepoError::NotFound)?))
+    let snapshot = snapshot.ok_or(RepoError::NotFound)?;
+    diesel::update(sync_runs::table.find(run_id))
+        .set((
+            sync_runs::status.eq("confirmed"),
+            sync_runs::held_snapshot.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok((row, snapshot))
 }
 
 /// Whether a run of this school exists and is not held (it was confirmed or superseded, or was
@@ -140,17 +182,6 @@ pub fn exists_unheld(
         .first(conn)
         .optional()?;
     Ok(found.is_some())
-}
-
-/// Marks a held run confirmed and drops its roster: the run recorded after it applied it.
-pub fn mark_confirmed(conn: &mut AnyConnection, run_id: &str) -> Result<(), RepoError> {
-    diesel::update(sync_runs::table.find(run_id))
-        .set((
-            sync_runs::status.eq("confirmed"),
-            sync_runs::held_snapshot.eq(None::<String>),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// A visible school's sync runs, newest first.

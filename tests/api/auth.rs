@@ -397,3 +397,24 @@ async fn every_sign_in_costs_one_hash_whatever_the_accounts_state() {
         assert_eq!(app.hashing.computed() - before, 1, "{email}");
     }
 }
+
+#[tokio::test]
+async fn a_throttled_account_does_not_spend_its_networks_quota() {
+    let app = TestApp::spawn().await;
+    app.operator_token().await;
+    // Someone hammers one account from a school's network: 5 checks, then refused.
+    for _ in 0..25 {
+        app.login(OPERATOR_EMAIL, "wrong-password-123").await;
+    }
+    // The other parents on that network still have their attempts: 15 of the 20 remain.
+    for i in 0..15 {
+        let status = app
+            .login(
+                &format!("ouder{i}@test.ouderportaal.nl"),
+                "wrong-password-123",
+            )
+            .await
+            .status();
+        assert_eq!(status, 401, "attempt {i}");
+    }
+}

@@ -361,3 +361,77 @@ async fn a_flood_of_reset_requests_sends_three_mails_and_only_the_last_link_work
         "a new link ends the earlier ones"
     );
 }
+
+#[tokio::test]
+async fn an_old_invitation_of_an_active_account_only_adds_its_record() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")]).await;
+    let world = World::build(&app).await;
+    // D1 has no account; the school invites D1 twice (P1's record twice over two weeks, say),
+    // and M4's school holds D1's address too.
+    app.execute_sql(&format!(
+        "UPDATE guardians SET email = 'd1@world.example' WHERE id = '{}'",
+        world.id("M4")
+    ));
+    assert_eq!(
+        invite(&app, &world, "school_admin", "D1").await.status(),
+        202
+    );
+    assert_eq!(
+        invite(&app, &world, "board_admin", "M4").await.status(),
+        202
+    );
+    let mut conn = app.db.get().unwrap();
+    let links: Vec<String> = outbox::pending(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|m| crate::las_sync::token_in(&m.body))
+        .collect();
+    drop(conn);
+    assert_eq!(links.len(), 2);
+    let activate = |token: &str, password: &str| json!({"token": token, "password": password});
+    let first = app
+        .post_json(
+            "/api/v1/auth/activation",
+            &activate(&links[0], "het-eerste-wachtwoord"),
+        )
+        .await;
+    assert_eq!(first.status(), 200);
+    // The second link no longer sets a password: it adds M4's record and says to sign in.
+    let second = app
+        .post_json(
+            "/api/v1/auth/activation",
+            &activate(&links[1], "een-ander-wachtwoord"),
+        )
+        .await;
+    assert_problem(second, 409, "conflict").await;
+    let login = app.login("d1@world.example", "het-eerste-wachtwoord").await;
+    assert_eq!(login.status(), 200);
+    let token: Value = login.json().await.unwrap();
+    let me: Value = app
+        .get_as(token["access_token"].as_str().unwrap(), "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["children"].as_array().unwrap().len(), 2, "{me}");
+}
+
+#[tokio::test]
+async fn links_to_one_account_are_limited_to_five_a_day() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")]).await;
+    let world = World::build(&app).await;
+    // M1 has an account: every invitation of M1's record is a confirmation link.
+    for _ in 0..8 {
+        assert_eq!(
+            invite(&app, &world, "school_admin", "M1").await.status(),
+            202
+        );
+    }
+    let mut conn = app.db.get().unwrap();
+    let sent = outbox::pending(&mut conn)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.to_address == "m1@world.example")
+        .count();
+    assert_eq!(sent, 5);
+}

@@ -140,8 +140,8 @@ fn subject(kind: &str, value: &str) -> String {
 ///
 /// Exchanges an e-mail address and password for an access token and a refresh token. A wrong
 /// password and an unknown address get the same answer. At most 5 passwords are checked per
-/// address within 15 minutes (and 20 from one network address); beyond that sign-in is refused
-/// with 429 until the window ends. A right password does not count.
+/// address in a 15-minute window (and 20 from one network address, an IPv6 /64 counting as one);
+/// beyond that sign-in is refused with 429 until the window ends. A right password does not count.
 #[utoipa::path(
     tag = "auth",
     operation_id = "create_login",
@@ -167,8 +167,10 @@ async fn create_login(
     let account_subject = subject("account", &normalised);
     let address_subject = subject(
         "address",
-        &client::address(&req, &state.config.proxies)
-            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        &client::address(&req, &state.config.proxies).map_or_else(
+            || "unknown".to_owned(),
+            |ip| client::limit_key(ip).to_string(),
+        ),
     );
 
     let subjects = (account_subject.clone(), address_subject.clone());
@@ -177,9 +179,16 @@ async fn create_login(
         let cutoff = attempt_window_cutoff(at);
         // Counted before the password is checked, atomically: N parallel attempts can never
         // check more than the limit.
-        let reserved =
-            sessions::reserve_attempt(conn, &subjects.1, ATTEMPTS_PER_ADDRESS, at, cutoff)?
-                && sessions::reserve_attempt(conn, &subjects.0, ATTEMPTS_PER_ACCOUNT, at, cutoff)?;
+        let mut reserved =
+            sessions::reserve_attempt(conn, &subjects.1, ATTEMPTS_PER_ADDRESS, at, cutoff)?;
+        if reserved
+            && !sessions::reserve_attempt(conn, &subjects.0, ATTEMPTS_PER_ACCOUNT, at, cutoff)?
+        {
+            // No password checked: a throttled account does not spend the address's quota (a
+            // school's network is shared by many parents).
+            sessions::release_attempt(conn, &subjects.1)?;
+            reserved = false;
+        }
         if !reserved {
             audit_login(conn, None, None, "throttled")?;
             return Err(ApiError::TooManyRequests {

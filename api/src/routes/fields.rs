@@ -205,6 +205,16 @@ where
         })
 }
 
+/// A required whole number, as [`optional_whole_number`] reads it (`8` and `8.0` alike: JSON Schema's
+/// `integer` allows both).
+pub fn whole_number<'de, D>(deserializer: D) -> Result<i32, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    optional_whole_number(deserializer)?
+        .ok_or_else(|| serde::de::Error::custom("invalid type: null, expected a whole number"))
+}
+
 #[cfg(test)]
 mod whole_number_tests {
     use super::*;

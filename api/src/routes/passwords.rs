@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
-use crate::accounts;
+use crate::accounts::{self, LinkUse};
 use crate::auth::password;
 use crate::db;
 use crate::error::ApiError;
@@ -85,14 +85,16 @@ async fn hash(
 
 /// Activate an account
 ///
-/// Sets the password with the single-use link of an invitation, and signs in.
+/// Sets the password with the single-use link of an invitation, and signs in; the school's record
+/// joins the account. The link of an account that was activated since (through another school's
+/// link) only adds its record: the answer is 409 and the password stays as it is.
 #[utoipa::path(
     tag = "auth",
     operation_id = "create_activation",
     request_body = SetPassword,
     responses(
         (status = 200, description = "The account is active; signed in.", body = TokenResponse),
-        (status = 409, description = "The link is unknown, expired or used.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The link is unknown, expired or used; or the account was active already (its record is now added: sign in).", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(())
 )]
@@ -106,14 +108,24 @@ async fn create_activation(
     let session_state = state.clone();
     let tokens = db::run(&state.db, move |conn| {
         transaction(conn, |conn| {
-            let account =
-                accounts::use_link(conn, account_tokens::ACTIVATION, &token, &password_hash)?
-                    .ok_or_else(invalid_link)?;
-            open_session(conn, &session_state, &account)
+            match accounts::use_link(conn, account_tokens::ACTIVATION, &token, &password_hash)? {
+                LinkUse::PasswordSet { account_id } => {
+                    open_session(conn, &session_state, &account_id).map(Some)
+                }
+                // Committed (the record is added), then answered as a conflict.
+                LinkUse::AlreadyActive => Ok(None),
+                LinkUse::Invalid | LinkUse::Confirmed => Err(invalid_link()),
+            }
         })
     })
     .await?;
-    Ok(web::Json(tokens))
+    tokens.map(web::Json).ok_or_else(|| {
+        ApiError::Conflict(
+            "This account is already active; the school's record is now added to it. Sign in \
+             with your password."
+                .to_owned(),
+        )
+    })
 }
 
 /// Confirm a school's link to your account
@@ -139,12 +151,9 @@ async fn create_link_confirmation(
 ) -> Result<HttpResponse, ApiError> {
     let token = body.0.token;
     db::run(&state.db, move |conn| {
-        transaction(conn, |conn| {
-            if accounts::confirm_link(conn, &token)? {
-                Ok(())
-            } else {
-                Err(invalid_link())
-            }
+        transaction(conn, |conn| match accounts::confirm_link(conn, &token)? {
+            LinkUse::Confirmed => Ok(()),
+            _ => Err(invalid_link()),
         })
     })
     .await?;
@@ -208,8 +217,11 @@ async fn create_password_reset_confirmation(
     let password_hash = hash(&state, account_tokens::PASSWORD_RESET, &token, password).await?;
     db::run(&state.db, move |conn| {
         transaction(conn, |conn| {
-            accounts::use_link(conn, account_tokens::PASSWORD_RESET, &token, &password_hash)?
-                .ok_or_else(invalid_link)
+            match accounts::use_link(conn, account_tokens::PASSWORD_RESET, &token, &password_hash)?
+            {
+                LinkUse::PasswordSet { .. } => Ok(()),
+                _ => Err(invalid_link()),
+            }
         })
     })
     .await?;

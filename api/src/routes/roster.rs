@@ -251,8 +251,9 @@ pub struct SyncResult {
     /// One entry per record or link left out.
     #[schema(max_items = 1000000)]
     pub rejected: Vec<RejectedRecord>,
-    /// Guardians sent an activation link at their new e-mail address (a person with an account at
-    /// that address is linked to it instead).
+    /// Guardians whose e-mail address changed, sent a link at the new address (to activate an
+    /// account, or to confirm that the record is theirs when the address has one already). The
+    /// count is the same either way.
     #[schema(minimum = 0, maximum = 1_000_000)]
     pub invitations_sent: u32,
     /// Open change requests closed because the LAS now holds the proposed values.
@@ -609,9 +610,11 @@ pub fn answer(result: SyncResult) -> HttpResponse {
 /// LAS. Invalid records are left out and listed in `rejected`; a snapshot whose structure is broken
 /// (duplicate keys, a malformed school year) changes nothing (422), and so does one of a school year
 /// that is neither the current nor the next (409: an old export). The same snapshot twice changes
-/// nothing the second time. Guardians whose e-mail address changed get an activation link at the
-/// new address; their old sessions end. Every run is recorded (`list_school_sync_runs`). Needs
-/// the `roster:write` scope for this school.
+/// nothing the second time. Guardians whose e-mail address changed get a link at the new address;
+/// the account of the old address loses that record (and nothing else). A roster that would
+/// deactivate much of the school at once is held (202) until an admin confirms it, or sent with
+/// `force=true`. Every run is recorded (`list_school_sync_runs`). Needs the `roster:write` scope
+/// for this school.
 #[utoipa::path(
     tag = "integration",
     operation_id = "update_school_roster",

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use domain::policy::SchoolAction;
 use domain::roster::Snapshot;
-use domain::sync_hold::DEFAULT_HOLD_PERCENT;
+use domain::sync_hold;
 use persistence::RepoError;
 use persistence::schools::{self, SchoolRow};
 use persistence::sync_runs::{self, SyncRunRow};
@@ -18,7 +18,7 @@ use validator::Validate;
 use crate::audit::Object;
 use crate::auth::Authenticated;
 use crate::db;
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::extract::{Json, Query};
 use crate::routes::pagination::{Page, PageParams};
 use crate::routes::roster::KindCounts;
@@ -161,28 +161,31 @@ async fn create_sync_run_confirmation(
     let base_url = state.config.public_base_url.clone();
     let result = db::run(&state.db, move |conn| {
         let school = school_for(conn, &auth, &school_id, SchoolAction::ManageRoster)?;
-        let (held, snapshot) = match sync_runs::find_held(conn, &school, &run_id) {
-            Ok(found) => found,
-            Err(RepoError::NotFound) if sync_runs::exists_unheld(conn, &school, &run_id)? => {
-                return Err(ApiError::Conflict(
-                    "This sync is not waiting for confirmation: it was confirmed already, or a \
-                     later sync superseded it."
-                        .to_owned(),
-                ));
-            }
-            Err(err) => return Err(err.into()),
-        };
-        let snapshot: Snapshot = serde_json::from_str(&snapshot).map_err(ApiError::internal)?;
-        let by = StartedBy {
-            client_id: None,
-            account_id: Some(auth.0.account_id.to_string()),
-        };
-        let source = Source::parse(&held.source).unwrap_or(Source::Snapshot);
-        let row = school.into_row();
-        let input = Input::Snapshot(snapshot);
-        let result = sync_and_audit(conn, &row, &base_url, source, &by, input, true)?;
-        sync_runs::mark_confirmed(conn, &held.id)?;
-        Ok::<_, ApiError>(result)
+        // One transaction from the school's sync lock on: no other sync can come between taking
+        // the held run and applying it (an older roster never overwrites a newer one).
+        persistence::transaction(conn, |conn| {
+            schools::lock_for_sync(conn, school.id())?;
+            let (held, snapshot) = match sync_runs::take_held(conn, &school, &run_id) {
+                Ok(found) => found,
+                Err(RepoError::NotFound) if sync_runs::exists_unheld(conn, &school, &run_id)? => {
+                    return Err(ApiError::Conflict(
+                        "This sync is not waiting for confirmation: it was confirmed already, or \
+                         a later sync superseded it."
+                            .to_owned(),
+                    ));
+                }
+                Err(err) => return Err(err.into()),
+            };
+            let snapshot: Snapshot = serde_json::from_str(&snapshot).map_err(ApiError::internal)?;
+            let by = StartedBy {
+                client_id: None,
+                account_id: Some(auth.0.account_id.to_string()),
+            };
+            let source = Source::parse(&held.source).unwrap_or(Source::Snapshot);
+            let row = school.row().clone();
+            let input = Input::Snapshot(snapshot);
+            sync_and_audit(conn, &row, &base_url, source, &by, input, true)
+        })
     })
     .await?;
     Ok(answer(result))
@@ -196,7 +199,8 @@ pub struct SyncSettings {
     /// (and more than two), or every school admin, is held until an admin confirms it. Default 25.
     #[schema(minimum = 1, maximum = 100)]
     #[validate(range(min = 1, max = 100))]
-    pub hold_deactivation_percent: u8,
+    #[serde(deserialize_with = "crate::routes::fields::whole_number")]
+    pub hold_deactivation_percent: i32,
 }
 
 /// Read the roster sync settings
@@ -225,8 +229,7 @@ async fn get_sync_settings(
 
 fn settings_of(school: &SchoolRow) -> SyncSettings {
     SyncSettings {
-        hold_deactivation_percent: u8::try_from(school.sync_hold_percent)
-            .unwrap_or(DEFAULT_HOLD_PERCENT),
+        hold_deactivation_percent: school.sync_hold_percent,
     }
 }
 
@@ -249,7 +252,14 @@ async fn set_sync_settings(
     body: Json<SyncSettings>,
 ) -> Result<web::Json<SyncSettings>, ApiError> {
     let school_id = path.into_inner().to_string();
-    let percent = body.0.hold_deactivation_percent;
+    let percent = sync_hold::valid_percent(i64::from(body.0.hold_deactivation_percent))
+        .ok_or_else(|| {
+            ApiError::Validation(vec![FieldError::new(
+                "hold_deactivation_percent",
+                "range",
+                "must be 1 to 100",
+            )])
+        })?;
     db::run(&state.db, move |conn| {
         let school = school_for(conn, &auth, &school_id, SchoolAction::ManageRoster)?;
         schools::set_sync_hold_percent(conn, &school, percent)?;
@@ -264,6 +274,6 @@ async fn set_sync_settings(
     })
     .await?;
     Ok(web::Json(SyncSettings {
-        hold_deactivation_percent: percent,
+        hold_deactivation_percent: i32::from(percent),
     }))
 }
