@@ -43,7 +43,7 @@ fn switch_modules(_: usize) -> Value {
 }
 
 fn empty_roster(_: usize) -> Value {
-    json!({"school_year": crate::world::this_year(), "groups": [], "pupils": [], "guardians": [], "staff": []})
+    crate::world::empty_roster()
 }
 
 fn sync_settings(_: usize) -> Value {
@@ -566,18 +566,9 @@ async fn a_teacher_reads_the_pupils_of_this_school_years_groups_only() {
 
 /// How many audit events match this condition.
 fn audit_count(app: &TestApp, condition: &str) -> i64 {
-    use diesel::RunQueryDsl;
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let sql = format!("SELECT COUNT(*) AS n FROM audit_events WHERE {condition}");
-    let mut conn = app.db.get().unwrap();
-    diesel::sql_query(sql)
-        .get_result::<Count>(&mut *conn)
-        .unwrap()
-        .n
+    app.scalar(&format!(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE {condition}"
+    ))
 }
 
 #[tokio::test]
@@ -613,8 +604,7 @@ async fn refusals_answered_404_and_clients_acts_are_in_the_audit_log() {
     let other_school = crate::integration::client_token(&app, &world, Some("A2")).await;
     let client: Value = jsonwebtoken::dangerous::insecure_decode_claims(&other_school).unwrap();
     let client_id = client["sub"].as_str().unwrap().to_owned();
-    let empty = json!({"school_year": crate::world::this_year(), "groups": [], "pupils": [],
-                       "guardians": [], "staff": []});
+    let empty = crate::world::empty_roster();
     let refused = app
         .request(Method::PUT, &world.path("/api/v1/schools/{A1}/roster"))
         .bearer_auth(&other_school)

@@ -51,10 +51,7 @@ async fn a_request_goes_from_submission_to_decision_and_both_sides_get_mail() {
     ])
     .await;
     let world = World::build(&app).await;
-    app.execute_sql(&format!(
-        "UPDATE schools SET admin_email = 'administratie@a1.example' WHERE id = '{}'",
-        world.id("A1")
-    ));
+    world.set_a1_admin_email(&app);
     let guardian = world.token("guardian");
     let admin = world.token("school_admin");
 
@@ -462,10 +459,7 @@ async fn refused_submissions_replacement_and_who_sees_what() {
 async fn a_retried_submission_with_its_idempotency_key_is_answered_once_and_done_once() {
     let app = TestApp::spawn().await;
     let world = World::build(&app).await;
-    app.execute_sql(&format!(
-        "UPDATE schools SET admin_email = 'administratie@a1.example' WHERE id = '{}'",
-        world.id("A1")
-    ));
+    world.set_a1_admin_email(&app);
     let own = world.path("/api/v1/guardians/{M1}/change-requests");
     let send = |token: &str, key: &str, body: &Value| {
         app.request(reqwest::Method::POST, &own)

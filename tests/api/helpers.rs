@@ -202,6 +202,21 @@ impl TestApp {
     }
 
     /// Runs SQL directly on this test's database (to break things on purpose).
+    /// The one number a SQL query selects as `n` (counts in tests).
+    pub fn scalar(&self, sql: &str) -> i64 {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.db.get().unwrap();
+        diesel::sql_query(sql)
+            .get_result::<Count>(&mut *conn)
+            .unwrap()
+            .n
+    }
+
     pub fn execute_sql(&self, sql: &str) {
         let mut conn = self.db.get().unwrap();
         conn.batch_execute(sql).unwrap();

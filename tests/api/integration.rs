@@ -408,8 +408,7 @@ async fn a_token_cannot_widen_what_the_clients_record_allows() {
         c["board"] = json!(world.id("boardB"));
         c.as_object_mut().unwrap().remove("school");
     });
-    let empty = json!({"school_year": crate::world::this_year(), "groups": [], "pupils": [],
-                       "guardians": [], "staff": []});
+    let empty = crate::world::empty_roster();
     for (token, school, status) in [
         (&any_school, "A1", 403),
         (&other_board, "B1", 404),

@@ -53,6 +53,11 @@ fn a1_snapshot() -> Value {
     })
 }
 
+/// School A1's roster with one more guardian.
+fn a1_with_guardian(extra: &Value) -> Value {
+    a1_snapshot_with(|s| s["guardians"].as_array_mut().unwrap().push(extra.clone()))
+}
+
 /// School A1's roster with a change the LAS made.
 pub fn a1_snapshot_with(change: impl FnOnce(&mut Value)) -> Value {
     let mut snapshot = a1_snapshot();
@@ -145,18 +150,16 @@ fn pending_mail(app: &TestApp) -> Vec<outbox::OutboxRow> {
     outbox::pending(&mut app.db.get().unwrap()).unwrap()
 }
 
-fn scalar(app: &TestApp, sql: &str) -> i64 {
-    use diesel::RunQueryDsl;
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
+/// The outbox once something is in it (a background worker writes it), within 5 s.
+async fn first_mail(app: &TestApp) -> Vec<outbox::OutboxRow> {
+    for _ in 0..100 {
+        let mails = pending_mail(app);
+        if !mails.is_empty() {
+            return mails;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let mut conn = app.db.get().unwrap();
-    diesel::sql_query(sql)
-        .get_result::<Count>(&mut *conn)
-        .unwrap()
-        .n
+    Vec::new()
 }
 
 #[tokio::test]
@@ -321,13 +324,10 @@ async fn leavers_are_deactivated_and_their_guardians_lose_access_but_keep_their_
         "no pupil left at the school: no access to it"
     );
     // The link stays for the retention period (history), it is only no longer active.
-    let links = scalar(
-        &app,
-        &format!(
-            "SELECT COUNT(*) AS n FROM guardian_pupils WHERE pupil_id = '{}'",
-            world.id("P2")
-        ),
-    );
+    let links = app.scalar(&format!(
+        "SELECT COUNT(*) AS n FROM guardian_pupils WHERE pupil_id = '{}'",
+        world.id("P2")
+    ));
     assert_eq!(links, 1);
 }
 
@@ -352,33 +352,24 @@ async fn a_new_school_year_rolls_groups_over_and_the_previous_year_stays() {
     assert_eq!(result["groups"]["deactivated"], 0, "last year's are kept");
     assert_eq!(result["pupils"]["updated"], 3, "new groups");
 
-    let years = scalar(
-        &app,
-        &format!(
-            "SELECT COUNT(*) AS n FROM school_years WHERE school_id = '{}'",
-            world.id("A1")
-        ),
-    );
+    let years = app.scalar(&format!(
+        "SELECT COUNT(*) AS n FROM school_years WHERE school_id = '{}'",
+        world.id("A1")
+    ));
     assert_eq!(years, 2);
     // Last year's groups and memberships are still there to read.
-    let last_year = scalar(
-        &app,
-        &format!(
-            "SELECT COUNT(*) AS n FROM enrolments e JOIN school_groups g ON g.id = e.group_id \
+    let last_year = app.scalar(&format!(
+        "SELECT COUNT(*) AS n FROM enrolments e JOIN school_groups g ON g.id = e.group_id \
              WHERE g.school_year_id = '{}'",
-            world.id("Y_A1")
-        ),
-    );
+        world.id("Y_A1")
+    ));
     assert_eq!(last_year, 3);
-    let new_year = scalar(
-        &app,
-        &format!(
-            "SELECT COUNT(*) AS n FROM enrolments e JOIN school_groups g ON g.id = e.group_id \
+    let new_year = app.scalar(&format!(
+        "SELECT COUNT(*) AS n FROM enrolments e JOIN school_groups g ON g.id = e.group_id \
              WHERE g.school_id = '{}' AND g.school_year_id <> '{}'",
-            world.id("A1"),
-            world.id("Y_A1")
-        ),
-    );
+        world.id("A1"),
+        world.id("Y_A1")
+    ));
     assert_eq!(new_year, 3);
 
     // Both years' groups are listed, each with its school year.
@@ -817,21 +808,21 @@ async fn a_pupil_who_comes_back_has_only_the_guardians_the_las_gives_now() {
         s["guardians"][3]["children"] = json!([]);
     });
     push(&app, &world, &client, &left).await;
-    assert_eq!(scalar(&app, &links_of_p3), 1);
+    assert_eq!(app.scalar(&links_of_p3), 1);
 
     // P3 comes back, but the LAS no longer links M3 to P3 (custody changed).
     let back = a1_snapshot_with(|s| s["guardians"][3]["children"] = json!([]));
     let result = push(&app, &world, &client, &back).await;
     assert_eq!(result["pupils"]["created"], 1, "reactivated");
     assert_eq!(
-        scalar(&app, &links_of_p3),
+        app.scalar(&links_of_p3),
         0,
         "the old link must not give M3 access again"
     );
 
     // And with the link in the LAS again, it is there again.
     push(&app, &world, &client, &a1_snapshot()).await;
-    assert_eq!(scalar(&app, &links_of_p3), 1);
+    assert_eq!(app.scalar(&links_of_p3), 1);
 }
 
 #[tokio::test]
@@ -975,32 +966,22 @@ async fn a_roster_client_can_neither_take_over_nor_sign_out_an_existing_account(
     // The client adds a "guardian" of P3 with parental authority at the victim's address.
     let mut planted = guardian("X1", "P3", "HX");
     planted["email"] = json!("m2@world.example");
-    let snapshot = a1_snapshot_with(|s| s["guardians"].as_array_mut().unwrap().push(planted));
+    let snapshot = a1_with_guardian(&planted);
     assert_eq!(
         push(&app, &world, &client, &snapshot).await["guardians"]["created"],
         1
     );
     // The invitation worker mails the address a link to confirm; the account gains nothing.
-    let mut mails = Vec::new();
-    for _ in 0..100 {
-        mails = pending_mail(&app);
-        if !mails.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let mails = first_mail(&app).await;
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].to_address, "m2@world.example");
     assert!(mails[0].body.contains("/confirm-link#token="));
     assert_eq!(app.get_as(&victim, &p3).await.status(), 404);
 
     // A second push changes the planted guardian's address: the victim's sessions go on.
-    let snapshot = a1_snapshot_with(|s| {
-        let mut moved = guardian("X1", "P3", "HX");
-        moved["email"] = json!("x1@elders.example");
-        s["guardians"].as_array_mut().unwrap().push(moved);
-    });
-    push(&app, &world, &client, &snapshot).await;
+    let mut moved = guardian("X1", "P3", "HX");
+    moved["email"] = json!("x1@elders.example");
+    push(&app, &world, &client, &a1_with_guardian(&moved)).await;
     assert_eq!(app.get_as(&victim, "/api/v1/me").await.status(), 200);
     assert_eq!(
         app.get_as(&victim, &world.path("/api/v1/pupils/{P2}"))
@@ -1101,12 +1082,8 @@ async fn a_sync_that_would_empty_the_school_is_held_until_an_admin_confirms_it()
     let app = TestApp::spawn().await;
     let world = World::build(&app).await;
     let client = client_token(&app, &world, None).await;
-    app.execute_sql(&format!(
-        "UPDATE schools SET admin_email = 'administratie@a1.example' WHERE id = '{}'",
-        world.id("A1")
-    ));
-    let empty = json!({"school_year": this_year(), "groups": [], "pupils": [], "guardians": [],
-                       "staff": []});
+    world.set_a1_admin_email(&app);
+    let empty = crate::world::empty_roster();
 
     // An empty roster (a broken export, or a client gone rogue): held, nothing changes.
     let held = send(&app, &world, reqwest::Method::PUT, &client, "A1", &empty).await;
@@ -1329,44 +1306,15 @@ async fn a_guardian_readdressed_before_activating_gets_a_link_at_the_new_address
     // A new guardian of P3: the worker mails an activation link to the first address.
     let mut newcomer = guardian("N1", "P3", "HN");
     newcomer["email"] = json!("n1.typo@world.example");
-    push(
-        &app,
-        &world,
-        &client,
-        &a1_snapshot_with(|s| {
-            s["guardians"]
-                .as_array_mut()
-                .unwrap()
-                .push(newcomer.clone());
-        }),
-    )
-    .await;
-    let mut first = Vec::new();
-    for _ in 0..100 {
-        first = pending_mail(&app);
-        if !first.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    push(&app, &world, &client, &a1_with_guardian(&newcomer)).await;
+    let first = first_mail(&app).await;
     assert_eq!(first.len(), 1);
     assert_eq!(first[0].to_address, "n1.typo@world.example");
 
     // The school corrects the address before it was used: the new address gets a link, the old
     // one no longer works.
     newcomer["email"] = json!("n1@world.example");
-    let result = push(
-        &app,
-        &world,
-        &client,
-        &a1_snapshot_with(|s| {
-            s["guardians"]
-                .as_array_mut()
-                .unwrap()
-                .push(newcomer.clone());
-        }),
-    )
-    .await;
+    let result = push(&app, &world, &client, &a1_with_guardian(&newcomer)).await;
     assert_eq!(result["invitations_sent"], 1);
     let mails = pending_mail(&app);
     let latest = mails.last().unwrap();
@@ -1398,12 +1346,8 @@ async fn a_newer_hold_replaces_an_older_one_and_the_school_is_mailed_once() {
     let app = TestApp::spawn().await;
     let world = World::build(&app).await;
     let client = client_token(&app, &world, None).await;
-    app.execute_sql(&format!(
-        "UPDATE schools SET admin_email = 'administratie@a1.example' WHERE id = '{}'",
-        world.id("A1")
-    ));
-    let empty = json!({"school_year": this_year(), "groups": [], "pupils": [], "guardians": [],
-                       "staff": []});
+    world.set_a1_admin_email(&app);
+    let empty = crate::world::empty_roster();
     let mut held = Vec::new();
     for _ in 0..3 {
         let response = send(&app, &world, reqwest::Method::PUT, &client, "A1", &empty).await;

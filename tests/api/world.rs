@@ -297,3 +297,19 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
     ids.insert("B1", b1);
     (ids, logins)
 }
+
+/// A roster of nothing for the current school year (an empty export, or a client gone rogue).
+pub fn empty_roster() -> serde_json::Value {
+    serde_json::json!({"school_year": this_year(), "groups": [], "pupils": [], "guardians": [],
+                       "staff": []})
+}
+
+impl World {
+    /// Gives school A1 the administration address that mail to the school goes to.
+    pub fn set_a1_admin_email(&self, app: &TestApp) {
+        app.execute_sql(&format!(
+            "UPDATE schools SET admin_email = 'administratie@a1.example' WHERE id = '{}'",
+            self.id("A1")
+        ));
+    }
+}
