@@ -6,6 +6,7 @@
 use domain::change_request::Status;
 use domain::edexml::EdexFile;
 use domain::mail::{Language, Message};
+use domain::modules::{Audience, Module};
 use domain::roster::{self, Delta, Rejection, Snapshot};
 use domain::schedule::school_date;
 use domain::school_year::SchoolYear;
@@ -15,7 +16,7 @@ use persistence::roster_sync::{Counts, SyncCounts, apply, load_held};
 use persistence::schools::SchoolRow;
 use persistence::sync_runs::{self, NewRun, RunStatus, SyncRunRow};
 use persistence::{
-    AnyConnection, change_requests, guardians, outbox, roster as roster_rows, schools,
+    AnyConnection, change_requests, guardians, modules, outbox, roster as roster_rows, schools,
 };
 use serde_json::json;
 
@@ -334,6 +335,13 @@ pub fn notify_requesters(
     if closed.is_empty() {
         return Ok(());
     }
+    // A school that switched the module off for guardians sends them nothing about it (seed 004).
+    let schools: Vec<String> = closed.iter().map(|(r, _)| r.school_id.clone()).collect();
+    let on = modules::schools_on(conn, Module::ChangeRequests, Audience::Guardian, &schools)?;
+    let closed: Vec<_> = closed
+        .iter()
+        .filter(|(r, _)| on.contains(&r.school_id))
+        .collect();
     let ids: Vec<&str> = closed
         .iter()
         .map(|(r, _)| r.requested_by.as_str())

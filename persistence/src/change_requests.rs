@@ -63,7 +63,10 @@ pub struct Request {
 /// made from one household (`(pupil, household)`, for separated parents).
 #[derive(Debug, Clone, Default)]
 pub struct RequestScope {
+    /// Schools whose queue the actor works (the module on for their admins there).
     pub admin_schools: Vec<String>,
+    /// Schools where the module is on for guardians: the guardian parts below count there only.
+    pub guardian_schools: Vec<String>,
     pub guardians: Vec<String>,
     pub children: Vec<String>,
     pub children_of_household: Vec<(String, String)>,
@@ -75,10 +78,9 @@ type Filter =
 
 fn scope_filter(scope: &RequestScope) -> Filter {
     let about_child = change_requests::subject_kind.eq(SubjectKind::Pupil.as_str());
-    let mut filter: Filter = Box::new(
-        change_requests::school_id
-            .eq_any(scope.admin_schools.clone())
-            .or(change_requests::requested_by.eq_any(scope.guardians.clone()))
+    let mut as_guardian: Filter = Box::new(
+        change_requests::requested_by
+            .eq_any(scope.guardians.clone())
             .or(about_child.and(
                 change_requests::pupil_id
                     .assume_not_null()
@@ -86,8 +88,8 @@ fn scope_filter(scope: &RequestScope) -> Filter {
             )),
     );
     for (pupil, household) in &scope.children_of_household {
-        filter = Box::new(
-            filter.or(about_child
+        as_guardian = Box::new(
+            as_guardian.or(about_child
                 .and(
                     change_requests::pupil_id
                         .assume_not_null()
@@ -100,7 +102,13 @@ fn scope_filter(scope: &RequestScope) -> Filter {
                 )),
         );
     }
-    filter
+    Box::new(
+        change_requests::school_id
+            .eq_any(scope.admin_schools.clone())
+            .or(change_requests::school_id
+                .eq_any(scope.guardian_schools.clone())
+                .and(as_guardian)),
+    )
 }
 
 /// id, first name, prefix, last name, e-mail, phone.

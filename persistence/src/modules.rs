@@ -49,3 +49,21 @@ pub fn replace(
     }
     Ok(())
 }
+
+/// Of these schools, those where `module` is on for `audience`, in one query.
+pub fn schools_on(
+    conn: &mut AnyConnection,
+    module: Module,
+    audience: Audience,
+    school_ids: &[String],
+) -> Result<Vec<String>, RepoError> {
+    if school_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(school_modules::table
+        .filter(school_modules::school_id.eq_any(school_ids))
+        .filter(school_modules::module.eq(module.as_str()))
+        .filter(school_modules::audience.eq(audience.as_str()))
+        .select(school_modules::school_id)
+        .load(conn)?)
+}

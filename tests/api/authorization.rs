@@ -191,8 +191,8 @@ const MATRIX: &[Row] = &[
     Row { method: "POST", path: "/api/v1/boards",   body: Some(new_board),
                                                     expect: [201, 403, 403, 403, 403, 403, 403, 403, 403] },
     // Deleting is for school admins only (seed 003). These rows change the world, so they come
-    // last, and columns run in order: after the admin's delete, a removed guardian is gone for
-    // everyone, a deregistered pupil stays readable by id for whole-school staff.
+    // last, and columns run in order: after the admin's delete, a removed guardian or pupil is gone
+    // for everyone.
     // CR1 was replaced by the guardian's new request about P1 above: no longer open.
     Row { method: "POST", path: "/api/v1/change-requests/{CR1}/decision", body: Some(reject_last_name),
                                                     expect: [404, 409, 409, 404, 404, 404, 404, 403, 404] },
@@ -248,14 +248,11 @@ fn never_visible(actor: &str) -> Vec<String> {
     strings
 }
 
-#[tokio::test]
-async fn every_role_gets_the_right_answer_and_nothing_leaks() {
-    let app = TestApp::spawn_with(&[("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")]).await;
-    let world = World::build(&app).await;
+/// Runs rows against the world; the failures, each in a line.
+async fn run_matrix(app: &TestApp, world: &World, rows: &[Row]) -> Vec<String> {
     let counter = AtomicUsize::new(1);
     let mut failures = Vec::new();
-
-    for row in MATRIX {
+    for row in rows {
         let path = world.path(row.path);
         for (column, actor) in ACTORS.iter().enumerate() {
             let method = Method::from_bytes(row.method.as_bytes()).unwrap();
@@ -282,11 +279,144 @@ async fn every_role_gets_the_right_answer_and_nothing_leaks() {
             }
         }
     }
+    failures
+}
+
+#[tokio::test]
+async fn every_role_gets_the_right_answer_and_nothing_leaks() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")]).await;
+    let world = World::build(&app).await;
+    let failures = run_matrix(&app, &world, MATRIX).await;
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// Switches a module of school A1 on for these audiences only.
+async fn switch(app: &TestApp, world: &World, module: &str, audiences: &[&str]) {
+    let body = json!({"modules": [{"module": module, "audiences": audiences}]});
+    let response = app
+        .request(Method::PUT, &world.path("/api/v1/schools/{A1}/modules"))
+        .bearer_auth(world.token("school_admin"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+/// The change-request endpoints at school A1 with the module switched off school-wide: as if they
+/// did not exist, for everyone (seed 004).
+const CHANGE_REQUESTS_OFF: &[Row] = &[
+    get(
+        "/api/v1/schools/{A1}/change-requests",
+        [404, 404, 404, 404, 404, 404, 404, 404, 404],
+    ),
+    get(
+        "/api/v1/schools/{A1}/change-request-settings",
+        [404, 404, 404, 404, 404, 404, 404, 404, 404],
+    ),
+    Row {
+        method: "PUT",
+        path: "/api/v1/schools/{A1}/change-request-settings",
+        body: Some(all_requestable),
+        expect: [404, 404, 404, 404, 404, 404, 404, 404, 404],
+    },
+    get(
+        "/api/v1/change-requests/{CR1}",
+        [404, 404, 404, 404, 404, 404, 404, 404, 404],
+    ),
+    Row {
+        method: "POST",
+        path: "/api/v1/guardians/{M1}/change-requests",
+        body: Some(own_phone),
+        expect: [404, 404, 404, 404, 404, 404, 404, 404, 404],
+    },
+    Row {
+        method: "POST",
+        path: "/api/v1/pupils/{P1}/change-requests",
+        body: Some(child_name),
+        expect: [404, 404, 404, 404, 404, 404, 404, 404, 404],
+    },
+    Row {
+        method: "POST",
+        path: "/api/v1/change-requests/{CR1}/decision",
+        body: Some(reject_last_name),
+        expect: [404, 404, 404, 404, 404, 404, 404, 404, 404],
+    },
+];
+
+/// The same with the module on for staff but off for guardians: the school's admins work the
+/// queue; guardians find nothing.
+const CHANGE_REQUESTS_OFF_FOR_GUARDIANS: &[Row] = &[
+    get(
+        "/api/v1/schools/{A1}/change-requests",
+        [404, 200, 200, 403, 403, 403, 403, 404, 404],
+    ),
+    get(
+        "/api/v1/change-requests/{CR1}",
+        [404, 200, 200, 404, 404, 404, 404, 404, 404],
+    ),
+    Row {
+        method: "POST",
+        path: "/api/v1/guardians/{M1}/change-requests",
+        body: Some(own_phone),
+        expect: [404, 403, 403, 403, 403, 403, 404, 404, 404],
+    },
+    Row {
+        method: "POST",
+        path: "/api/v1/pupils/{P1}/change-requests",
+        body: Some(child_name),
+        expect: [404, 403, 403, 403, 403, 403, 403, 404, 404],
+    },
+];
+
+#[tokio::test]
+async fn a_module_switched_off_does_not_exist_and_sends_nothing() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")]).await;
+    let world = World::build(&app).await;
+    world.set_a1_admin_email(&app);
+    let staff = [
+        "school_admin",
+        "director",
+        "teacher",
+        "care_staff",
+        "lunch_supervisor",
+    ];
+
+    switch(&app, &world, "change_requests", &[]).await;
+    let mut failures = run_matrix(&app, &world, CHANGE_REQUESTS_OFF).await;
+    let mine: Value = app
+        .get_as(world.token("guardian"), "/api/v1/me/change-requests")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        mine["items"],
+        json!([]),
+        "the guardian's own request is hidden too"
+    );
+
+    switch(&app, &world, "change_requests", &staff).await;
+    failures.extend(run_matrix(&app, &world, CHANGE_REQUESTS_OFF_FOR_GUARDIANS).await);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The admin decides CR1, but the guardian, for whom the module is off, is not mailed.
+    let decided = app
+        .post_json_as(
+            world.token("school_admin"),
+            &world.path("/api/v1/change-requests/{CR1}/decision"),
+            &reject_last_name(0),
+        )
+        .await;
+    assert_eq!(decided.status(), 200);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM outbox"),
+        0,
+        "nothing was sent: no submissions reached the school, no decision reached a guardian"
     );
 }
 

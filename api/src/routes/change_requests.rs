@@ -13,10 +13,13 @@ use domain::change_request::{
     child_requests, field_list, parse_field_list, status_message,
 };
 use domain::mail::{Language, Message};
+use domain::modules::{Audience, Module};
 use domain::policy::SchoolAction;
+use domain::roles::StaffRole;
 use persistence::change_requests::{self, NewRequest, Request, RequestScope};
 use persistence::idempotency::StoredAnswer;
-use persistence::{AnyConnection, guardians, outbox, pupils, schools};
+use persistence::schools::VisibleSchool;
+use persistence::{AnyConnection, guardians, modules, outbox, pupils, schools};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -31,7 +34,7 @@ use crate::extract::{Json, Query};
 use crate::i18n;
 use crate::idempotency::{Claim, IdempotencyKey, replay};
 use crate::routes::pagination::{Page, PageParams};
-use crate::routes::schools::school_for;
+use crate::routes::schools::module_school;
 use crate::state::AppState;
 use crate::sync::notify_requesters;
 
@@ -232,7 +235,8 @@ fn object(id: &str, school_id: &str) -> (String, String) {
 /// The submission, checked against the subject's current values and the school's settings, stored
 /// (replacing an open one of the same requester), and the school told by e-mail.
 struct Submission<'a> {
-    school_id: &'a str,
+    /// Obtained through the module gate.
+    school: VisibleSchool,
     kind: SubjectKind,
     subject_id: &'a str,
     requested_by: &'a str,
@@ -254,8 +258,8 @@ fn submit(
     {
         return Ok(Created::Replayed(answer));
     }
-    let school = schools::find_visible(conn, &auth.0.school_scope(), submission.school_id)?;
-    let allowed = parse_field_list(change_requests::requestable_fields(conn, &school)?.as_deref());
+    let school = &submission.school;
+    let allowed = parse_field_list(change_requests::requestable_fields(conn, school)?.as_deref());
     let proposed: Vec<(Field, Option<String>)> = input
         .changes
         .iter()
@@ -270,7 +274,7 @@ fn submit(
         .filter(|r| !r.is_empty());
     // Replacing the open request, storing this one, the mail and the audit event: all or nothing.
     persistence::transaction(conn, |conn| {
-        let request = store(conn, auth, &submission, &school, &changes, remark, language)?;
+        let request = store(conn, auth, &submission, &changes, remark, language)?;
         let answer = ChangeRequest::new(request, language);
         if let Some(claim) = claim {
             claim.remember(conn, StatusCode::CREATED, &answer)?;
@@ -303,15 +307,15 @@ fn store(
     conn: &mut AnyConnection,
     auth: &Authenticated,
     submission: &Submission<'_>,
-    school: &persistence::schools::VisibleSchool,
     changes: &[rules::Change],
     remark: Option<&str>,
     language: Language,
 ) -> Result<Request, ApiError> {
+    let school = &submission.school;
     let request = change_requests::submit(
         conn,
         &NewRequest {
-            school_id: submission.school_id,
+            school_id: school.id(),
             kind: submission.kind,
             subject_id: submission.subject_id,
             requested_by: submission.requested_by,
@@ -329,7 +333,7 @@ fn store(
         .render(Language::Dutch);
         outbox::enqueue(conn, mail.kind, to, &mail.subject, &mail.body)?;
     }
-    let (id, school_id) = object(&request.row.id, submission.school_id);
+    let (id, school_id) = object(&request.row.id, school.id());
     auth.audit().record(
         conn,
         "submit_change_request",
@@ -374,18 +378,12 @@ async fn request_guardian_change(
     // Task-local: read it here, not on the blocking thread.
     let language = i18n::current();
     let request = db::run(&state.db, move |conn| {
-        let link = auth
-            .0
-            .guardian
-            .iter()
-            .find(|g| g.guardian_id == guardian_id)
-            .cloned();
-        let Some(link) = link else {
-            // Staff who can see the record may not ask on the guardian's behalf.
-            guardians::find(conn, &auth.0.guardian_scope(), &guardian_id.to_string())?;
-            return Err(ApiError::Forbidden);
-        };
         let row = guardians::find(conn, &auth.0.guardian_scope(), &guardian_id.to_string())?;
+        let school = module_school(conn, &auth, &row.school_id, Module::ChangeRequests, None)?;
+        if !auth.0.guardian.iter().any(|g| g.guardian_id == guardian_id) {
+            // Staff who can see the record may not ask on the guardian's behalf.
+            return Err(ApiError::Forbidden);
+        }
         let current = [
             (Field::FirstName, Some(row.first_name.clone())),
             (Field::NamePrefix, row.name_prefix.clone()),
@@ -395,12 +393,11 @@ async fn request_guardian_change(
         ]
         .into_iter()
         .collect();
-        let school_id = link.school_id.to_string();
         submit(
             conn,
             &auth,
             Submission {
-                school_id: &school_id,
+                school,
                 kind: SubjectKind::Guardian,
                 subject_id: &row.id,
                 requested_by: &row.id,
@@ -446,6 +443,7 @@ async fn request_pupil_change(
     let request = db::run(&state.db, move |conn| {
         // 404 when the pupil is out of reach, whoever asks.
         let pupil = pupils::find(conn, &auth.0.pupil_scope(), &pupil_id.to_string())?;
+        let school = module_school(conn, &auth, &pupil.school_id, Module::ChangeRequests, None)?;
         let link = auth.0.guardian.iter().find_map(|g| {
             let child = g.children.iter().find(|c| c.pupil_id == pupil_id)?;
             Some((g.guardian_id, child.parental_authority))
@@ -483,7 +481,7 @@ async fn request_pupil_change(
             conn,
             &auth,
             Submission {
-                school_id: &pupil.school_id,
+                school,
                 kind: SubjectKind::Pupil,
                 subject_id: &pupil.id,
                 requested_by: &guardian_id,
@@ -499,7 +497,8 @@ async fn request_pupil_change(
     Ok(request.into_response())
 }
 
-/// The schools whose queue the actor works: where they are school admin, and their boards'.
+/// The schools whose queue the actor works: where they are school admin, and their boards', as far
+/// as the school has the module on for its admins.
 fn admin_schools(conn: &mut AnyConnection, actor: &Actor) -> Result<Vec<String>, ApiError> {
     let boards: Vec<String> = actor.board_admin_of.iter().map(Uuid::to_string).collect();
     let mut ids = schools::ids_in_boards(conn, &boards)?;
@@ -507,10 +506,16 @@ fn admin_schools(conn: &mut AnyConnection, actor: &Actor) -> Result<Vec<String>,
         actor
             .staff
             .iter()
-            .filter(|m| m.roles.contains(&domain::roles::StaffRole::SchoolAdmin))
+            .filter(|m| m.roles.contains(&StaffRole::SchoolAdmin))
             .map(|m| m.school_id.to_string()),
     );
-    Ok(ids)
+    let admins = Audience::Staff(StaffRole::SchoolAdmin);
+    Ok(modules::schools_on(
+        conn,
+        Module::ChangeRequests,
+        admins,
+        &ids,
+    )?)
 }
 
 /// What a guardian sees: their own requests, and those about their current children (for a
@@ -518,7 +523,18 @@ fn admin_schools(conn: &mut AnyConnection, actor: &Actor) -> Result<Vec<String>,
 fn guardian_scope(conn: &mut AnyConnection, actor: &Actor) -> Result<RequestScope, ApiError> {
     let guardians: Vec<String> = actor.guardian_ids().iter().map(Uuid::to_string).collect();
     let children: Vec<String> = actor.children().map(|c| c.pupil_id.to_string()).collect();
+    let schools: Vec<String> = actor
+        .guardian
+        .iter()
+        .map(|g| g.school_id.to_string())
+        .collect();
     let mut scope = RequestScope {
+        guardian_schools: modules::schools_on(
+            conn,
+            Module::ChangeRequests,
+            Audience::Guardian,
+            &schools,
+        )?,
         guardians: guardians.clone(),
         ..RequestScope::default()
     };
@@ -687,11 +703,12 @@ async fn decide_change_request(
     let input = body.0;
     let request = db::run(&state.db, move |conn| {
         let request = visible_request(conn, &auth.0, &id)?;
-        let school = school_for(
+        let school = module_school(
             conn,
             &auth,
             &request.row.school_id,
-            SchoolAction::ProcessChangeRequests,
+            Module::ChangeRequests,
+            Some(SchoolAction::ProcessChangeRequests),
         )?;
         if request.row.status != Status::Open.as_str() {
             return Err(ApiError::Conflict(format!(
@@ -804,7 +821,13 @@ async fn list_school_change_requests(
     let cursor = query.cursor.map(|c| c.to_string());
     let status = query.status.map(Status::from);
     let page = db::run(&state.db, move |conn| {
-        let school = school_for(conn, &auth, &school_id, SchoolAction::ProcessChangeRequests)?;
+        let school = module_school(
+            conn,
+            &auth,
+            &school_id,
+            Module::ChangeRequests,
+            Some(SchoolAction::ProcessChangeRequests),
+        )?;
         let page = change_requests::list_at(conn, &school, status, cursor.as_deref(), limit)?;
         // The queue holds personal data: its reads are in the audit log like any list's.
         auth.audit().record(
@@ -848,7 +871,13 @@ async fn get_change_request_settings(
 ) -> Result<web::Json<ChangeRequestSettings>, ApiError> {
     let school_id = path.into_inner().to_string();
     let stored = db::run(&state.db, move |conn| {
-        let school = school_for(conn, &auth, &school_id, SchoolAction::ProcessChangeRequests)?;
+        let school = module_school(
+            conn,
+            &auth,
+            &school_id,
+            Module::ChangeRequests,
+            Some(SchoolAction::ProcessChangeRequests),
+        )?;
         Ok::<_, ApiError>(change_requests::requestable_fields(conn, &school)?)
     })
     .await?;
@@ -888,7 +917,13 @@ async fn set_change_request_settings(
         .collect();
     let stored = field_list(&fields);
     db::run(&state.db, move |conn| {
-        let school = school_for(conn, &auth, &school_id, SchoolAction::ProcessChangeRequests)?;
+        let school = module_school(
+            conn,
+            &auth,
+            &school_id,
+            Module::ChangeRequests,
+            Some(SchoolAction::ProcessChangeRequests),
+        )?;
         change_requests::set_requestable_fields(conn, &school, &stored)?;
         auth.audit().record(
             conn,
