@@ -3,9 +3,12 @@
 //! unrecorded.
 
 use actix_web::HttpMessage;
-use persistence::audit::{self, NewEvent};
+use std::sync::Arc;
+
+use persistence::audit::{self, AuditRow, NewEvent};
 use persistence::{AnyConnection, Database, RepoError};
 
+use crate::audit_writer::AuditWriter;
 use crate::db;
 use crate::error::ApiError;
 
@@ -16,6 +19,8 @@ pub struct Audit {
     /// An integration client's acts name the client.
     pub client_id: Option<String>,
     pub request_id: Option<String>,
+    /// Where reads are written off the request's path; without one they are written at once.
+    pub writer: Option<Arc<AuditWriter>>,
 }
 
 /// What an event is about.
@@ -49,9 +54,27 @@ impl Audit {
         )
     }
 
-    /// Records a read of personal data.
+    /// Records a read of personal data: queued for the batch writer (written within milliseconds),
+    /// or written at once when there is none or its queue is full.
     pub fn read(&self, conn: &mut AnyConnection, object: Object<'_>) -> Result<(), RepoError> {
-        self.record(conn, "read", object, "ok")
+        let row = Box::new(AuditRow::of(&NewEvent {
+            request_id: self.request_id.as_deref(),
+            account_id: self.account_id.as_deref(),
+            client_id: self.client_id.as_deref(),
+            action: "read",
+            object_type: object.kind,
+            object_id: object.id,
+            school_id: object.school_id,
+            outcome: "ok",
+        }));
+        let unqueued = match &self.writer {
+            Some(writer) => writer.push(row).err(),
+            None => Some(row),
+        };
+        match unqueued {
+            Some(row) => audit::record_rows(conn, std::slice::from_ref(&*row)),
+            None => Ok(()),
+        }
     }
 
     /// Records a refusal and returns the 403 to answer with.

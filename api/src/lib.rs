@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_writer;
 pub mod auth;
 pub mod cli;
 pub mod client;

@@ -12,6 +12,7 @@ use persistence::{Database, migrations};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::audit_writer::AuditWriter;
 use crate::auth::TokenKeys;
 use crate::auth::password::HashingGate;
 use crate::config::Config;
@@ -57,6 +58,7 @@ pub struct Application {
     port: u16,
     server: Server,
     hashing: Arc<HashingGate>,
+    audit: Arc<AuditWriter>,
 }
 
 impl Application {
@@ -92,7 +94,9 @@ impl Application {
             .run(),
         );
         let hashing = Arc::new(HashingGate::for_this_machine());
+        let audit = AuditWriter::start(db.clone());
         let state = web::Data::new(AppState {
+            audit: Arc::clone(&audit),
             db,
             tokens: TokenKeys::new(&config.jwt_secret, config.access_token_ttl),
             config,
@@ -144,6 +148,7 @@ impl Application {
             port,
             server: server.run(),
             hashing,
+            audit,
         })
     }
 
@@ -156,9 +161,17 @@ impl Application {
         Arc::clone(&self.hashing)
     }
 
-    /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully).
+    /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully); then the audit
+    /// events still queued are written.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.audit.flush().await;
+        served
+    }
+
+    /// The audit writer, which tests flush before they read the log.
+    pub fn audit(&self) -> Arc<AuditWriter> {
+        Arc::clone(&self.audit)
     }
 }
 

@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use persistence::Database;
 
+use crate::audit_writer::AuditWriter;
 use crate::auth::TokenKeys;
 use crate::auth::password::HashingGate;
 use crate::config::Config;
@@ -14,4 +15,6 @@ pub struct AppState {
     pub config: Config,
     /// Every password hash of this instance goes through it.
     pub hashing: Arc<HashingGate>,
+    /// Audit events of reads, written in batches.
+    pub audit: Arc<AuditWriter>,
 }

@@ -7,6 +7,7 @@
 mod helpers;
 mod smtp;
 
+mod audit;
 mod auth;
 mod authorization;
 mod boards;

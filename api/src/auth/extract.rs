@@ -12,16 +12,19 @@ use domain::actor::Actor;
 use domain::client::{ClientPrincipal, Scope};
 use persistence::{actors, clients, sessions};
 
+use std::sync::Arc;
+
 use crate::audit::{Acting, Audit};
+use crate::audit_writer::AuditWriter;
 use crate::auth::tokens::{Claims, PrincipalKind};
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::telemetry;
 
-/// The verified caller of a request.
+/// The verified caller of a request, and where its reads are audited.
 #[derive(Debug, Clone)]
-pub struct Authenticated(pub Actor);
+pub struct Authenticated(pub Actor, pub Option<Arc<AuditWriter>>);
 
 impl Authenticated {
     /// The audit context of this request.
@@ -30,6 +33,7 @@ impl Authenticated {
             account_id: Some(self.0.account_id.to_string()),
             request_id: telemetry::current_request_id(),
             client_id: None,
+            writer: self.1.clone(),
         }
     }
 }
@@ -81,7 +85,10 @@ async fn person(state: &AppState, claims: Claims) -> Result<Authenticated, ApiEr
     })
     .await?;
     // A disabled or removed account's tokens stop working at once too.
-    actor.map(Authenticated).ok_or(ApiError::Unauthenticated)
+    let writer = Some(Arc::clone(&state.audit));
+    actor
+        .map(|actor| Authenticated(actor, writer))
+        .ok_or(ApiError::Unauthenticated)
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<String> {
@@ -104,6 +111,7 @@ impl AuthenticatedClient {
             account_id: None,
             client_id: Some(self.0.client_id.to_string()),
             request_id: telemetry::current_request_id(),
+            writer: None,
         }
     }
 }

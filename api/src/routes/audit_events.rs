@@ -128,6 +128,8 @@ async fn list_school_audit_events(
 ) -> Result<web::Json<Page<AuditEvent>>, ApiError> {
     let school_id = path.into_inner().to_string();
     let query = query.0;
+    // This instance's reads queued for the batch writer are in the log before it is read.
+    state.audit.flush().await;
     let limit = PageParams {
         limit: query.limit,
         cursor: None,

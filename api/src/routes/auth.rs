@@ -118,6 +118,7 @@ fn audit_login(
         account_id: actor.map(str::to_owned),
         request_id: telemetry::current_request_id(),
         client_id: None,
+        writer: None,
     };
     audit.record(
         conn,
@@ -267,6 +268,7 @@ async fn create_token_refresh(
             account_id: Some(token.account_id.clone()),
             request_id: telemetry::current_request_id(),
             client_id: None,
+            writer: None,
         };
         let object = Object {
             kind: "session",
@@ -328,6 +330,7 @@ async fn create_logout(
                 account_id: Some(token.account_id.clone()),
                 request_id: telemetry::current_request_id(),
                 client_id: None,
+                writer: None,
             };
             audit.record(
                 conn,

@@ -457,6 +457,7 @@ fn client_audit(client: &ClientPrincipal) -> Audit {
         account_id: None,
         client_id: Some(client.client_id.to_string()),
         request_id: telemetry::current_request_id(),
+        writer: None,
     }
 }
 
@@ -498,6 +499,7 @@ fn audit_roster_sync(
         account_id: by.account_id.clone(),
         client_id: by.client_id.clone(),
         request_id: telemetry::current_request_id(),
+        writer: None,
     };
     let object = Object {
         kind: "roster",
