@@ -42,6 +42,10 @@ pub struct Config {
     pub rate_limit_per_minute: std::num::NonZeroU32,
     /// Which peers are proxies whose `X-Forwarded-For` entries are believed.
     pub proxies: crate::client::Proxies,
+    /// How long an instance keeps who a session's caller is (roles, relations) before it reads
+    /// them again; a change of roles or relations takes effect everywhere within it. Sessions and
+    /// disabled accounts are checked on every request regardless.
+    pub caller_cache: Duration,
     /// The sender of the portal's e-mail.
     pub mail_from: String,
     /// How often the outbox worker looks for due messages.
@@ -219,6 +223,19 @@ impl Config {
                 .collect::<Result<_, _>>()?,
         };
 
+        // 0 caches nothing.
+        let caller_cache = Duration::from_millis(parse_or(
+            get("OUDERPORTAAL_CALLER_CACHE_MS"),
+            "5000",
+            "OUDERPORTAAL_CALLER_CACHE_MS",
+        )?);
+        if caller_cache > Duration::from_secs(60) {
+            return Err(invalid(
+                "OUDERPORTAAL_CALLER_CACHE_MS",
+                "must be at most 60000: a change of roles must take effect within seconds",
+            ));
+        }
+
         let mail_from = get("OUDERPORTAAL_MAIL_FROM")
             .unwrap_or_else(|| "Ouderportaal <noreply@ouderportaal.invalid>".to_owned());
         if !mail_from.contains('@') {
@@ -278,6 +295,7 @@ impl Config {
             workers,
             rate_limit_per_minute,
             proxies,
+            caller_cache,
             mail_from,
             outbox_poll,
             outbox_retry_base,

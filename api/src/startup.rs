@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::audit_writer::AuditWriter;
 use crate::auth::TokenKeys;
+use crate::auth::callers::CallerCache;
 use crate::auth::password::HashingGate;
 use crate::config::Config;
 use crate::error::{PROBLEM_JSON, Problem, problem_response, problem_type};
@@ -96,6 +97,7 @@ impl Application {
         let hashing = Arc::new(HashingGate::for_this_machine());
         let audit = AuditWriter::start(db.clone());
         let state = web::Data::new(AppState {
+            callers: Arc::new(CallerCache::new(config.caller_cache)),
             audit: Arc::clone(&audit),
             db,
             tokens: TokenKeys::new(&config.jwt_secret, config.access_token_ttl),

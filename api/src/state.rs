@@ -4,6 +4,7 @@ use persistence::Database;
 
 use crate::audit_writer::AuditWriter;
 use crate::auth::TokenKeys;
+use crate::auth::callers::CallerCache;
 use crate::auth::password::HashingGate;
 use crate::config::Config;
 
@@ -17,4 +18,6 @@ pub struct AppState {
     pub hashing: Arc<HashingGate>,
     /// Audit events of reads, written in batches.
     pub audit: Arc<AuditWriter>,
+    /// Who each session's caller is, for a few seconds.
+    pub callers: Arc<CallerCache>,
 }

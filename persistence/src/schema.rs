@@ -238,6 +238,7 @@ diesel::table! {
 }
 
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(sessions -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, refresh_tokens, accounts);
 
 diesel::table! {

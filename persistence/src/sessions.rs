@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
 use crate::ids::{new_id, now};
-use crate::schema::{login_attempts, refresh_tokens, sessions};
+use crate::schema::{accounts, login_attempts, refresh_tokens, sessions};
 
 /// A refresh token as presented, with what decides its fate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,16 +125,19 @@ pub fn revoke_all(conn: &mut AnyConnection, account_id: &str) -> Result<usize, R
     .execute(conn)?)
 }
 
-/// Whether the session exists, belongs to the account and has not ended.
+/// Whether the session exists, belongs to the account and has not ended, and the account is not
+/// disabled: one query, on every authenticated request.
 pub fn is_active(
     conn: &mut AnyConnection,
     session_id: &str,
     account_id: &str,
 ) -> Result<bool, RepoError> {
     let found: i64 = sessions::table
+        .inner_join(accounts::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::account_id.eq(account_id))
         .filter(sessions::revoked_at.is_null())
+        .filter(accounts::disabled_at.is_null())
         .select(count_star())
         .first(conn)?;
     Ok(found > 0)

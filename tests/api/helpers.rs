@@ -94,8 +94,10 @@ pub struct TestApp {
     pub db: Database,
     /// The app's password-hashing bound: its count tells how many passwords were checked.
     pub hashing: std::sync::Arc<api::auth::password::HashingGate>,
-    /// Dropped with the app: removes the test's database.
-    _database: TestDatabase,
+    /// The database's URL, for a second instance beside this one.
+    pub database_url: String,
+    /// Dropped with the app: removes the test's database (none for a second instance).
+    _database: Option<TestDatabase>,
 }
 
 impl TestApp {
@@ -106,8 +108,25 @@ impl TestApp {
     /// Starts the app with extra configuration variables on top of the test defaults.
     pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
         let database = TestDatabase::create();
+        let url = database.url().to_owned();
+        TestApp::start(url, Some(database), overrides).await
+    }
+
+    /// Another instance on this one's database (several stateless instances behind a balancer).
+    pub async fn spawn_beside(&self, overrides: &[(&str, &str)]) -> TestApp {
+        TestApp::start(self.database_url.clone(), None, overrides).await
+    }
+
+    async fn start(
+        url: String,
+        database: Option<TestDatabase>,
+        overrides: &[(&str, &str)],
+    ) -> TestApp {
         let mut vars: HashMap<String, String> = HashMap::from([
-            ("DATABASE_URL".to_owned(), database.url().to_owned()),
+            ("DATABASE_URL".to_owned(), url.clone()),
+            // Callers are read again on every request: tests see a change at once. The cache has
+            // tests of its own, with it on.
+            ("OUDERPORTAAL_CALLER_CACHE_MS".to_owned(), "0".to_owned()),
             ("OUDERPORTAAL_BIND".to_owned(), "127.0.0.1:0".to_owned()),
             ("OUDERPORTAAL_JWT_SECRET".to_owned(), TEST_SECRET.to_owned()),
             ("OUDERPORTAAL_WORKERS".to_owned(), "1".to_owned()),
@@ -131,6 +150,7 @@ impl TestApp {
                 .unwrap(),
             db,
             hashing,
+            database_url: url,
             _database: database,
         }
     }

@@ -71,24 +71,31 @@ fn verified(
 
 async fn person(state: &AppState, claims: Claims) -> Result<Authenticated, ApiError> {
     // Integration clients' tokens do not open people's endpoints.
-    let (PrincipalKind::Person, Some(session_id)) = (claims.kind, claims.sid) else {
+    let (PrincipalKind::Person, Some(session)) = (claims.kind, claims.sid) else {
         return Err(ApiError::Unauthenticated);
     };
     let account_id = claims.sub.to_string();
-    let session_id = session_id.to_string();
+    let session_id = session.to_string();
+    let cached = state.callers.get(session);
     let actor = db::run(&state.db, move |conn| {
-        // An ended session (logout, reuse detected) ends its access tokens at once.
+        // An ended session (logout, reuse detected) or a disabled account ends its access tokens
+        // at once: checked on every request, cache or not.
         if !sessions::is_active(conn, &session_id, &account_id)? {
-            return Ok(None);
+            return Ok::<_, persistence::RepoError>(None);
         }
-        actors::load(conn, &account_id)
+        match cached {
+            Some(actor) => Ok(Some((actor, false))),
+            None => Ok(actors::load(conn, &account_id)?.map(|actor| (actor, true))),
+        }
     })
     .await?;
-    // A disabled or removed account's tokens stop working at once too.
-    let writer = Some(Arc::clone(&state.audit));
-    actor
-        .map(|actor| Authenticated(actor, writer))
-        .ok_or(ApiError::Unauthenticated)
+    let Some((actor, loaded)) = actor else {
+        return Err(ApiError::Unauthenticated);
+    };
+    if loaded {
+        state.callers.put(session, actor.clone());
+    }
+    Ok(Authenticated(actor, Some(Arc::clone(&state.audit))))
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<String> {

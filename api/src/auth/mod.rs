@@ -1,6 +1,7 @@
 //! Authentication: passwords, access tokens and the extractor that makes a handler unreachable
 //! without a valid token.
 
+pub mod callers;
 pub mod extract;
 pub mod password;
 pub mod refresh;

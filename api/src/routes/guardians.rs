@@ -117,5 +117,6 @@ async fn delete_guardian(
         Ok(())
     })
     .await?;
+    state.callers.clear();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -119,6 +119,8 @@ async fn create_activation(
         })
     })
     .await?;
+    // A record may have joined the account: this instance reads the caller again.
+    state.callers.clear();
     tokens.map(web::Json).ok_or_else(|| {
         ApiError::Conflict(
             "This account is already active; the school's record is now added to it. Sign in \
@@ -157,6 +159,7 @@ async fn create_link_confirmation(
         })
     })
     .await?;
+    state.callers.clear();
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -155,5 +155,6 @@ async fn delete_pupil(
         Ok(())
     })
     .await?;
+    state.callers.clear();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -594,6 +594,8 @@ async fn run_sync(
         sync_and_audit(conn, &school, &base_url, source, &by, input, force)
     })
     .await?;
+    // Roles and relations may have changed: this instance reads its callers again at once.
+    state.callers.clear();
     Ok(answer(result))
 }
 
@@ -754,6 +756,7 @@ async fn import_school_edexml(
         }
     })
     .await?;
+    state.callers.clear();
     Ok(answer(result))
 }
 

@@ -188,6 +188,7 @@ async fn create_sync_run_confirmation(
         })
     })
     .await?;
+    state.callers.clear();
     Ok(answer(result))
 }
 
