@@ -66,18 +66,7 @@ pub fn record_rows(conn: &mut AnyConnection, rows: &[AuditRow]) -> Result<(), Re
 }
 
 pub fn record(conn: &mut AnyConnection, event: &NewEvent<'_>) -> Result<(), RepoError> {
-    let row = AuditRow {
-        id: new_id(),
-        at: now(),
-        request_id: event.request_id.map(str::to_owned),
-        account_id: event.account_id.map(str::to_owned),
-        action: event.action.to_owned(),
-        object_type: event.object_type.to_owned(),
-        object_id: event.object_id.map(str::to_owned),
-        school_id: event.school_id.map(str::to_owned),
-        outcome: event.outcome.to_owned(),
-        client_id: event.client_id.map(str::to_owned),
-    };
+    let row = AuditRow::of(event);
     diesel::insert_into(audit_events::table)
         .values(&row)
         .execute(conn)?;

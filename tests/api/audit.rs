@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestDatabase};
-use crate::smtp::free_port;
+use crate::helpers::{ServedBinary, TestApp};
 use crate::world::World;
 
 #[tokio::test]
@@ -40,39 +39,11 @@ async fn a_read_is_in_the_audit_log_within_moments() {
 
 #[tokio::test]
 async fn reads_still_queued_are_written_on_a_normal_shutdown() {
-    let database = TestDatabase::create();
-    let dir = tempfile::tempdir().unwrap();
-    let credentials = dir.path().join("credentials.json");
-    let port = free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_ouderportaal"))
-        .args(["serve", "--demo", "--credentials"])
-        .arg(&credentials)
-        .env("DATABASE_URL", database.url())
-        .env("OUDERPORTAAL_BIND", format!("127.0.0.1:{port}"))
-        .env("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")
-        .env("OUDERPORTAAL_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    let served = ServedBinary::start(&[("OUDERPORTAAL_LOG", "warn")], Stdio::null()).await;
+    let mut server = served.process;
+    let base = served.base;
     let client = reqwest::Client::new();
-    let mut ready = false;
-    for _ in 0..200 {
-        if client
-            .get(format!("{base}/health/ready"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(ready, "the server started");
-    let accounts: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(&credentials).unwrap()).unwrap();
+    let accounts = served.credentials;
     let admin = accounts
         .iter()
         .find(|a| a["role"] == "school_admin")
@@ -114,7 +85,7 @@ async fn reads_still_queued_are_written_on_a_normal_shutdown() {
     assert!(server.wait().unwrap().success(), "a clean exit");
 
     let mut conn = persistence::Database::connect(&persistence::DbSettings {
-        url: database.url().to_owned(),
+        url: served.database.url().to_owned(),
         pool_size: 1,
         connect_timeout: Duration::from_secs(5),
         statement_timeout: Duration::from_secs(5),

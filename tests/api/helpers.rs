@@ -280,3 +280,64 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The real binary serving the demo data on a database of its own, for tests of the process as a
+/// whole (its log, its shutdown). Its credentials file is `credentials` in `dir`.
+pub struct ServedBinary {
+    pub process: std::process::Child,
+    pub base: String,
+    pub credentials: Vec<Value>,
+    pub database: TestDatabase,
+    pub _dir: tempfile::TempDir,
+}
+
+impl ServedBinary {
+    /// Starts `ouderportaal serve --demo` with these variables, stderr to `stderr`, and waits until
+    /// it is ready.
+    pub async fn start(vars: &[(&str, &str)], stderr: std::process::Stdio) -> ServedBinary {
+        let database = TestDatabase::create();
+        let dir = tempfile::tempdir().unwrap();
+        let credentials = dir.path().join("credentials.json");
+        let port = crate::smtp::free_port();
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ouderportaal"));
+        command
+            .args(["serve", "--demo", "--credentials"])
+            .arg(&credentials)
+            .env("DATABASE_URL", database.url())
+            .env("OUDERPORTAAL_BIND", format!("127.0.0.1:{port}"))
+            // Tests sign in as many demo accounts at once: not a test of the rate limit.
+            .env("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")
+            .env_remove("RUST_LOG")
+            .stdout(std::process::Stdio::null())
+            .stderr(stderr);
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        let process = command.spawn().unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let mut ready = false;
+        for _ in 0..200 {
+            if client
+                .get(format!("{base}/health/ready"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200)
+            {
+                ready = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(ready, "the server started");
+        let credentials =
+            serde_json::from_str(&std::fs::read_to_string(&credentials).unwrap()).unwrap();
+        ServedBinary {
+            process,
+            base,
+            credentials,
+            database,
+            _dir: dir,
+        }
+    }
+}

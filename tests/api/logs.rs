@@ -2,13 +2,11 @@
 //! level; the test signs in as people of every role, reads personal data, fails sign-ins and asks
 //! for resets, then searches the captured log for every address, name, password and token it saw.
 
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::Stdio;
 
 use serde_json::{Value, json};
 
-use crate::helpers::TestDatabase;
-use crate::smtp::free_port;
+use crate::helpers::ServedBinary;
 
 fn collect(value: &Value, found: &mut Vec<String>) {
     match value {
@@ -37,44 +35,17 @@ fn collect(value: &Value, found: &mut Vec<String>) {
 
 #[tokio::test]
 async fn the_application_log_holds_no_personal_data() {
-    let database = TestDatabase::create();
-    let dir = tempfile::tempdir().unwrap();
-    let credentials = dir.path().join("credentials.json");
-    let log_path = dir.path().join("server.log");
-    let port = free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_ouderportaal"))
-        .args(["serve", "--demo", "--credentials"])
-        .arg(&credentials)
-        .env("DATABASE_URL", database.url())
-        .env("OUDERPORTAAL_BIND", format!("127.0.0.1:{port}"))
-        .env("OUDERPORTAAL_LOG", "debug")
-        // It signs in as every demo account at once: not a test of the rate limit.
-        .env("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log_path).unwrap())
-        .spawn()
-        .unwrap();
-
-    let base = format!("http://127.0.0.1:{port}");
+    let log_dir = tempfile::tempdir().unwrap();
+    let log_path = log_dir.path().join("server.log");
+    let served = ServedBinary::start(
+        &[("OUDERPORTAAL_LOG", "debug")],
+        Stdio::from(std::fs::File::create(&log_path).unwrap()),
+    )
+    .await;
+    let mut server = served.process;
+    let base = served.base;
     let client = reqwest::Client::new();
-    let mut ready = false;
-    for _ in 0..200 {
-        if client
-            .get(format!("{base}/health/ready"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(ready, "the server started");
-
-    let accounts: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(&credentials).unwrap()).unwrap();
+    let accounts = served.credentials;
     let mut secrets: Vec<String> = Vec::new();
     let people: Vec<&Value> = accounts.iter().filter(|a| a["email"].is_string()).collect();
     for client in accounts.iter().filter(|a| a["client_secret"].is_string()) {

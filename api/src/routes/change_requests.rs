@@ -497,6 +497,21 @@ async fn request_pupil_change(
     Ok(request.into_response())
 }
 
+/// The school whose change-request queue the caller works (module on, may process; 404/403).
+fn queue_school(
+    conn: &mut AnyConnection,
+    auth: &Authenticated,
+    school_id: &str,
+) -> Result<VisibleSchool, ApiError> {
+    module_school(
+        conn,
+        auth,
+        school_id,
+        Module::ChangeRequests,
+        Some(SchoolAction::ProcessChangeRequests),
+    )
+}
+
 /// The schools whose queue the actor works: where they are school admin, and their boards', as far
 /// as the school has the module on for its admins.
 fn admin_schools(conn: &mut AnyConnection, actor: &Actor) -> Result<Vec<String>, ApiError> {
@@ -703,13 +718,7 @@ async fn decide_change_request(
     let input = body.0;
     let request = db::run(&state.db, move |conn| {
         let request = visible_request(conn, &auth.0, &id)?;
-        let school = module_school(
-            conn,
-            &auth,
-            &request.row.school_id,
-            Module::ChangeRequests,
-            Some(SchoolAction::ProcessChangeRequests),
-        )?;
+        let school = queue_school(conn, &auth, &request.row.school_id)?;
         if request.row.status != Status::Open.as_str() {
             return Err(ApiError::Conflict(format!(
                 "The request is {} and can no longer be decided.",
@@ -821,13 +830,7 @@ async fn list_school_change_requests(
     let cursor = query.cursor.map(|c| c.to_string());
     let status = query.status.map(Status::from);
     let page = db::run(&state.db, move |conn| {
-        let school = module_school(
-            conn,
-            &auth,
-            &school_id,
-            Module::ChangeRequests,
-            Some(SchoolAction::ProcessChangeRequests),
-        )?;
+        let school = queue_school(conn, &auth, &school_id)?;
         let page = change_requests::list_at(conn, &school, status, cursor.as_deref(), limit)?;
         // The queue holds personal data: its reads are in the audit log like any list's.
         auth.audit().record(
@@ -871,13 +874,7 @@ async fn get_change_request_settings(
 ) -> Result<web::Json<ChangeRequestSettings>, ApiError> {
     let school_id = path.into_inner().to_string();
     let stored = db::run(&state.db, move |conn| {
-        let school = module_school(
-            conn,
-            &auth,
-            &school_id,
-            Module::ChangeRequests,
-            Some(SchoolAction::ProcessChangeRequests),
-        )?;
+        let school = queue_school(conn, &auth, &school_id)?;
         Ok::<_, ApiError>(change_requests::requestable_fields(conn, &school)?)
     })
     .await?;
@@ -917,13 +914,7 @@ async fn set_change_request_settings(
         .collect();
     let stored = field_list(&fields);
     db::run(&state.db, move |conn| {
-        let school = module_school(
-            conn,
-            &auth,
-            &school_id,
-            Module::ChangeRequests,
-            Some(SchoolAction::ProcessChangeRequests),
-        )?;
+        let school = queue_school(conn, &auth, &school_id)?;
         change_requests::set_requestable_fields(conn, &school, &stored)?;
         auth.audit().record(
             conn,
