@@ -3,6 +3,7 @@
 use actix_web::web;
 use persistence::{AnyConnection, Database, RepoError};
 
+use crate::auth::session_check;
 use crate::error::ApiError;
 use crate::telemetry;
 
@@ -18,13 +19,31 @@ where
 {
     let db = db.clone();
     let request_id = telemetry::current_request_id();
+    // A cached caller's session check rides along with the request's first database work.
+    let check = session_check::take();
     let outcome = web::block(move || {
         telemetry::with_request_id(request_id, || {
-            let mut conn = db.get().map_err(E::from)?;
-            work(&mut conn)
+            let mut conn = db.get().map_err(|err| Failed::Work(E::from(err)))?;
+            if let Some(check) = check
+                && !check
+                    .holds(&mut conn)
+                    .map_err(|err| Failed::Work(E::from(err)))?
+            {
+                return Err(Failed::SessionEnded);
+            }
+            work(&mut conn).map_err(Failed::Work)
         })
     })
     .await
     .map_err(ApiError::internal)?;
-    outcome.map_err(ApiError::from)
+    outcome.map_err(|failed| match failed {
+        Failed::Work(err) => ApiError::from(err),
+        Failed::SessionEnded => ApiError::Unauthenticated,
+    })
+}
+
+/// Why a run failed: its work, or the caller's session that was checked first.
+enum Failed<E> {
+    Work(E),
+    SessionEnded,
 }

@@ -16,6 +16,7 @@ use crate::audit_writer::AuditWriter;
 use crate::auth::TokenKeys;
 use crate::auth::callers::CallerCache;
 use crate::auth::password::HashingGate;
+use crate::auth::session_check;
 use crate::config::Config;
 use crate::error::{PROBLEM_JSON, Problem, problem_response, problem_type};
 use crate::extract::{self, BodyLimit, BulkBodyLimit};
@@ -127,6 +128,7 @@ impl Application {
                     SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", contract.clone()),
                 )
                 .default_service(web::to(fallback::unknown_route))
+                .wrap(from_fn(session_check::check_after))
                 .wrap(from_fn(audit::record_not_found))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
                 .wrap(from_fn(rate_limit::rate_limit))

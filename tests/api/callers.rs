@@ -92,3 +92,37 @@ async fn a_removed_relation_takes_effect_at_once_here_and_within_the_lifetime_el
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn a_cached_caller_whose_session_ended_gets_401_even_from_an_answer_without_database_work() {
+    let (a, b, world) = two_instances().await;
+    let login: Value = a
+        .login("m1@world.example", crate::world::PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().unwrap();
+    assert_eq!(
+        b.get_as(token, "/api/v1/me").await.status(),
+        200,
+        "cached on b"
+    );
+    let bad_body = || {
+        b.request(
+            reqwest::Method::POST,
+            &world.path("/api/v1/guardians/{M1}/change-requests"),
+        )
+        .bearer_auth(token)
+        .json(&json!({"changes": "not a list"}))
+        .send()
+    };
+    // Refused for its body before the handler does any database work.
+    assert_eq!(bad_body().await.unwrap().status(), 422);
+    a.post_json(
+        "/api/v1/auth/logout",
+        &json!({"refresh_token": login["refresh_token"]}),
+    )
+    .await;
+    assert_eq!(bad_body().await.unwrap().status(), 401);
+}

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use crate::audit::{Acting, Audit};
 use crate::audit_writer::AuditWriter;
+use crate::auth::session_check::{self, SessionCheck};
 use crate::auth::tokens::{Claims, PrincipalKind};
 use crate::db;
 use crate::error::ApiError;
@@ -76,6 +77,16 @@ async fn person(state: &AppState, claims: Claims) -> Result<Authenticated, ApiEr
     };
     let account_id = claims.sub.to_string();
     let session_id = session.to_string();
+    if let Some(actor) = state.callers.get(session) {
+        let check = SessionCheck {
+            session_id: session_id.clone(),
+            account_id: account_id.clone(),
+        };
+        // Checked in the handler's own trip to the database (or after it, if it makes none).
+        if session_check::defer(check) {
+            return Ok(Authenticated(actor, Some(Arc::clone(&state.audit))));
+        }
+    }
     let cached = state.callers.get(session);
     let actor = db::run(&state.db, move |conn| {
         // An ended session (logout, reuse detected) or a disabled account ends its access tokens

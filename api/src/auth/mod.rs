@@ -5,6 +5,7 @@ pub mod callers;
 pub mod extract;
 pub mod password;
 pub mod refresh;
+pub mod session_check;
 pub mod tokens;
 
 pub use extract::{Authenticated, AuthenticatedClient, Caller};
