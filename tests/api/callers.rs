@@ -126,3 +126,36 @@ async fn a_cached_caller_whose_session_ended_gets_401_even_from_an_answer_withou
     .await;
     assert_eq!(bad_body().await.unwrap().status(), 401);
 }
+
+#[tokio::test]
+async fn the_me_answer_follows_a_removed_child_like_the_caller_does() {
+    let (a, b, world) = two_instances().await;
+    let guardian = world.token("other_guardian");
+    assert_eq!(children(&a, guardian).await, 1);
+    assert_eq!(children(&b, guardian).await, 1);
+    let removed = a
+        .request(reqwest::Method::DELETE, &world.path("/api/v1/pupils/{P2}"))
+        .bearer_auth(world.token("school_admin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 204);
+    assert_eq!(
+        children(&a, guardian).await,
+        0,
+        "at once where it was removed"
+    );
+    let started = Instant::now();
+    while children(&b, guardian).await != 0 {
+        assert!(
+            started.elapsed() < Duration::from_millis(1500),
+            "still the old answer after the lifetime"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn children(app: &TestApp, token: &str) -> usize {
+    let me: Value = app.get_as(token, "/api/v1/me").await.json().await.unwrap();
+    me["children"].as_array().unwrap().len()
+}

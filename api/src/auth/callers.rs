@@ -6,7 +6,7 @@
 //! ran a roster sync; so a change of roles or relations takes effect everywhere within that bound.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use domain::actor::Actor;
@@ -17,7 +17,15 @@ const CAPACITY: usize = 50_000;
 
 pub struct CallerCache {
     lifetime: Duration,
-    entries: Mutex<HashMap<Uuid, (Instant, Actor)>>,
+    entries: Mutex<HashMap<Uuid, Entry>>,
+}
+
+struct Entry {
+    loaded: Instant,
+    actor: Actor,
+    /// The caller's `/me` answer (JSON), made from what was loaded with the actor: it lives no
+    /// longer than the actor.
+    me: Option<Arc<String>>,
 }
 
 impl CallerCache {
@@ -35,8 +43,25 @@ impl CallerCache {
             return None;
         }
         let entries = self.entries.lock().ok()?;
-        let (at, actor) = entries.get(&session)?;
-        (at.elapsed() < self.lifetime).then(|| actor.clone())
+        let entry = entries.get(&session)?;
+        (entry.loaded.elapsed() < self.lifetime).then(|| entry.actor.clone())
+    }
+
+    /// The caller's `/me` answer, if kept and still within the lifetime of its actor.
+    pub fn me(&self, session: Uuid) -> Option<Arc<String>> {
+        let entries = self.entries.lock().ok()?;
+        let entry = entries.get(&session)?;
+        let me = entry.me.as_ref()?;
+        (entry.loaded.elapsed() < self.lifetime).then(|| Arc::clone(me))
+    }
+
+    /// Keeps the caller's `/me` answer with its actor (not beyond the actor's lifetime).
+    pub fn keep_me(&self, session: Uuid, me: Arc<String>) {
+        if let Ok(mut entries) = self.entries.lock()
+            && let Some(entry) = entries.get_mut(&session)
+        {
+            entry.me = Some(me);
+        }
     }
 
     pub fn put(&self, session: Uuid, actor: Actor) {
@@ -46,12 +71,17 @@ impl CallerCache {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= CAPACITY {
                 let lifetime = self.lifetime;
-                entries.retain(|_, (at, _)| at.elapsed() < lifetime);
+                entries.retain(|_, entry| entry.loaded.elapsed() < lifetime);
                 if entries.len() >= CAPACITY {
                     entries.clear();
                 }
             }
-            entries.insert(session, (Instant::now(), actor));
+            let entry = Entry {
+                loaded: Instant::now(),
+                actor,
+                me: None,
+            };
+            entries.insert(session, entry);
         }
     }
 
@@ -74,8 +104,14 @@ mod tests {
         let cache = CallerCache::new(Duration::from_millis(50));
         cache.put(session, actor.clone());
         assert_eq!(cache.get(session), Some(actor.clone()));
+        cache.keep_me(session, Arc::new("{}".to_owned()));
+        assert!(cache.me(session).is_some());
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(cache.get(session), None);
+        assert!(
+            cache.me(session).is_none(),
+            "the answer lives no longer than its actor"
+        );
         cache.put(session, actor.clone());
         cache.clear();
         assert_eq!(cache.get(session), None);

@@ -23,9 +23,9 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::telemetry;
 
-/// The verified caller of a request, and where its reads are audited.
+/// The verified caller of a request, where its reads are audited, and its session.
 #[derive(Debug, Clone)]
-pub struct Authenticated(pub Actor, pub Option<Arc<AuditWriter>>);
+pub struct Authenticated(pub Actor, pub Option<Arc<AuditWriter>>, pub uuid::Uuid);
 
 impl Authenticated {
     /// The audit context of this request.
@@ -84,7 +84,11 @@ async fn person(state: &AppState, claims: Claims) -> Result<Authenticated, ApiEr
         };
         // Checked in the handler's own trip to the database (or after it, if it makes none).
         if session_check::defer(check) {
-            return Ok(Authenticated(actor, Some(Arc::clone(&state.audit))));
+            return Ok(Authenticated(
+                actor,
+                Some(Arc::clone(&state.audit)),
+                session,
+            ));
         }
     }
     let cached = state.callers.get(session);
@@ -106,7 +110,11 @@ async fn person(state: &AppState, claims: Claims) -> Result<Authenticated, ApiEr
     if loaded {
         state.callers.put(session, actor.clone());
     }
-    Ok(Authenticated(actor, Some(Arc::clone(&state.audit))))
+    Ok(Authenticated(
+        actor,
+        Some(Arc::clone(&state.audit)),
+        session,
+    ))
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<String> {

@@ -1,6 +1,8 @@
 //! The signed-in person: who they are to the portal.
 
-use actix_web::{get, web};
+use std::sync::Arc;
+
+use actix_web::{HttpResponse, get, web};
 use persistence::{accounts, pupils};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -64,10 +66,13 @@ pub struct MyChild {
     security(("bearer" = []))
 )]
 #[get("/me")]
-async fn get_me(
-    auth: Authenticated,
-    state: web::Data<AppState>,
-) -> Result<web::Json<Me>, ApiError> {
+async fn get_me(auth: Authenticated, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let session = auth.2;
+    // Apps ask this at every start: the answer is kept with the cached caller (its session is
+    // still checked on every request).
+    if let Some(me) = state.callers.me(session) {
+        return Ok(json(&me));
+    }
     let actor = auth.0;
     let me = db::run(&state.db, move |conn| {
         let account = accounts::find_active(conn, &actor.account_id.to_string())?;
@@ -100,5 +105,13 @@ async fn get_me(
         })
     })
     .await?;
-    Ok(web::Json(me))
+    let me = Arc::new(serde_json::to_string(&me).map_err(ApiError::internal)?);
+    state.callers.keep_me(session, Arc::clone(&me));
+    Ok(json(&me))
+}
+
+fn json(body: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body.to_owned())
 }
