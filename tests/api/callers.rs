@@ -22,12 +22,7 @@ async fn two_instances() -> (TestApp, TestApp, World) {
 #[tokio::test]
 async fn a_logout_on_one_instance_ends_the_session_on_every_instance_at_once() {
     let (a, b, world) = two_instances().await;
-    let login: Value = a
-        .login("m2@world.example", crate::world::PASSWORD)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let login = sign_in(&a, "m2@world.example").await;
     let token = login["access_token"].as_str().unwrap();
     assert_eq!(
         b.get_as(token, "/api/v1/me").await.status(),
@@ -96,12 +91,7 @@ async fn a_removed_relation_takes_effect_at_once_here_and_within_the_lifetime_el
 #[tokio::test]
 async fn a_cached_caller_whose_session_ended_gets_401_even_from_an_answer_without_database_work() {
     let (a, b, world) = two_instances().await;
-    let login: Value = a
-        .login("m1@world.example", crate::world::PASSWORD)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let login = sign_in(&a, "m1@world.example").await;
     let token = login["access_token"].as_str().unwrap();
     assert_eq!(
         b.get_as(token, "/api/v1/me").await.status(),
@@ -158,4 +148,13 @@ async fn the_me_answer_follows_a_removed_child_like_the_caller_does() {
 async fn children(app: &TestApp, token: &str) -> usize {
     let me: Value = app.get_as(token, "/api/v1/me").await.json().await.unwrap();
     me["children"].as_array().unwrap().len()
+}
+
+/// A new session of a world account (its tokens).
+async fn sign_in(app: &TestApp, email: &str) -> Value {
+    app.login(email, crate::world::PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap()
 }
