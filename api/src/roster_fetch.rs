@@ -99,16 +99,16 @@ fn sync_fetched(
         })
         .and_then(|xml| parse_edexml(&xml));
     let result = match input {
-        Ok(input) => sync::run(
-            conn,
-            &school,
-            base_url,
-            Source::EdexmlFetch,
-            &by,
-            input,
-            false,
-        )
-        .map(drop),
+        Ok(input) => {
+            let request = sync::Request {
+                school: &school,
+                base_url,
+                source: Source::EdexmlFetch,
+                by: &by,
+                force: false,
+            };
+            sync::run(conn, request, input).map(drop)
+        }
         Err(err) => {
             sync::record_refused(conn, &school, Source::EdexmlFetch, &by, &err)?;
             Err(err)

@@ -54,6 +54,17 @@ impl Source {
     }
 }
 
+/// One sync to run: the school, where the links in its mail lead, the source, who started it, and
+/// whether a hold is overridden (`force`).
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub school: &'a SchoolRow,
+    pub base_url: &'a str,
+    pub source: Source,
+    pub by: &'a StartedBy,
+    pub force: bool,
+}
+
 /// What the source sent.
 #[derive(Debug)]
 pub enum Input {
@@ -128,13 +139,16 @@ pub fn failure_text(err: &ApiError) -> String {
 /// would apply, the school's admins told, nothing else changed.
 pub fn run(
     conn: &mut AnyConnection,
-    school: &SchoolRow,
-    base_url: &str,
-    source: Source,
-    by: &StartedBy,
+    request: Request<'_>,
     input: Input,
-    force: bool,
 ) -> Result<Report, ApiError> {
+    let Request {
+        school,
+        base_url,
+        source,
+        by,
+        force,
+    } = request;
     let started_at = now();
     let school_year = input.school_year().to_owned();
     let run = |status: RunStatus, applied: Option<&Applied>, error: Option<String>| NewRun {

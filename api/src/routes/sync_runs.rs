@@ -25,7 +25,7 @@ use crate::routes::roster::KindCounts;
 use crate::routes::roster::{answer, sync_and_audit};
 use crate::routes::schools::school_for;
 use crate::state::AppState;
-use crate::sync::{Input, Source, StartedBy};
+use crate::sync::{self, Input, Source, StartedBy};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_school_sync_runs)
@@ -184,7 +184,14 @@ async fn create_sync_run_confirmation(
             let source = Source::parse(&held.source).unwrap_or(Source::Snapshot);
             let row = school.row().clone();
             let input = Input::Snapshot(snapshot);
-            sync_and_audit(conn, &row, &base_url, source, &by, input, true)
+            let request = sync::Request {
+                school: &row,
+                base_url: &base_url,
+                source,
+                by: &by,
+                force: true,
+            };
+            sync_and_audit(conn, request, input)
         })
     })
     .await?;

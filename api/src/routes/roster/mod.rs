@@ -71,20 +71,16 @@ fn started_by_client(client: &ClientPrincipal) -> StartedBy {
 /// Runs a sync and records it in the audit log too, naming the client or person who sent it.
 pub fn sync_and_audit(
     conn: &mut AnyConnection,
-    school: &SchoolRow,
-    base_url: &str,
-    source: Source,
-    by: &StartedBy,
+    request: sync::Request<'_>,
     input: Input,
-    force: bool,
 ) -> Result<SyncResult, ApiError> {
-    let result = sync::run(conn, school, base_url, source, by, input, force);
+    let result = sync::run(conn, request, input);
     let outcome = match &result {
         Ok(report) if report.held.is_some() => "held",
         Ok(_) => "ok",
         Err(_) => "failed",
     };
-    audit_roster_sync(conn, school, by, outcome)?;
+    audit_roster_sync(conn, request.school, request.by, outcome)?;
     result.map(SyncResult::from)
 }
 
@@ -191,7 +187,14 @@ async fn run_sync(
 ) -> Result<HttpResponse, ApiError> {
     let base_url = state.config.public_base_url.clone();
     let result = db::run(&state.db, move |conn| {
-        sync_and_audit(conn, &school, &base_url, source, &by, input, force)
+        let request = sync::Request {
+            school: &school,
+            base_url: &base_url,
+            source,
+            by: &by,
+            force,
+        };
+        sync_and_audit(conn, request, input)
     })
     .await?;
     // Roles and relations may have changed: this instance reads its callers again at once.
@@ -341,15 +344,16 @@ async fn import_school_edexml(
     let xml = body.text().await?;
     let base_url = state.config.public_base_url.clone();
     let result = db::run(&state.db, move |conn| match parse_edexml(&xml) {
-        Ok(input) => sync_and_audit(
-            conn,
-            &school,
-            &base_url,
-            Source::EdexmlUpload,
-            &by,
-            input,
-            force,
-        ),
+        Ok(input) => {
+            let request = sync::Request {
+                school: &school,
+                base_url: &base_url,
+                source: Source::EdexmlUpload,
+                by: &by,
+                force,
+            };
+            sync_and_audit(conn, request, input)
+        }
         Err(err) => {
             sync::record_refused(conn, &school, Source::EdexmlUpload, &by, &err)?;
             Err(err)
