@@ -60,20 +60,7 @@ fn forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
         .collect()
 }
 
-/// The key rate limits and sign-in throttling count a client under: its IPv4 address, or the /64
-/// network of its IPv6 address (one subscriber commonly holds a whole /64: counting per /128 would
-/// give one attacker 2^64 quotas).
-pub fn limit_key(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6(std::net::Ipv6Addr::from_bits(
-                v6.to_bits() & (u128::MAX << 64),
-            )),
-        },
-    }
-}
+pub use domain::network::limit_key;
 
 /// The client's address for this request (`None` only without a peer, e.g. in unit tests).
 pub fn address(req: &HttpRequest, proxies: &Proxies) -> Option<IpAddr> {
@@ -100,20 +87,6 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
-    }
-
-    #[test]
-    fn an_ipv6_client_is_counted_by_its_64_network() {
-        assert_eq!(
-            limit_key(ip("2001:db8:1:2:aaaa::1")),
-            limit_key(ip("2001:db8:1:2:bbbb::9"))
-        );
-        assert_ne!(
-            limit_key(ip("2001:db8:1:2::1")),
-            limit_key(ip("2001:db8:1:3::1"))
-        );
-        assert_eq!(limit_key(ip("::ffff:192.0.2.7")), ip("192.0.2.7"));
-        assert_eq!(limit_key(ip("192.0.2.7")), ip("192.0.2.7"));
     }
 
     #[test]

@@ -15,6 +15,19 @@ pub fn is_public(address: IpAddr) -> bool {
     }
 }
 
+/// The key rate limits and sign-in throttling count a client under: its IPv4 address, or the /64
+/// network of its IPv6 address (one subscriber commonly holds a whole /64: counting per /128 would
+/// give one attacker 2^64 quotas).
+pub fn limit_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & (u128::MAX << 64))),
+        },
+    }
+}
+
 /// Whether a URL with this scheme and host may be fetched on a school's behalf: `https` (plain
 /// `http` only where private networks are allowed), a host, and no IP literal of a private
 /// network unless those are allowed. Host names are checked again at every DNS answer.
@@ -131,6 +144,24 @@ fn in_v6_block(a: Ipv6Addr, (network, length): (Ipv6Addr, u32)) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn addr(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_64_network() {
+        assert_eq!(
+            limit_key(addr("2001:db8:1:2:aaaa::1")),
+            limit_key(addr("2001:db8:1:2:bbbb::9"))
+        );
+        assert_ne!(
+            limit_key(addr("2001:db8:1:2::1")),
+            limit_key(addr("2001:db8:1:3::1"))
+        );
+        assert_eq!(limit_key(addr("::ffff:192.0.2.7")), addr("192.0.2.7"));
+        assert_eq!(limit_key(addr("192.0.2.7")), addr("192.0.2.7"));
+    }
 
     fn public(s: &str) -> bool {
         is_public(s.parse().unwrap())
