@@ -71,12 +71,12 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SessionSetup {
     fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
         let ms = self.statement_timeout_ms;
         let sql = match conn {
-            // The lock wait comes first: switching to WAL needs a lock another connection may hold.
-            // WAL lets readers work while one writer commits; NORMAL sync is durable in WAL mode
-            // except for the last transactions on power loss, the usual trade for an embedded server.
+            // Only settings of the connection itself: none of them reads the file, so opening a
+            // connection never waits for (or fails on) a lock. WAL is the file's and is set once,
+            // in `Database::connect`. NORMAL sync is durable in WAL mode except for the last
+            // transactions on power loss, the usual trade for an embedded server.
             AnyConnection::Sqlite(_) => format!(
-                "PRAGMA busy_timeout = {ms}; PRAGMA journal_mode = WAL; \
-                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                "PRAGMA busy_timeout = {ms}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
             ),
             AnyConnection::Postgresql(_) => {
                 format!("SET statement_timeout = {ms}; SET TIME ZONE 'UTC';")
@@ -85,6 +85,19 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SessionSetup {
         conn.batch_execute(&sql)
             .map_err(diesel::r2d2::Error::QueryError)
     }
+}
+
+/// Puts an SQLite file in WAL mode (readers work while one writer commits). The mode is stored in
+/// the file, so it is set once here rather than on every pooled connection: a new connection that
+/// set it read the file under a lock, and under load that failed with "database is locked" (SQLite
+/// returns BUSY there without waiting, e.g. while another connection recovers the WAL index).
+fn use_write_ahead_log(settings: &DbSettings) -> Result<(), RepoError> {
+    let mut conn = <AnyConnection as diesel::Connection>::establish(&settings.connection_url())?;
+    conn.batch_execute(&format!(
+        "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL;",
+        settings.statement_timeout.as_millis()
+    ))?;
+    Ok(())
 }
 
 /// The pool and what it was built from. Cheap to clone: the pool is reference counted.
@@ -106,6 +119,9 @@ impl std::fmt::Debug for Database {
 impl Database {
     /// Builds the pool and checks that one connection can be made, so a wrong URL fails at start.
     pub fn connect(settings: &DbSettings) -> Result<Database, RepoError> {
+        if settings.backend() == Backend::Sqlite {
+            use_write_ahead_log(settings)?;
+        }
         let manager = ConnectionManager::<AnyConnection>::new(settings.connection_url());
         let pool = r2d2::Pool::builder()
             .max_size(settings.pool_size)
@@ -190,3 +206,36 @@ macro_rules! batch_insert {
     };
 }
 pub(crate) use batch_insert;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::sql_types::Text;
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    #[derive(QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = Text)]
+        journal_mode: String,
+    }
+
+    #[test]
+    fn an_sqlite_file_is_in_wal_mode_without_a_pooled_connection_setting_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = DbSettings {
+            url: dir.path().join("db.sqlite").to_string_lossy().into_owned(),
+            pool_size: 2,
+            connect_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(5),
+        };
+        let db = Database::connect(&settings).unwrap();
+        let mut conn = db.get().unwrap();
+        let AnyConnection::Sqlite(sqlite) = &mut *conn else {
+            panic!("a file path is SQLite")
+        };
+        let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
+            .get_result(sqlite)
+            .unwrap();
+        assert_eq!(mode.journal_mode, "wal");
+    }
+}

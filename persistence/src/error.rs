@@ -11,6 +11,8 @@ pub enum RepoError {
     Conflict(String),
     #[error("no database connection available: {0}")]
     Pool(#[from] r2d2::Error),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
     #[error("database error: {0}")]
     Database(DieselError),
     #[error("migration failed: {0}")]
