@@ -25,6 +25,7 @@ pub mod outbox_worker;
 pub mod rate_limit;
 pub mod roster_fetch;
 pub mod routes;
+pub mod services;
 pub mod startup;
 pub mod state;
 pub mod sync;

@@ -3,10 +3,8 @@
 //! to guardians whose address changed, resolve change requests the LAS has now processed, and
 //! record the run. A failed sync changes nothing and is recorded as failed.
 
-use domain::change_request::Status;
 use domain::edexml::EdexFile;
 use domain::mail::{Language, Message};
-use domain::modules::{Audience, Module};
 use domain::roster::{self, Delta, Rejection, Snapshot};
 use domain::schedule::school_date;
 use domain::school_year::SchoolYear;
@@ -15,13 +13,12 @@ use persistence::ids::now;
 use persistence::roster_sync::{Counts, SyncCounts, apply, load_held};
 use persistence::schools::SchoolRow;
 use persistence::sync_runs::{self, NewRun, RunStatus, SyncRunRow};
-use persistence::{
-    AnyConnection, change_requests, guardians, modules, outbox, roster as roster_rows, schools,
-};
+use persistence::{AnyConnection, outbox, roster as roster_rows, schools};
 use serde_json::json;
 
 use crate::accounts::{self, Invitee};
 use crate::error::{ApiError, FieldError};
+use crate::services;
 
 /// Where the roster came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,13 +316,13 @@ fn sync_in_transaction(
         }
     }
     let invitations = readdressed.len();
-    let resolved = change_requests::resolve_by_sync(conn, &school.id)?;
-    notify_requesters(conn, &school.name, &resolved)?;
+    let resolved_requests =
+        services::change_requests::resolve_after_sync(conn, &school.id, &school.name)?;
     Ok(Applied {
         counts,
         rejected,
         invitations,
-        resolved_requests: resolved.len(),
+        resolved_requests,
         held: None,
     })
 }
@@ -338,46 +335,6 @@ fn pupils_deactivated(counts: &[String]) -> usize {
         .filter_map(|c| c["pupils"]["deactivated"].as_u64())
         .map(|n| usize::try_from(n).unwrap_or(0))
         .sum()
-}
-
-/// Tells each requester what became of their request, in the language they asked in.
-pub fn notify_requesters(
-    conn: &mut AnyConnection,
-    school_name: &str,
-    closed: &[(change_requests::RequestRow, Status)],
-) -> Result<(), ApiError> {
-    if closed.is_empty() {
-        return Ok(());
-    }
-    // A school that switched the module off for guardians sends them nothing about it (seed 004).
-    let schools: Vec<String> = closed.iter().map(|(r, _)| r.school_id.clone()).collect();
-    let on = modules::schools_on(conn, Module::ChangeRequests, Audience::Guardian, &schools)?;
-    let closed: Vec<_> = closed
-        .iter()
-        .filter(|(r, _)| on.contains(&r.school_id))
-        .collect();
-    let ids: Vec<&str> = closed
-        .iter()
-        .map(|(r, _)| r.requested_by.as_str())
-        .collect();
-    let addresses = guardians::emails_of(conn, &ids)?;
-    for (request, status) in closed {
-        let Some(Some(to)) = addresses.get(&request.requested_by) else {
-            continue;
-        };
-        let language = if request.language == Language::English.tag() {
-            Language::English
-        } else {
-            Language::Dutch
-        };
-        let mail = Message::ChangeRequestDecided {
-            school: school_name,
-            status: *status,
-        }
-        .render(language);
-        outbox::enqueue(conn, mail.kind, to, &mail.subject, &mail.body)?;
-    }
-    Ok(())
 }
 
 /// Records a sync refused before it started (an EDEXML file or a body that is not valid), so the

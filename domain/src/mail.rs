@@ -20,6 +20,13 @@ impl Language {
         }
     }
 
+    /// The language of a stored tag (as `tag` gives it).
+    pub fn parse(tag: &str) -> Option<Language> {
+        [Language::Dutch, Language::English]
+            .into_iter()
+            .find(|l| l.tag() == tag)
+    }
+
     /// The first supported language in an `Accept-Language` header, Dutch otherwise.
     pub fn from_accept_language(header: Option<&str>) -> Language {
         let Some(header) = header else {

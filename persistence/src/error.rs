@@ -13,6 +13,10 @@ pub enum RepoError {
     Pool(#[from] r2d2::Error),
     #[error("cannot connect to the database: {0}")]
     Connect(#[from] diesel::ConnectionError),
+    /// A stored value this version does not know (a bad enum value, say): an error, never a
+    /// default that would answer something the database does not hold.
+    #[error("unreadable stored value: {0}")]
+    Corrupt(String),
     #[error("database error: {0}")]
     Database(DieselError),
     #[error("migration failed: {0}")]

@@ -10,7 +10,7 @@ pub mod accounts;
 pub mod actors;
 pub mod audit;
 pub mod boards;
-pub mod change_requests;
+pub mod change_request;
 pub mod clients;
 pub mod connection;
 pub mod error;

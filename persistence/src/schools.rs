@@ -186,6 +186,28 @@ pub fn ids_in_boards(
         .load(conn)?)
 }
 
+/// Where the schools of `boards` and the schools `ids` belong, for asking the policy about each.
+pub fn refs(
+    conn: &mut AnyConnection,
+    boards: &[String],
+    ids: &[String],
+) -> Result<Vec<domain::policy::SchoolRef>, RepoError> {
+    if boards.is_empty() && ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<(String, String)> = schools::table
+        .filter(schools::board_id.eq_any(boards).or(schools::id.eq_any(ids)))
+        .select((schools::id, schools::board_id))
+        .load(conn)?;
+    Ok(found
+        .iter()
+        .map(|(id, board)| domain::policy::SchoolRef {
+            board_id: crate::ids::uuid(board),
+            school_id: crate::ids::uuid(id),
+        })
+        .collect())
+}
+
 /// Takes the school's row for the rest of the transaction, so that two syncs of one school (the
 /// nightly fetch and a vendor's push, or two instances) run one after the other. On SQLite the
 /// write also takes the database's write lock up front, waiting for it instead of failing later.

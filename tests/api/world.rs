@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use domain::change_request::{Change, Field, SubjectKind};
-use persistence::change_requests::{self, NewRequest};
+use persistence::change_request::{self as change_requests, NewRequest};
 use persistence::guardians::GuardianPupilRow;
 use persistence::roster::{
     self, NewGroup, NewGuardian, NewPupil, NewStaff, PersonName, RosterRows,
@@ -290,7 +290,7 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
             },
         )
         .unwrap();
-        ids.insert(request, row.row.id);
+        ids.insert(request, row.id);
     }
     ids.insert("A1", a1);
     ids.insert("A2", a2);

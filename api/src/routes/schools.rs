@@ -4,13 +4,10 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use domain::email::EmailAddress;
-use domain::modules::Module;
 use domain::name::DisplayName;
-use domain::policy::SchoolRef;
 use domain::school::Brin;
-use persistence::ids::uuid;
+use persistence::AnyConnection;
 use persistence::schools::{self, NewSchool, SchoolRow, VisibleSchool};
-use persistence::{AnyConnection, modules};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -78,13 +75,7 @@ pub struct CreateSchool {
     pub admin_email: Option<EmailInput>,
 }
 
-/// Where a school belongs, for the policy.
-pub fn school_ref(school: &SchoolRow) -> SchoolRef {
-    SchoolRef {
-        board_id: uuid(&school.board_id),
-        school_id: uuid(&school.id),
-    }
-}
+pub use crate::services::school_ref;
 
 /// The school if the actor's scope reaches it (404 otherwise) and the actor may do `action` there
 /// (403 otherwise).
@@ -104,36 +95,6 @@ pub fn school_for(
             school_id: Some(id),
         };
         Err(auth.audit().forbidden(conn, action.as_str(), object))
-    }
-}
-
-/// The school the caller acts in for a module: in the caller's scope (404 otherwise), the module
-/// switched on there for one of the caller's audiences (404 otherwise: a module the school
-/// switched off does not exist for them, seed 004), and, when given, the action allowed (403
-/// otherwise). Every handler of a module obtains its school through this.
-pub fn module_school(
-    conn: &mut AnyConnection,
-    auth: &Authenticated,
-    id: &str,
-    module: Module,
-    action: Option<domain::policy::SchoolAction>,
-) -> Result<VisibleSchool, ApiError> {
-    let school = schools::find_visible(conn, &auth.0.school_scope(), id)?;
-    let settings = modules::settings(conn, &school)?;
-    let at = school_ref(school.row());
-    if !settings.is_on_for(module, &auth.0, at.board_id, at.school_id) {
-        return Err(ApiError::NotFound);
-    }
-    match action {
-        Some(action) if !auth.0.may(action, at) => {
-            let object = Object {
-                kind: "school",
-                id: Some(id),
-                school_id: Some(id),
-            };
-            Err(auth.audit().forbidden(conn, action.as_str(), object))
-        }
-        _ => Ok(school),
     }
 }
 

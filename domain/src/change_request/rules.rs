@@ -1,113 +1,12 @@
-//! Change requests (wijzigingsverzoeken, SPEC §4, seed 000). A guardian never edits personal data:
-//! they propose values, the school processes them in its LAS, and the next roster sync brings them
-//! into the portal. These rules decide what may be requested, by whom, who sees it, and when a
-//! request is done.
+//! The pure rules of change requests: what a submission may hold, how a value compares, when a
+//! request is done and which decisions are valid.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::{Change, ChildRequests, Decision, Field, Outcome, Refusal, Status, SubjectKind};
+use super::{MAX_NAME_LENGTH, MAX_TEXT_LENGTH, refusal};
 use crate::Invalid;
 use crate::email::EmailAddress;
-
-/// Longest free-text remark or address.
-pub const MAX_TEXT_LENGTH: usize = 500;
-/// Longest proposed name part.
-pub const MAX_NAME_LENGTH: usize = 200;
-
-/// Whose data a request is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubjectKind {
-    /// The requester's own guardian record.
-    Guardian,
-    /// A child of the requester.
-    Pupil,
-}
-
-impl SubjectKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubjectKind::Guardian => "guardian",
-            SubjectKind::Pupil => "pupil",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<SubjectKind> {
-        [SubjectKind::Guardian, SubjectKind::Pupil]
-            .into_iter()
-            .find(|k| k.as_str() == value)
-    }
-}
-
-/// A field a guardian can ask the school to change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
-    FirstName,
-    NamePrefix,
-    LastName,
-    Email,
-    Phone,
-    /// Postal address. The portal does not hold addresses (data minimisation: it has no use for
-    /// them), so the request carries only the proposal and a sync never resolves it.
-    Address,
-}
-
-impl Field {
-    pub const ALL: [Field; 6] = [
-        Field::FirstName,
-        Field::NamePrefix,
-        Field::LastName,
-        Field::Email,
-        Field::Phone,
-        Field::Address,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::FirstName => "first_name",
-            Field::NamePrefix => "name_prefix",
-            Field::LastName => "last_name",
-            Field::Email => "email",
-            Field::Phone => "phone",
-            Field::Address => "address",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.as_str() == value)
-    }
-
-    /// Whether the field exists for the subject: a pupil's contact details are the guardians'.
-    pub fn applies_to(self, kind: SubjectKind) -> bool {
-        match kind {
-            SubjectKind::Guardian => true,
-            SubjectKind::Pupil => !matches!(self, Field::Email | Field::Phone),
-        }
-    }
-
-    /// Whether the portal holds the field, so that a sync can show it was processed.
-    pub fn held_by_portal(self) -> bool {
-        self != Field::Address
-    }
-}
-
-/// The fields a school lets guardians request, stored comma-separated; unknown names are ignored
-/// so that a field withdrawn in a later version does not break old settings.
-pub fn parse_field_list(stored: Option<&str>) -> BTreeSet<Field> {
-    match stored {
-        None => Field::ALL.into_iter().collect(),
-        Some(list) => list
-            .split(',')
-            .filter_map(|f| Field::parse(f.trim()))
-            .collect(),
-    }
-}
-
-pub fn field_list(fields: &BTreeSet<Field>) -> String {
-    fields
-        .iter()
-        .map(|f| f.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
-}
 
 /// A value as compared: names and addresses trimmed with inner runs of spaces made one, e-mail
 /// lower-cased, phone numbers without spaces, dashes and parentheses. `None` and empty are equal.
@@ -164,28 +63,6 @@ pub fn check_value(field: Field, value: Option<&str>) -> Result<Option<String>, 
             }
         }
         _ => Ok(Some(v.to_owned())),
-    }
-}
-
-/// One proposed change, with the value the portal held when it was made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub field: Field,
-    pub current: Option<String>,
-    pub proposed: Option<String>,
-}
-
-/// Why a submission is refused, per field (`changes.<field>`) or as a whole (`changes`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub field: String,
-    pub reason: Invalid,
-}
-
-fn refusal(field: impl Into<String>, reason: Invalid) -> Refusal {
-    Refusal {
-        field: field.into(),
-        reason,
     }
 }
 
@@ -260,78 +137,6 @@ pub fn check_submission(
     }
 }
 
-/// What became of one field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Pending,
-    /// Staff say it was changed in the LAS.
-    Processed,
-    Rejected,
-    /// A sync brought the proposed value: the LAS has it.
-    AppliedBySync,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Pending => "pending",
-            Outcome::Processed => "processed",
-            Outcome::Rejected => "rejected",
-            Outcome::AppliedBySync => "applied_by_sync",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Outcome> {
-        [
-            Outcome::Pending,
-            Outcome::Processed,
-            Outcome::Rejected,
-            Outcome::AppliedBySync,
-        ]
-        .into_iter()
-        .find(|o| o.as_str() == value)
-    }
-}
-
-/// Where a request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Open,
-    Processed,
-    PartlyProcessed,
-    Rejected,
-    /// Every field came in with a sync before staff decided.
-    Resolved,
-    /// A newer submission for the same subject took its place.
-    Replaced,
-}
-
-impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::Open,
-        Status::Processed,
-        Status::PartlyProcessed,
-        Status::Rejected,
-        Status::Resolved,
-        Status::Replaced,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Open => "open",
-            Status::Processed => "processed",
-            Status::PartlyProcessed => "partly_processed",
-            Status::Rejected => "rejected",
-            Status::Resolved => "resolved",
-            Status::Replaced => "replaced",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == value)
-    }
-}
-
 /// The request's status from its fields' outcomes: open while any field waits; otherwise
 /// rejected when all were rejected, resolved when a sync brought all, processed when none was
 /// rejected, partly processed when some were.
@@ -351,38 +156,6 @@ pub fn status_of(outcomes: &[Outcome]) -> Status {
     }
 }
 
-/// What the guardian is told about a request in this status (SPEC §4: that the school processes
-/// it in its administration, and later what came of it).
-pub fn status_message(status: Status, language: crate::mail::Language) -> &'static str {
-    use crate::mail::Language::{Dutch, English};
-    match (status, language) {
-        (Status::Open, Dutch) => {
-            "De school verwerkt uw verzoek in haar leerlingadministratie. Daarna ziet u de nieuwe gegevens hier."
-        }
-        (Status::Open, English) => {
-            "The school will process your request in its student administration. Once it has, the new details show here."
-        }
-        (Status::Processed, Dutch) => "De school heeft uw verzoek verwerkt.",
-        (Status::Processed, English) => "The school has processed your request.",
-        (Status::PartlyProcessed, Dutch) => {
-            "De school heeft uw verzoek gedeeltelijk verwerkt; bij elk gegeven ziet u wat er is gebeurd."
-        }
-        (Status::PartlyProcessed, English) => {
-            "The school has processed part of your request; each detail shows what happened."
-        }
-        (Status::Rejected, Dutch) => {
-            "De school heeft uw verzoek afgewezen; de reden staat bij elk gegeven."
-        }
-        (Status::Rejected, English) => {
-            "The school has rejected your request; each detail gives the reason."
-        }
-        (Status::Resolved, Dutch) => "De nieuwe gegevens staan in de administratie van de school.",
-        (Status::Resolved, English) => "The school's administration now holds the new details.",
-        (Status::Replaced, Dutch) => "Dit verzoek is vervangen door een nieuwer verzoek.",
-        (Status::Replaced, English) => "A newer request has replaced this one.",
-    }
-}
-
 /// Whether a sync has brought the proposed value of a pending field (SPEC §4: the request is then
 /// resolved automatically). Fields the portal does not hold never resolve this way.
 pub fn applied_by_sync(field: Field, proposed: Option<&str>, now_held: Option<&str>) -> bool {
@@ -394,26 +167,6 @@ pub fn applied_by_sync(field: Field, proposed: Option<&str>, now_held: Option<&s
 pub fn is_stale(field: Field, recorded: Option<&str>, now_held: Option<&str>) -> bool {
     field.held_by_portal() && normalise(field, recorded) != normalise(field, now_held)
 }
-
-/// A guardian's relation to the subject of a request, as the access rules need it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Requester {
-    pub guardian_id: String,
-    /// For a pupil: whether this guardian has parental authority over them.
-    pub parental_authority: bool,
-}
-
-/// Who may submit: any guardian for their own record; for a child, a guardian with parental
-/// authority (seed 000: the other parent must not change what the school holds).
-pub fn may_submit(kind: SubjectKind, subject_is_self: bool, parental_authority: bool) -> bool {
-    match kind {
-        SubjectKind::Guardian => subject_is_self,
-        SubjectKind::Pupil => parental_authority,
-    }
-}
-
-/// A staff decision on one field: processed or rejected, with a reason.
-pub type Decision = (Field, Outcome, Option<String>);
 
 /// Checks staff decisions against a request's fields (`(field, outcome so far)`): each decision is
 /// for a field of the request that is still pending, once, and a rejection carries a reason the
@@ -469,15 +222,6 @@ pub fn check_decisions(
     }
 }
 
-/// Which requests about one of their children a guardian sees (besides their own): all of them,
-/// or, when the child's parents are separated, only those made from the guardian's own household
-/// (a new address must not reach the other parent through the portal).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChildRequests {
-    All,
-    OfHousehold(String),
-}
-
 pub fn child_requests(parents_separated: bool, household: &str) -> ChildRequests {
     if parents_separated {
         ChildRequests::OfHousehold(household.to_owned())
@@ -489,6 +233,8 @@ pub fn child_requests(parents_separated: bool, household: &str) -> ChildRequests
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::change_request::{Change, Field, Outcome, Status, SubjectKind};
+    use std::collections::{BTreeMap, BTreeSet};
 
     fn all() -> BTreeSet<Field> {
         Field::ALL.into_iter().collect()
@@ -625,14 +371,6 @@ mod tests {
     }
 
     #[test]
-    fn only_guardians_with_authority_ask_for_a_child() {
-        assert!(may_submit(SubjectKind::Guardian, true, false));
-        assert!(!may_submit(SubjectKind::Guardian, false, true));
-        assert!(may_submit(SubjectKind::Pupil, false, true));
-        assert!(!may_submit(SubjectKind::Pupil, false, false));
-    }
-
-    #[test]
     fn separated_parents_see_only_their_households_requests_about_a_child() {
         assert_eq!(child_requests(false, "H1"), ChildRequests::All);
         assert_eq!(
@@ -681,12 +419,5 @@ mod tests {
                 ("decisions[3].field".to_owned(), "duplicate"),
             ]
         );
-    }
-
-    #[test]
-    fn allowed_fields_round_trip() {
-        let fields: BTreeSet<Field> = [Field::Phone, Field::Email].into_iter().collect();
-        assert_eq!(parse_field_list(Some(&field_list(&fields))), fields);
-        assert_eq!(parse_field_list(None).len(), Field::ALL.len());
     }
 }

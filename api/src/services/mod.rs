@@ -1,0 +1,75 @@
+//! What the API does, apart from HTTP: each module's service owns its transaction, the module
+//! gate, audit and notifications, and returns its own error, which maps to a problem in one
+//! `From`. Handlers and background workers both call these.
+
+pub mod change_requests;
+
+use domain::actor::Actor;
+use domain::modules::Module;
+use domain::policy::{SchoolAction, SchoolRef};
+use persistence::schools::{self, SchoolRow, VisibleSchool};
+use persistence::{AnyConnection, RepoError, modules};
+
+use crate::audit::{Audit, Object};
+
+/// Where a school belongs, for the policy.
+pub fn school_ref(school: &SchoolRow) -> SchoolRef {
+    SchoolRef {
+        board_id: persistence::ids::uuid(&school.board_id),
+        school_id: persistence::ids::uuid(&school.id),
+    }
+}
+
+/// Why a module's school is not the caller's to act in.
+#[derive(Debug, thiserror::Error)]
+pub enum Denied {
+    /// Out of the caller's scope, or the module is off for them there: it does not exist (404).
+    #[error("not found")]
+    NotFound,
+    /// Visible, but the action is not the caller's (403, recorded in the audit log).
+    #[error("forbidden")]
+    Forbidden,
+    #[error(transparent)]
+    Repo(RepoError),
+}
+
+impl From<RepoError> for Denied {
+    fn from(err: RepoError) -> Self {
+        match err {
+            RepoError::NotFound => Denied::NotFound,
+            other => Denied::Repo(other),
+        }
+    }
+}
+
+/// The school the caller acts in for a module: in the caller's scope (404 otherwise), the module
+/// switched on there for one of the caller's audiences (404 otherwise: a module the school
+/// switched off does not exist for them, seed 004), and, when given, the action allowed (403
+/// otherwise, recorded). Every service of a module obtains its school through this.
+pub fn module_school(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    id: &str,
+    module: Module,
+    action: Option<SchoolAction>,
+) -> Result<VisibleSchool, Denied> {
+    let school = schools::find_visible(conn, &actor.school_scope(), id)?;
+    let settings = modules::settings(conn, &school)?;
+    let at = school_ref(school.row());
+    if !settings.is_on_for(module, actor, at.board_id, at.school_id) {
+        return Err(Denied::NotFound);
+    }
+    match action {
+        Some(action) if !actor.may(action, at) => {
+            let object = Object {
+                kind: "school",
+                id: Some(id),
+                school_id: Some(id),
+            };
+            audit.record(conn, action.as_str(), object, "forbidden")?;
+            Err(Denied::Forbidden)
+        }
+        _ => Ok(school),
+    }
+}
