@@ -28,5 +28,4 @@ pub mod routes;
 pub mod services;
 pub mod startup;
 pub mod state;
-pub mod sync;
 pub mod telemetry;

@@ -18,8 +18,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::redirect::Policy;
 
 use crate::error::ApiError;
-use crate::routes::roster::parse_edexml;
-use crate::sync::{self, Source, StartedBy};
+use crate::services::sync::{self, Source, StartedBy, SyncError};
 
 /// Longer than a fetch and its sync can take.
 const LEASE_SECONDS: i64 = 600;
@@ -86,19 +85,13 @@ fn sync_fetched(
     school_id: &str,
     base_url: &str,
     fetched: Result<String, FetchError>,
-) -> Result<(), ApiError> {
+) -> Result<(), SyncError> {
     let school = schools::find_for_system(conn, school_id)?;
     let by = StartedBy::default();
     let input = fetched
-        .map_err(|err| {
-            ApiError::Validation(vec![crate::error::FieldError::new(
-                "url",
-                "fetch_failed",
-                err.to_string(),
-            )])
-        })
-        .and_then(|xml| parse_edexml(&xml));
-    let result = match input {
+        .map_err(|err| SyncError::invalid("url", "fetch_failed", err.to_string()))
+        .and_then(|xml| sync::parse_edexml(&xml));
+    match input {
         Ok(input) => {
             let request = sync::Request {
                 school: &school,
@@ -107,22 +100,13 @@ fn sync_fetched(
                 by: &by,
                 force: false,
             };
-            sync::run(conn, request, input).map(drop)
+            sync::run_audited(conn, request, input).map(drop)
         }
         Err(err) => {
-            sync::record_refused(conn, &school, Source::EdexmlFetch, &by, &err)?;
+            sync::record_refused(conn, &school, Source::EdexmlFetch, &by, err.failure_text())?;
             Err(err)
         }
-    };
-    let audit = crate::audit::Audit::default();
-    let object = crate::audit::Object {
-        kind: "roster",
-        id: Some(school_id),
-        school_id: Some(school_id),
-    };
-    let outcome = if result.is_ok() { "ok" } else { "failed" };
-    audit.record(conn, "roster_sync", object, outcome)?;
-    result
+    }
 }
 
 impl RosterFetcher {

@@ -24,8 +24,8 @@ use crate::routes::pagination::{Page, PageParams};
 use crate::routes::roster::KindCounts;
 use crate::routes::roster::{answer, sync_and_audit};
 use crate::routes::schools::school_for;
+use crate::services::sync::{self, Input, Source, StartedBy};
 use crate::state::AppState;
-use crate::sync::{self, Input, Source, StartedBy};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_school_sync_runs)
@@ -181,7 +181,9 @@ async fn create_sync_run_confirmation(
                 client_id: None,
                 account_id: Some(auth.0.account_id.to_string()),
             };
-            let source = Source::parse(&held.source).unwrap_or(Source::Snapshot);
+            // A stored source this version does not know is an error, not a guess.
+            let source = Source::parse(&held.source)
+                .ok_or_else(|| ApiError::internal(format!("sync source {:?}", held.source)))?;
             let row = school.row().clone();
             let input = Input::Snapshot(snapshot);
             let request = sync::Request {
@@ -191,7 +193,7 @@ async fn create_sync_run_confirmation(
                 by: &by,
                 force: true,
             };
-            sync_and_audit(conn, request, input)
+            Ok(sync_and_audit(conn, request, input)?)
         })
     })
     .await?;

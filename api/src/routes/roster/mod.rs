@@ -7,20 +7,20 @@ mod dto;
 use actix_web::{HttpResponse, patch, post, put, web};
 use domain::client::{ClientPrincipal, Scope};
 use domain::policy::SchoolAction;
+use persistence::AnyConnection;
 use persistence::ids::uuid;
 use persistence::schools::{self, SchoolRow};
-use persistence::{AnyConnection, RepoError};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use crate::audit::{Audit, Object};
 use crate::auth::{AuthenticatedClient, Caller};
 use crate::db;
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::extract::{BulkJsonBody, Query, XmlBody};
 use crate::routes::schools::school_for;
+use crate::services::sync::{self, Input, Source, StartedBy, SyncError};
 use crate::state::AppState;
-use crate::sync::{self, Input, Source, StartedBy};
 use crate::telemetry;
 
 pub use dto::*;
@@ -68,41 +68,30 @@ fn started_by_client(client: &ClientPrincipal) -> StartedBy {
     }
 }
 
-/// Runs a sync and records it in the audit log too, naming the client or person who sent it.
+/// Runs a sync (audited) and answers with what it did.
 pub fn sync_and_audit(
     conn: &mut AnyConnection,
     request: sync::Request<'_>,
     input: Input,
-) -> Result<SyncResult, ApiError> {
-    let result = sync::run(conn, request, input);
-    let outcome = match &result {
-        Ok(report) if report.held.is_some() => "held",
-        Ok(_) => "ok",
-        Err(_) => "failed",
-    };
-    audit_roster_sync(conn, request.school, request.by, outcome)?;
-    result.map(SyncResult::from)
+) -> Result<SyncResult, SyncError> {
+    sync::run_audited(conn, request, input).map(SyncResult::from)
 }
 
-/// Records a roster sync in the audit log, naming the client or person who sent it.
-fn audit_roster_sync(
-    conn: &mut AnyConnection,
-    school: &SchoolRow,
-    by: &StartedBy,
-    outcome: &str,
-) -> Result<(), RepoError> {
-    let audit = Audit {
-        account_id: by.account_id.clone(),
-        client_id: by.client_id.clone(),
-        request_id: telemetry::current_request_id(),
-        writer: None,
-    };
-    let object = Object {
-        kind: "roster",
-        id: Some(&school.id),
-        school_id: Some(&school.id),
-    };
-    audit.record(conn, "roster_sync", object, outcome)
+/// The reason a body was refused as recorded with the run: the field errors the client saw.
+fn refusal_text(err: &ApiError) -> String {
+    match err {
+        ApiError::Validation(errors) | ApiError::BadRequest { errors, .. }
+            if !errors.is_empty() =>
+        {
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+        ApiError::BadRequest { detail, .. } => detail.clone(),
+        _ => "the body could not be read".to_owned(),
+    }
 }
 
 impl From<sync::Report> for SyncResult {
@@ -165,11 +154,9 @@ where
     match body.parse::<T>().await {
         Ok(value) => Ok(value),
         Err(err) => {
-            let (school, by, text) = (school.clone(), by.clone(), sync::failure_text(&err));
+            let (school, by, text) = (school.clone(), by.clone(), refusal_text(&err));
             db::run(&state.db, move |conn| {
-                sync::record_refused_text(conn, &school, source, &by, text)?;
-                audit_roster_sync(conn, &school, &by, "refused")?;
-                Ok::<_, ApiError>(())
+                sync::record_refused(conn, &school, source, &by, text)
             })
             .await?;
             Err(err)
@@ -343,7 +330,7 @@ async fn import_school_edexml(
     .await?;
     let xml = body.text().await?;
     let base_url = state.config.public_base_url.clone();
-    let result = db::run(&state.db, move |conn| match parse_edexml(&xml) {
+    let result = db::run(&state.db, move |conn| match sync::parse_edexml(&xml) {
         Ok(input) => {
             let request = sync::Request {
                 school: &school,
@@ -355,25 +342,12 @@ async fn import_school_edexml(
             sync_and_audit(conn, request, input)
         }
         Err(err) => {
-            sync::record_refused(conn, &school, Source::EdexmlUpload, &by, &err)?;
+            let reason = err.failure_text();
+            sync::record_refused(conn, &school, Source::EdexmlUpload, &by, reason)?;
             Err(err)
         }
     })
     .await?;
     state.callers.clear();
     Ok(answer(result))
-}
-
-/// An EDEXML document as sync input, or the 422 that says where it is wrong.
-pub fn parse_edexml(xml: &str) -> Result<Input, ApiError> {
-    let today = chrono::Utc::now().date_naive();
-    domain::edexml::parse(xml, today)
-        .map(Input::Edexml)
-        .map_err(|e| {
-            ApiError::Validation(vec![FieldError::new(
-                e.location,
-                "invalid_edexml",
-                e.message,
-            )])
-        })
 }

@@ -1,7 +1,8 @@
 //! One roster sync, whatever its source (JSON snapshot, delta, EDEXML upload or nightly fetch):
 //! merge with what the portal holds, validate, apply in one transaction, send new activation links
 //! to guardians whose address changed, resolve change requests the LAS has now processed, and
-//! record the run. A failed sync changes nothing and is recorded as failed.
+//! record the run. A failed sync changes nothing and is recorded as failed. Every run, refused or
+//! not, is in the audit log too, naming the client or person who sent it.
 
 use domain::edexml::EdexFile;
 use domain::mail::{Language, Message};
@@ -13,12 +14,17 @@ use persistence::ids::now;
 use persistence::roster_sync::{Counts, SyncCounts, apply, load_held};
 use persistence::schools::SchoolRow;
 use persistence::sync_runs::{self, NewRun, RunStatus, SyncRunRow};
-use persistence::{AnyConnection, outbox, roster as roster_rows, schools};
+use persistence::{AnyConnection, RepoError, outbox, roster as roster_rows, schools};
 use serde_json::json;
 
 use crate::accounts::{self, Invitee};
-use crate::error::{ApiError, FieldError};
+use crate::audit::{Audit, Object};
 use crate::services;
+use crate::telemetry;
+
+mod error;
+
+pub use error::SyncError;
 
 /// Where the roster came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,22 +118,8 @@ fn counts_json(counts: &SyncCounts) -> String {
     .to_string()
 }
 
-fn structure_error(field: impl Into<String>, message: impl Into<String>) -> ApiError {
-    ApiError::Validation(vec![FieldError::new(field, "invalid_structure", message)])
-}
-
-/// The reason of a failure as recorded: field errors as the client saw them, anything else
-/// without detail (it may carry database text).
-pub fn failure_text(err: &ApiError) -> String {
-    match err {
-        ApiError::Validation(errors) => errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("; "),
-        ApiError::BadRequest { detail, .. } | ApiError::Conflict(detail) => detail.clone(),
-        _ => "internal error; nothing was changed".to_owned(),
-    }
+fn structure_error(field: impl Into<String>, message: impl Into<String>) -> SyncError {
+    SyncError::invalid(field, "invalid_structure", message)
 }
 
 /// Runs a sync for `school` on this connection (call it inside `db::run`). A successful sync
@@ -138,7 +130,7 @@ pub fn run(
     conn: &mut AnyConnection,
     request: Request<'_>,
     input: Input,
-) -> Result<Report, ApiError> {
+) -> Result<Report, SyncError> {
     let Request {
         school,
         base_url,
@@ -165,13 +157,14 @@ pub fn run(
         let applied = sync_in_transaction(conn, school, base_url, input, force)?;
         let status = match &applied.held {
             Some(held) => RunStatus::Held {
-                snapshot: serde_json::to_string(&held.snapshot).map_err(ApiError::internal)?,
+                snapshot: serde_json::to_string(&held.snapshot)
+                    .map_err(|e| SyncError::Internal(e.to_string()))?,
             },
             None => RunStatus::Succeeded,
         };
         let error = applied.held.as_ref().map(|h| h.reason.describe());
         let row = sync_runs::record(conn, run(status, Some(&applied), error))?;
-        Ok::<_, ApiError>((applied, row))
+        Ok::<_, SyncError>((applied, row))
     });
     match result {
         Ok((applied, row)) => Ok(Report {
@@ -183,7 +176,7 @@ pub fn run(
             held: applied.held.map(|h| h.reason),
         }),
         Err(err) => {
-            sync_runs::record(conn, run(RunStatus::Failed, None, Some(failure_text(&err))))?;
+            sync_runs::record(conn, run(RunStatus::Failed, None, Some(err.failure_text())))?;
             Err(err)
         }
     }
@@ -209,14 +202,14 @@ fn sync_in_transaction(
     base_url: &str,
     input: Input,
     force: bool,
-) -> Result<Applied, ApiError> {
+) -> Result<Applied, SyncError> {
     let year = SchoolYear::parse(input.school_year())
         .ok_or_else(|| structure_error("school_year", "must be like 2026-2027"))?;
     let today = school_date(chrono::Utc::now());
     if !year.accepts_sync(today) {
         // A well-formed roster of the wrong moment (an old export, a year too early): it conflicts
         // with the school's calendar, not with the contract, so 409 rather than 422.
-        return Err(ApiError::Conflict(format!(
+        return Err(SyncError::WrongMoment(format!(
             "The roster is of school year {}; only the current school year ({}) or the next one \
              can be synced.",
             year.name(),
@@ -337,25 +330,40 @@ fn pupils_deactivated(counts: &[String]) -> usize {
         .sum()
 }
 
-/// Records a sync refused before it started (an EDEXML file or a body that is not valid), so the
-/// school sees the failed attempt among its runs.
+/// An EDEXML document as sync input, or the error that says where it is wrong.
+pub fn parse_edexml(xml: &str) -> Result<Input, SyncError> {
+    let today = chrono::Utc::now().date_naive();
+    domain::edexml::parse(xml, today)
+        .map(Input::Edexml)
+        .map_err(|e| SyncError::invalid(e.location, "invalid_edexml", e.message))
+}
+
+/// Runs a sync and records it in the audit log too: `held` when it was held, `failed` when it
+/// failed.
+pub fn run_audited(
+    conn: &mut AnyConnection,
+    request: Request<'_>,
+    input: Input,
+) -> Result<Report, SyncError> {
+    let result = run(conn, request, input);
+    let outcome = match &result {
+        Ok(report) if report.held.is_some() => "held",
+        Ok(_) => "ok",
+        Err(_) => "failed",
+    };
+    audit(conn, request.school, request.by, outcome)?;
+    result
+}
+
+/// Records a sync refused before it started (a file or a body that is not valid, a fetch that
+/// brought nothing), among the school's runs and in the audit log.
 pub fn record_refused(
     conn: &mut AnyConnection,
     school: &SchoolRow,
     source: Source,
     by: &StartedBy,
-    err: &ApiError,
-) -> Result<(), ApiError> {
-    record_refused_text(conn, school, source, by, failure_text(err))
-}
-
-pub fn record_refused_text(
-    conn: &mut AnyConnection,
-    school: &SchoolRow,
-    source: Source,
-    by: &StartedBy,
-    error: String,
-) -> Result<(), ApiError> {
+    reason: String,
+) -> Result<(), RepoError> {
     let at = now();
     sync_runs::record(
         conn,
@@ -368,10 +376,31 @@ pub fn record_refused_text(
             status: RunStatus::Failed,
             counts: None,
             rejected: 0,
-            error: Some(error),
+            error: Some(reason),
             started_at: at,
             finished_at: at,
         },
     )?;
-    Ok(())
+    audit(conn, school, by, "refused")
+}
+
+/// Records a roster sync in the audit log, naming the client or person who sent it.
+fn audit(
+    conn: &mut AnyConnection,
+    school: &SchoolRow,
+    by: &StartedBy,
+    outcome: &str,
+) -> Result<(), RepoError> {
+    let audit = Audit {
+        account_id: by.account_id.clone(),
+        client_id: by.client_id.clone(),
+        request_id: telemetry::current_request_id(),
+        writer: None,
+    };
+    let object = Object {
+        kind: "roster",
+        id: Some(&school.id),
+        school_id: Some(&school.id),
+    };
+    audit.record(conn, "roster_sync", object, outcome)
 }
