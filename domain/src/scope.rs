@@ -32,7 +32,26 @@ pub struct GuardianScope {
     pub own: Vec<Uuid>,
 }
 
+/// Where a current pupil belongs, as the scopes judge it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PupilPlace {
+    pub pupil_id: Uuid,
+    pub school_id: Uuid,
+    pub board_id: Uuid,
+    /// The groups the pupil is enrolled in (any school year, as the SQL filter counts them).
+    pub groups: Vec<Uuid>,
+}
+
 impl PupilScope {
+    /// Whether the scope reaches this (current) pupil: the same rule as the SQL filter persistence
+    /// builds from the scope, for reading one pupil by id with a statement prepared once.
+    pub fn reaches(&self, place: &PupilPlace) -> bool {
+        self.boards.contains(&place.board_id)
+            || self.schools.contains(&place.school_id)
+            || self.pupils.contains(&place.pupil_id)
+            || place.groups.iter().any(|g| self.groups.contains(g))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.boards.is_empty()
             && self.schools.is_empty()
@@ -106,4 +125,48 @@ impl Actor {
 fn dedup(ids: &mut Vec<Uuid>) {
     ids.sort_unstable();
     ids.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    #[test]
+    fn a_scope_reaches_a_pupil_by_board_school_group_or_id_and_nothing_else() {
+        let place = PupilPlace {
+            pupil_id: id(1),
+            school_id: id(10),
+            board_id: id(100),
+            groups: vec![id(20), id(21)],
+        };
+        let reaches = |scope: PupilScope| scope.reaches(&place);
+        assert!(reaches(PupilScope {
+            boards: vec![id(100)],
+            ..PupilScope::default()
+        }));
+        assert!(reaches(PupilScope {
+            schools: vec![id(10)],
+            ..PupilScope::default()
+        }));
+        assert!(reaches(PupilScope {
+            groups: vec![id(21)],
+            ..PupilScope::default()
+        }));
+        assert!(reaches(PupilScope {
+            pupils: vec![id(1)],
+            ..PupilScope::default()
+        }));
+        // Another board, another school of the same board, another group, another child.
+        assert!(!reaches(PupilScope {
+            boards: vec![id(101)],
+            schools: vec![id(11)],
+            groups: vec![id(22)],
+            pupils: vec![id(2)],
+        }));
+        assert!(!reaches(PupilScope::default()));
+    }
 }

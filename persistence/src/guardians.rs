@@ -6,7 +6,6 @@ use domain::scope::GuardianScope;
 
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
-use crate::pupils::PupilRow;
 use crate::schema::{guardian_pupils, guardians};
 use crate::scoped;
 
@@ -48,33 +47,6 @@ pub fn find(
         .filter(scoped::guardian_filter(scope))
         .select(GuardianRow::as_select())
         .first(conn)?)
-}
-
-/// The guardians of a pupil the caller has read, limited to those the scope reaches: two queries.
-pub fn of_pupil(
-    conn: &mut AnyConnection,
-    scope: &GuardianScope,
-    pupil: &PupilRow,
-) -> Result<Vec<(GuardianRow, GuardianPupilRow)>, RepoError> {
-    let links: Vec<GuardianPupilRow> = guardian_pupils::table
-        .filter(guardian_pupils::pupil_id.eq(&pupil.id))
-        .select(GuardianPupilRow::as_select())
-        .load(conn)?;
-    let ids: Vec<&str> = links.iter().map(|l| l.guardian_id.as_str()).collect();
-    let rows: Vec<GuardianRow> = guardians::table
-        .filter(guardians::id.eq_any(&ids))
-        .filter(guardians::deactivated_at.is_null())
-        .filter(scoped::guardian_filter(scope))
-        .select(GuardianRow::as_select())
-        .order(guardians::id.asc())
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            let link = links.iter().find(|l| l.guardian_id == row.id)?.clone();
-            Some((row, link))
-        })
-        .collect())
 }
 
 /// The pupils a guardian the caller has read is linked to (ids and relation).

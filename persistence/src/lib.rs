@@ -23,6 +23,7 @@ pub mod modules;
 pub mod outbox;
 pub mod page;
 pub mod pending_invitations;
+pub mod pupil_card;
 pub mod pupils;
 pub mod roster;
 pub mod roster_sources;

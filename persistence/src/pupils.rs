@@ -1,16 +1,15 @@
 //! Pupils. Every read takes the caller's [`PupilScope`]; a pupil outside it is not found.
 
-use std::collections::HashMap;
-
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use domain::scope::PupilScope;
+use domain::scope::{PupilPlace, PupilScope};
 
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
 use crate::groups::GroupRow;
+use crate::ids::uuid;
 use crate::page::{Page, fetch_page};
-use crate::schema::{enrolments, pupils, school_groups};
+use crate::schema::{enrolments, pupils, school_groups, schools};
 use crate::schools::VisibleSchool;
 use crate::scoped;
 
@@ -58,13 +57,58 @@ pub fn list_at(
     )
 }
 
-/// The pupil with this id if the scope reaches it.
+/// The pupil with this id if the scope reaches it. Looked up by id with statements prepared once
+/// (no scope-shaped SQL to parse per request), and the scope applied to where the pupil belongs:
+/// the same rule as [`scoped::pupil_filter`], a pupil who left is in no scope.
 pub fn find(conn: &mut AnyConnection, scope: &PupilScope, id: &str) -> Result<PupilRow, RepoError> {
-    Ok(pupils::table
+    Ok(find_placed(conn, scope, id)?.0)
+}
+
+/// [`find`], with the pupil's board (for the policy) and, when the scope counts groups, its groups.
+pub(crate) fn find_placed(
+    conn: &mut AnyConnection,
+    scope: &PupilScope,
+    id: &str,
+) -> Result<(PupilRow, String, Option<Vec<GroupRow>>), RepoError> {
+    if scope.is_empty() {
+        return Err(RepoError::NotFound);
+    }
+    let (row, board_id): (PupilRow, String) = pupils::table
+        .inner_join(schools::table)
         .filter(pupils::id.eq(id))
-        .filter(scoped::pupil_filter(scope))
-        .select(PupilRow::as_select())
-        .first(conn)?)
+        .filter(pupils::left_on.is_null())
+        .select((PupilRow::as_select(), schools::board_id))
+        .first(conn)?;
+    // Only a teacher's scope counts groups: the others decide without reading them.
+    let groups = if scope.groups.is_empty() {
+        None
+    } else {
+        Some(enrolled_in(conn, id)?)
+    };
+    let place = PupilPlace {
+        pupil_id: uuid(&row.id),
+        school_id: uuid(&row.school_id),
+        board_id: uuid(&board_id),
+        groups: groups.iter().flatten().map(|g| uuid(&g.id)).collect(),
+    };
+    if scope.reaches(&place) {
+        Ok((row, board_id, groups))
+    } else {
+        Err(RepoError::NotFound)
+    }
+}
+
+/// The groups a pupil is enrolled in, by name.
+pub(crate) fn enrolled_in(
+    conn: &mut AnyConnection,
+    pupil_id: &str,
+) -> Result<Vec<GroupRow>, RepoError> {
+    Ok(enrolments::table
+        .inner_join(school_groups::table)
+        .filter(enrolments::pupil_id.eq(pupil_id))
+        .select(GroupRow::as_select())
+        .order(school_groups::name.asc())
+        .load(conn)?)
 }
 
 /// The pupils with these ids that the scope reaches, in one query.
@@ -79,26 +123,6 @@ pub fn find_many(
         .select(PupilRow::as_select())
         .order(pupils::id.asc())
         .load(conn)?)
-}
-
-/// The groups of each of these pupils, in one query. Callers pass pupils they have already read
-/// through a scope.
-pub fn groups_of(
-    conn: &mut AnyConnection,
-    pupils: &[&PupilRow],
-) -> Result<HashMap<String, Vec<GroupRow>>, RepoError> {
-    let ids: Vec<&str> = pupils.iter().map(|p| p.id.as_str()).collect();
-    let rows: Vec<(String, GroupRow)> = enrolments::table
-        .inner_join(school_groups::table)
-        .filter(enrolments::pupil_id.eq_any(&ids))
-        .select((enrolments::pupil_id, GroupRow::as_select()))
-        .order(school_groups::name.asc())
-        .load(conn)?;
-    let mut by_pupil: HashMap<String, Vec<GroupRow>> = HashMap::new();
-    for (pupil_id, group) in rows {
-        by_pupil.entry(pupil_id).or_default().push(group);
-    }
-    Ok(by_pupil)
 }
 
 /// Deregisters a pupil the caller has read (uitschrijving): they leave every list and their

@@ -2,8 +2,9 @@
 
 use actix_web::{HttpResponse, delete, get, web};
 use domain::policy::SchoolAction;
+use domain::policy::SchoolRef;
 use persistence::ids::uuid;
-use persistence::{guardians, pupils, schools};
+use persistence::{pupil_card, pupils, schools};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::Object;
@@ -84,20 +85,27 @@ async fn get_pupil(
     let pupil_id = path.into_inner().to_string();
     let pupil = db::run(&state.db, move |conn| {
         let actor = &auth.0;
-        let row = pupils::find(conn, &actor.pupil_scope(), &pupil_id)?;
+        let card = pupil_card::read(
+            conn,
+            &actor.pupil_scope(),
+            &actor.guardian_scope(),
+            &pupil_id,
+        )?;
+        let row = card.pupil;
         let object = Object {
             kind: "pupil",
             id: Some(&row.id),
             school_id: Some(&row.school_id),
         };
         auth.audit().read(conn, object)?;
-        let school = schools::find_visible(conn, &actor.school_scope(), &row.school_id)?;
-        let staff_contact = actor.may(SchoolAction::ReadGuardianContacts, school_ref(school.row()));
-        let groups = pupils::groups_of(conn, &[&row])?
-            .remove(&row.id)
-            .unwrap_or_default();
+        let at = SchoolRef {
+            board_id: uuid(&card.board_id),
+            school_id: uuid(&row.school_id),
+        };
+        let staff_contact = actor.may(SchoolAction::ReadGuardianContacts, at);
         let own = actor.guardian_ids();
-        let guardians = guardians::of_pupil(conn, &actor.guardian_scope(), &row)?
+        let guardians = card
+            .guardians
             .iter()
             .map(|(guardian, link)| {
                 let with_contact = staff_contact || own.contains(&uuid(&guardian.id));
@@ -105,7 +113,7 @@ async fn get_pupil(
             })
             .collect();
         Ok::<_, ApiError>(Pupil {
-            groups: groups.iter().map(GroupRef::from).collect(),
+            groups: card.groups.iter().map(GroupRef::from).collect(),
             guardians,
             id: row.id,
             school_id: row.school_id,
