@@ -6,10 +6,9 @@ use domain::scope::{PupilPlace, PupilScope};
 
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
-use crate::groups::GroupRow;
 use crate::ids::uuid;
 use crate::page::{Page, fetch_page};
-use crate::schema::{enrolments, pupils, school_groups, schools};
+use crate::schema::{enrolments, pupils, schools};
 use crate::schools::VisibleSchool;
 use crate::scoped;
 
@@ -59,17 +58,9 @@ pub fn list_at(
 
 /// The pupil with this id if the scope reaches it. Looked up by id with statements prepared once
 /// (no scope-shaped SQL to parse per request), and the scope applied to where the pupil belongs:
-/// the same rule as [`scoped::pupil_filter`], a pupil who left is in no scope.
+/// the same rule as [`scoped::pupil_filter`] (see `PupilScope::reaches`); a pupil who left is in
+/// no scope.
 pub fn find(conn: &mut AnyConnection, scope: &PupilScope, id: &str) -> Result<PupilRow, RepoError> {
-    Ok(find_placed(conn, scope, id)?.0)
-}
-
-/// [`find`], with the pupil's board (for the policy) and, when the scope counts groups, its groups.
-pub(crate) fn find_placed(
-    conn: &mut AnyConnection,
-    scope: &PupilScope,
-    id: &str,
-) -> Result<(PupilRow, String, Option<Vec<GroupRow>>), RepoError> {
     if scope.is_empty() {
         return Err(RepoError::NotFound);
     }
@@ -78,36 +69,33 @@ pub(crate) fn find_placed(
         .filter(pupils::id.eq(id))
         .filter(pupils::left_on.is_null())
         .select((PupilRow::as_select(), schools::board_id))
-        .first(conn)?;
+        // One row by key. Not `first`: SQLite prepares a statement with a bound LIMIT again on
+        // every run.
+        .get_result(conn)?;
     // Only a teacher's scope counts groups: the others decide without reading them.
     let groups = if scope.groups.is_empty() {
-        None
+        Vec::new()
     } else {
-        Some(enrolled_in(conn, id)?)
+        enrolled_in(conn, id)?
     };
     let place = PupilPlace {
         pupil_id: uuid(&row.id),
         school_id: uuid(&row.school_id),
         board_id: uuid(&board_id),
-        groups: groups.iter().flatten().map(|g| uuid(&g.id)).collect(),
+        groups: groups.iter().map(|g| uuid(g)).collect(),
     };
     if scope.reaches(&place) {
-        Ok((row, board_id, groups))
+        Ok(row)
     } else {
         Err(RepoError::NotFound)
     }
 }
 
-/// The groups a pupil is enrolled in, by name.
-pub(crate) fn enrolled_in(
-    conn: &mut AnyConnection,
-    pupil_id: &str,
-) -> Result<Vec<GroupRow>, RepoError> {
+/// The ids of the groups a pupil is enrolled in.
+fn enrolled_in(conn: &mut AnyConnection, pupil_id: &str) -> Result<Vec<String>, RepoError> {
     Ok(enrolments::table
-        .inner_join(school_groups::table)
         .filter(enrolments::pupil_id.eq(pupil_id))
-        .select(GroupRow::as_select())
-        .order(school_groups::name.asc())
+        .select(enrolments::group_id)
         .load(conn)?)
 }
 

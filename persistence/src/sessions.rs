@@ -139,7 +139,8 @@ pub fn is_active(
         .filter(sessions::revoked_at.is_null())
         .filter(accounts::disabled_at.is_null())
         .select(count_star())
-        .first(conn)?;
+        // Not `first`: its bound LIMIT makes SQLite prepare the statement again on every run.
+        .get_result(conn)?;
     Ok(found > 0)
 }
 

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use domain::roles::StaffRole;
 use persistence::groups::GroupRow;
-use persistence::guardians::{GuardianPupilRow, GuardianRow};
+use persistence::pupil_card::{CardGuardian, CardLink};
 use persistence::pupils::PupilRow;
 use persistence::staff::StaffRow;
 use serde::{Deserialize, Serialize};
@@ -44,15 +44,6 @@ pub struct GroupRef {
     pub id: String,
     #[schema(max_length = 100)]
     pub name: String,
-}
-
-impl From<&GroupRow> for GroupRef {
-    fn from(row: &GroupRow) -> Self {
-        GroupRef {
-            id: row.id.clone(),
-            name: row.name.clone(),
-        }
-    }
 }
 
 /// A pupil with groups and the guardians the caller may see.
@@ -110,7 +101,7 @@ pub struct Contact {
 }
 
 impl PupilGuardian {
-    pub fn new(row: &GuardianRow, link: &GuardianPupilRow, with_contact: bool) -> Self {
+    pub fn from_card(row: &CardGuardian, link: &CardLink, with_contact: bool) -> Self {
         PupilGuardian {
             id: row.id.clone(),
             first_name: row.first_name.clone(),

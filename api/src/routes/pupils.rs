@@ -109,11 +109,18 @@ async fn get_pupil(
             .iter()
             .map(|(guardian, link)| {
                 let with_contact = staff_contact || own.contains(&uuid(&guardian.id));
-                PupilGuardian::new(guardian, link, with_contact)
+                PupilGuardian::from_card(guardian, link, with_contact)
             })
             .collect();
         Ok::<_, ApiError>(Pupil {
-            groups: card.groups.iter().map(GroupRef::from).collect(),
+            groups: card
+                .groups
+                .into_iter()
+                .map(|g| GroupRef {
+                    id: g.id,
+                    name: g.name,
+                })
+                .collect(),
             guardians,
             id: row.id,
             school_id: row.school_id,
