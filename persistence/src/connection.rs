@@ -157,6 +157,16 @@ impl Database {
         transaction(&mut conn, work)
     }
 
+    /// Refreshes PostgreSQL's planner statistics after a bulk load (demo data): autovacuum would,
+    /// but only minutes later, and until then the planner takes the new tables for empty and scans
+    /// them. SQLite plans by its indexes and needs nothing.
+    pub fn refresh_statistics(&self) -> Result<(), RepoError> {
+        if self.backend == Backend::Postgres {
+            self.get()?.batch_execute("ANALYZE")?;
+        }
+        Ok(())
+    }
+
     /// A cheap round trip, for the readiness probe.
     pub fn ping(&self) -> Result<(), RepoError> {
         let mut conn = self.get()?;

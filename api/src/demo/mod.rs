@@ -82,6 +82,7 @@ pub fn load(db: &Database) -> Result<Vec<DemoAccount>, String> {
         write(conn, &plan, &operator_hash, &person_hash)
     })
     .map_err(|e| e.to_string())?;
+    db.refresh_statistics().map_err(|e| e.to_string())?;
     log::info!("demo data loaded");
     with_client(&mut conn, &plan)
 }

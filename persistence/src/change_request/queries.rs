@@ -166,6 +166,16 @@ pub(super) fn complete(
     Ok(requests)
 }
 
+fn complete_page(
+    conn: &mut AnyConnection,
+    page: Page<RequestRow>,
+) -> Result<Page<ChangeRequest>, RepoError> {
+    Ok(Page {
+        items: complete(conn, page.items)?,
+        next_cursor: page.next_cursor,
+    })
+}
+
 pub fn find(
     conn: &mut AnyConnection,
     scope: &RequestScope,
@@ -206,10 +216,7 @@ pub fn list_at(
         },
         |row| row.id.clone(),
     )?;
-    Ok(Page {
-        items: complete(conn, page.items)?,
-        next_cursor: page.next_cursor,
-    })
+    complete_page(conn, page)
 }
 
 /// The requests a guardian may see (their own, and about their children as the scope says),
@@ -237,10 +244,7 @@ pub fn list_for_guardian(
         },
         |row| row.id.clone(),
     )?;
-    Ok(Page {
-        items: complete(conn, page.items)?,
-        next_cursor: page.next_cursor,
-    })
+    complete_page(conn, page)
 }
 
 /// A school's open requests, for resolving them after its sync.
