@@ -1,5 +1,5 @@
 //! One pupil as a card: the pupil, where it belongs, its groups and the guardians the caller may
-//! see, in two statements prepared once, with only the columns the card shows. The scopes are
+//! see, in one statement prepared once, with only the columns the card shows. The scopes are
 //! applied here, so the card of a pupil out of reach cannot be read.
 
 use diesel::prelude::*;
@@ -28,8 +28,7 @@ pub struct CardGroup {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = guardians)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardGuardian {
     pub id: String,
     pub first_name: String,
@@ -39,16 +38,32 @@ pub struct CardGuardian {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = guardian_pupils)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardLink {
     pub relationship: String,
     pub parental_authority: bool,
     pub household: String,
 }
 
-/// The pupil, its board, and one of its groups (id, name).
-type PupilInGroup = (CardPupil, String, Option<(String, String)>);
+/// One row of the card's statement: the pupil and its board, with one of its groups (id, name)
+/// and one of its guardians, each absent when it has none.
+type CardRow = (
+    CardPupil,
+    String,
+    Option<(String, String)>,
+    Option<GuardianColumns>,
+    Option<(String, bool, String)>,
+);
+
+/// id, first name, prefix, last name, e-mail, phone.
+type GuardianColumns = (
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 #[derive(Debug, Clone)]
 pub struct PupilCard {
@@ -74,31 +89,78 @@ pub fn read(
     if pupils_scope.is_empty() && guardians_scope.own.is_empty() {
         return Err(RepoError::NotFound);
     }
-    // The pupil once per group it is enrolled in (once if none). Bound by key, no LIMIT: SQLite
-    // would prepare a statement with a bound LIMIT again on every run.
-    let rows: Vec<PupilInGroup> = pupils::table
+    // One statement, bound by key (no LIMIT: SQLite would prepare a statement with a bound LIMIT
+    // again on every run): the pupil once per (group, guardian) pair, a handful of rows. Flat outer
+    // joins: a nested `(enrolments JOIN school_groups)` is planned as a scan of every enrolment on
+    // SQLite.
+    let rows: Vec<CardRow> = pupils::table
         .inner_join(schools::table)
-        // Flat outer joins: a nested `(enrolments JOIN school_groups)` is planned as a scan of
-        // every enrolment on SQLite.
         .left_join(enrolments::table)
         .left_join(school_groups::table.on(school_groups::id.eq(enrolments::group_id)))
+        .left_join(guardian_pupils::table)
+        .left_join(
+            guardians::table.on(guardians::id
+                .eq(guardian_pupils::guardian_id)
+                .and(guardians::deactivated_at.is_null())),
+        )
         .filter(pupils::id.eq(id))
         .filter(pupils::left_on.is_null())
         .select((
             CardPupil::as_select(),
             schools::board_id,
             (school_groups::id, school_groups::name).nullable(),
+            (
+                guardians::id,
+                guardians::first_name,
+                guardians::name_prefix,
+                guardians::last_name,
+                guardians::email,
+                guardians::phone,
+            )
+                .nullable(),
+            (
+                guardian_pupils::relationship,
+                guardian_pupils::parental_authority,
+                guardian_pupils::household,
+            )
+                .nullable(),
         ))
-        .order(school_groups::name.asc())
+        .order((school_groups::name.asc(), guardians::id.asc()))
         .load(conn)?;
-    let Some((pupil, board_id, _)) = rows.first().cloned() else {
+    let Some((pupil, board_id, ..)) = rows.first().cloned() else {
         return Err(RepoError::NotFound);
     };
-    let groups: Vec<CardGroup> = rows
-        .into_iter()
-        .filter_map(|(_, _, group)| group)
-        .map(|(id, name)| CardGroup { id, name })
-        .collect();
+    let mut groups: Vec<CardGroup> = Vec::new();
+    let mut all: Vec<(CardGuardian, CardLink)> = Vec::new();
+    for (_, _, group, guardian, link) in rows {
+        if let Some((id, name)) = group
+            && !groups.iter().any(|g| g.id == id)
+        {
+            groups.push(CardGroup { id, name });
+        }
+        if let (Some((id, first_name, name_prefix, last_name, email, phone)), Some(link)) =
+            (guardian, link)
+            && !all.iter().any(|(g, _)| g.id == id)
+        {
+            let (relationship, parental_authority, household) = link;
+            all.push((
+                CardGuardian {
+                    id,
+                    first_name,
+                    name_prefix,
+                    last_name,
+                    email,
+                    phone,
+                },
+                CardLink {
+                    relationship,
+                    parental_authority,
+                    household,
+                },
+            ));
+        }
+    }
+    all.sort_by(|(a, _), (b, _)| a.id.cmp(&b.id));
     let place = PupilPlace {
         pupil_id: uuid(&pupil.id),
         school_id: uuid(&pupil.school_id),
@@ -109,13 +171,7 @@ pub fn read(
         return Err(RepoError::NotFound);
     }
     let all_guardians = guardians_scope.via_pupils.reaches(&place);
-    let guardians = guardian_pupils::table
-        .inner_join(guardians::table)
-        .filter(guardian_pupils::pupil_id.eq(id))
-        .filter(guardians::deactivated_at.is_null())
-        .select((CardGuardian::as_select(), CardLink::as_select()))
-        .order(guardians::id.asc())
-        .load::<(CardGuardian, CardLink)>(conn)?
+    let guardians = all
         .into_iter()
         .filter(|(guardian, _)| all_guardians || guardians_scope.own.contains(&uuid(&guardian.id)))
         .collect();
