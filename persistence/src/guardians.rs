@@ -9,6 +9,17 @@ use crate::error::RepoError;
 use crate::schema::{guardian_pupils, guardians};
 use crate::scoped;
 
+/// A guardian's id, first name, prefix, last name, e-mail and phone, as reads that need no more
+/// select them.
+pub(crate) type GuardianNameAndContact = (
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = guardians)]
 pub struct GuardianRow {

@@ -7,6 +7,7 @@ use domain::scope::{GuardianScope, PupilPlace, PupilScope};
 
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
+use crate::guardians::GuardianNameAndContact;
 use crate::ids::uuid;
 use crate::schema::{enrolments, guardian_pupils, guardians, pupils, school_groups, schools};
 
@@ -51,18 +52,8 @@ type CardRow = (
     CardPupil,
     String,
     Option<(String, String)>,
-    Option<GuardianColumns>,
+    Option<GuardianNameAndContact>,
     Option<(String, bool, String)>,
-);
-
-/// id, first name, prefix, last name, e-mail, phone.
-type GuardianColumns = (
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
 );
 
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ use domain::change_request::{
 use super::rows::{FieldRow, RequestRow};
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
+use crate::guardians::GuardianNameAndContact;
 use crate::page::{Page, fetch_page};
 use crate::schema::{change_request_fields, change_requests, guardians, pupils};
 use crate::schools::VisibleSchool;
@@ -58,16 +59,6 @@ fn scope_filter(scope: &RequestScope) -> Filter {
     )
 }
 
-/// id, first name, prefix, last name, e-mail, phone.
-type GuardianValues = (
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
 /// What the portal holds now for each subject, in two queries.
 fn held_values(
     conn: &mut AnyConnection,
@@ -83,7 +74,7 @@ fn held_values(
     let mut held = HashMap::new();
     let guardian_ids = ids(SubjectKind::Guardian);
     if !guardian_ids.is_empty() {
-        let found: Vec<GuardianValues> = guardians::table
+        let found: Vec<GuardianNameAndContact> = guardians::table
             .filter(guardians::id.eq_any(&guardian_ids))
             .select((
                 guardians::id,
