@@ -92,6 +92,14 @@ impl Actor {
         }
     }
 
+    /// Whether the actor may read a guardian's e-mail and phone: their own record, or as staff
+    /// allowed guardians' contact details at the guardian's school (seed 003: never another
+    /// guardian, so a separated parent does not get the other's address).
+    pub fn may_read_contact_of(&self, guardian_id: Uuid, school: SchoolRef) -> bool {
+        self.guardian_ids().contains(&guardian_id)
+            || self.may(SchoolAction::ReadGuardianContacts, school)
+    }
+
     /// Setting up a board (its schools; listing and revoking its integration clients): the
     /// platform operator sets up tenants, board admins their own.
     pub fn may_set_up_board(&self, board_id: Uuid) -> bool {
@@ -210,5 +218,20 @@ mod tests {
         let care = staff(&[StaffRole::CareStaff]).pupil_scope();
         assert_eq!(care.schools, vec![school().school_id]);
         assert_eq!(guardian().pupil_scope().pupils, vec![Uuid::from_u128(202)]);
+    }
+
+    #[test]
+    fn a_guardians_contact_is_for_themselves_and_staff_not_for_the_other_parent() {
+        let me = guardian();
+        let own = me.guardian[0].guardian_id;
+        assert!(me.may_read_contact_of(own, school()));
+        assert!(!me.may_read_contact_of(Uuid::from_u128(999), school()));
+        assert!(staff(&[StaffRole::Teacher]).may_read_contact_of(own, school()));
+        assert!(!staff(&[StaffRole::LunchSupervisor]).may_read_contact_of(own, school()));
+        let elsewhere = SchoolRef {
+            board_id: Uuid::from_u128(2),
+            school_id: Uuid::from_u128(20),
+        };
+        assert!(!staff(&[StaffRole::SchoolAdmin]).may_read_contact_of(own, elsewhere));
     }
 }

@@ -42,6 +42,25 @@ pub struct PupilPlace {
     pub groups: Vec<Uuid>,
 }
 
+impl PupilPlace {
+    /// The pupil's school, for the policy.
+    pub fn school(&self) -> crate::policy::SchoolRef {
+        crate::policy::SchoolRef {
+            board_id: self.board_id,
+            school_id: self.school_id,
+        }
+    }
+}
+
+impl GuardianScope {
+    /// Whether the scope reaches `guardian`, a guardian of the (current) pupil at `place`: their
+    /// own record, or all of the pupil's guardians when the staff part reaches the pupil. The same
+    /// rule as the SQL guardian filter, for one pupil's guardians read by key.
+    pub fn reaches_guardian_of(&self, place: &PupilPlace, guardian: Uuid) -> bool {
+        self.own.contains(&guardian) || self.via_pupils.reaches(place)
+    }
+}
+
 impl PupilScope {
     /// Whether the scope reaches this (current) pupil: the same rule as the SQL filter persistence
     /// builds from the scope, for reading one pupil by id with a statement prepared once.
@@ -168,5 +187,38 @@ mod tests {
             pupils: vec![id(2)],
         }));
         assert!(!reaches(PupilScope::default()));
+    }
+
+    #[test]
+    fn of_a_pupils_guardians_a_guardian_reaches_only_themselves_and_staff_all() {
+        let place = PupilPlace {
+            pupil_id: id(1),
+            school_id: id(10),
+            board_id: id(100),
+            groups: vec![id(20)],
+        };
+        let parent = GuardianScope {
+            own: vec![id(50)],
+            ..GuardianScope::default()
+        };
+        assert!(parent.reaches_guardian_of(&place, id(50)));
+        assert!(!parent.reaches_guardian_of(&place, id(51)));
+        let teacher = GuardianScope {
+            via_pupils: PupilScope {
+                groups: vec![id(20)],
+                ..PupilScope::default()
+            },
+            ..GuardianScope::default()
+        };
+        assert!(teacher.reaches_guardian_of(&place, id(51)));
+        let other_teacher = GuardianScope {
+            via_pupils: PupilScope {
+                groups: vec![id(21)],
+                ..PupilScope::default()
+            },
+            ..GuardianScope::default()
+        };
+        assert!(!other_teacher.reaches_guardian_of(&place, id(51)));
+        assert_eq!(place.school().board_id, id(100));
     }
 }

@@ -5,6 +5,8 @@
 use diesel::prelude::*;
 use domain::scope::{GuardianScope, PupilPlace, PupilScope};
 
+use crate::pupils::place_of;
+
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
 use crate::guardians::GuardianNameAndContact;
@@ -59,8 +61,8 @@ type CardRow = (
 #[derive(Debug, Clone)]
 pub struct PupilCard {
     pub pupil: CardPupil,
-    /// The board of the pupil's school, for the policy.
-    pub board_id: String,
+    /// Where the pupil belongs (its school and board, for the policy).
+    pub place: PupilPlace,
     /// By name.
     pub groups: Vec<CardGroup>,
     /// The active guardians the caller may see, with their relation to the pupil.
@@ -77,7 +79,7 @@ pub fn read(
     guardians_scope: &GuardianScope,
     id: &str,
 ) -> Result<PupilCard, RepoError> {
-    if pupils_scope.is_empty() && guardians_scope.own.is_empty() {
+    if pupils_scope.is_empty() {
         return Err(RepoError::NotFound);
     }
     // One statement, bound by key (no LIMIT: SQLite would prepare a statement with a bound LIMIT
@@ -152,23 +154,22 @@ pub fn read(
         }
     }
     all.sort_by(|(a, _), (b, _)| a.id.cmp(&b.id));
-    let place = PupilPlace {
-        pupil_id: uuid(&pupil.id),
-        school_id: uuid(&pupil.school_id),
-        board_id: uuid(&board_id),
-        groups: groups.iter().map(|g| uuid(&g.id)).collect(),
-    };
+    let place = place_of(
+        &pupil.id,
+        &pupil.school_id,
+        &board_id,
+        groups.iter().map(|g| &g.id),
+    );
     if !pupils_scope.reaches(&place) {
         return Err(RepoError::NotFound);
     }
-    let all_guardians = guardians_scope.via_pupils.reaches(&place);
     let guardians = all
         .into_iter()
-        .filter(|(guardian, _)| all_guardians || guardians_scope.own.contains(&uuid(&guardian.id)))
+        .filter(|(guardian, _)| guardians_scope.reaches_guardian_of(&place, uuid(&guardian.id)))
         .collect();
     Ok(PupilCard {
         pupil,
-        board_id,
+        place,
         groups,
         guardians,
     })

@@ -78,16 +78,26 @@ pub fn find(conn: &mut AnyConnection, scope: &PupilScope, id: &str) -> Result<Pu
     } else {
         enrolled_in(conn, id)?
     };
-    let place = PupilPlace {
-        pupil_id: uuid(&row.id),
-        school_id: uuid(&row.school_id),
-        board_id: uuid(&board_id),
-        groups: groups.iter().map(|g| uuid(g)).collect(),
-    };
+    let place = place_of(&row.id, &row.school_id, &board_id, groups.iter());
     if scope.reaches(&place) {
         Ok(row)
     } else {
         Err(RepoError::NotFound)
+    }
+}
+
+/// Where a pupil belongs, from its stored ids, as the scopes judge it.
+pub(crate) fn place_of<'a>(
+    pupil_id: &str,
+    school_id: &str,
+    board_id: &str,
+    groups: impl Iterator<Item = &'a String>,
+) -> PupilPlace {
+    PupilPlace {
+        pupil_id: uuid(pupil_id),
+        school_id: uuid(school_id),
+        board_id: uuid(board_id),
+        groups: groups.map(|g| uuid(g)).collect(),
     }
 }
 

@@ -283,7 +283,7 @@ fn a_guardian_reads_their_childs_card_with_only_themselves_among_its_guardians()
     assert_eq!(shown.pupil.first_name, "Kind");
     assert_eq!(shown.pupil.last_name, "P1");
     assert!(shown.pupil.parents_separated);
-    assert_eq!(shown.board_id, world.board_a);
+    assert_eq!(shown.place.board_id.to_string(), world.board_a);
     assert_eq!(
         shown.groups,
         [
@@ -398,7 +398,7 @@ fn school_staff_reach_their_schools_pupils_and_board_admins_their_boards_schools
         assert!(!reaches(conn, &a1_staff, pupil), "{pupil}");
     }
     let shown = card(conn, &a1_staff, &via(&a1_staff), p1).expect("A1's staff read P1's card");
-    assert_eq!(shown.board_id, world.board_a);
+    assert_eq!(shown.place.board_id.to_string(), world.board_a);
     assert_eq!(guardian_ids(&shown), by_id(vec![m1, d1]));
     assert_eq!(names(&shown), ["Groep 4", "Plusklas"]);
     // Staff who see the pupils but not their guardians (a lunch supervisor): the card, no guardians.
@@ -444,7 +444,7 @@ fn school_staff_reach_their_schools_pupils_and_board_admins_their_boards_schools
     assert!(!reaches(conn, &board_a, p5));
     let shown = card(conn, &board_a, &via(&board_a), p4).expect("board A reads P4's card");
     assert_eq!(shown.pupil.school_id, world.a2);
-    assert_eq!(shown.board_id, world.board_a);
+    assert_eq!(shown.place.board_id.to_string(), world.board_a);
     assert_eq!(guardian_ids(&shown), [world.p4.guardian("M4")]);
     let board_b = boards(&[&world.board_b]);
     assert!(reaches(conn, &board_b, p5));
@@ -530,7 +530,7 @@ fn a_pupil_in_no_group_has_a_card_and_a_deactivated_guardian_is_on_no_card() {
     let child = children(&[p3]);
     let shown = card(conn, &child, &own(&[m3]), p3).expect("M3 reads P3's card");
     assert!(shown.groups.is_empty());
-    assert_eq!(shown.board_id, world.board_a);
+    assert_eq!(shown.place.board_id.to_string(), world.board_a);
     assert_eq!(guardian_ids(&shown), [m3]);
     assert!(found(conn, &child, p3));
     // And no teacher reaches P3, whichever of the school's groups they teach.

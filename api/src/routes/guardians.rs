@@ -39,13 +39,12 @@ async fn get_guardian(
         let actor = &auth.0;
         let row = guardians::find(conn, &actor.guardian_scope(), &guardian_id)?;
         let school = schools::find_visible(conn, &actor.school_scope(), &row.school_id)?;
-        let is_self = actor.guardian_ids().contains(&uuid(&row.id));
         let object = Object {
             kind: "guardian",
             id: Some(&row.id),
             school_id: Some(&row.school_id),
         };
-        if !is_self && !actor.may(SchoolAction::ReadGuardianContacts, school_ref(school.row())) {
+        if !actor.may_read_contact_of(uuid(&row.id), school_ref(school.row())) {
             return Err(auth.audit().forbidden(conn, "read_guardian", object));
         }
         auth.audit().read(conn, object)?;

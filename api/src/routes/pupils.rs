@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, delete, get, web};
 use domain::policy::SchoolAction;
-use domain::policy::SchoolRef;
 use persistence::ids::uuid;
 use persistence::{pupil_card, pupils, schools};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -98,17 +97,12 @@ async fn get_pupil(
             school_id: Some(&row.school_id),
         };
         auth.audit().read(conn, object)?;
-        let at = SchoolRef {
-            board_id: uuid(&card.board_id),
-            school_id: uuid(&row.school_id),
-        };
-        let staff_contact = actor.may(SchoolAction::ReadGuardianContacts, at);
-        let own = actor.guardian_ids();
+        let school = card.place.school();
         let guardians = card
             .guardians
             .iter()
             .map(|(guardian, link)| {
-                let with_contact = staff_contact || own.contains(&uuid(&guardian.id));
+                let with_contact = actor.may_read_contact_of(uuid(&guardian.id), school);
                 PupilGuardian::from_card(guardian, link, with_contact)
             })
             .collect();

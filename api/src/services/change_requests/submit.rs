@@ -43,7 +43,8 @@ fn own_record(
         Module::ChangeRequests,
         None,
     )?;
-    if !actor.guardian_ids().contains(&id) {
+    let is_self = actor.guardian_ids().contains(&id);
+    if !may_submit(SubjectKind::Guardian, is_self, false) {
         return Err(ChangeRequestError::Forbidden);
     }
     let current = BTreeMap::from([
