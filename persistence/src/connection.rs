@@ -229,9 +229,33 @@ mod tests {
         journal_mode: String,
     }
 
+    fn journal_mode(conn: &mut AnyConnection) -> String {
+        let AnyConnection::Sqlite(sqlite) = conn else {
+            panic!("a file path is SQLite")
+        };
+        let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
+            .get_result(sqlite)
+            .unwrap();
+        mode.journal_mode
+    }
+
     #[test]
-    fn an_sqlite_file_is_in_wal_mode_without_a_pooled_connection_setting_it() {
+    fn the_file_is_put_in_wal_mode_once_and_a_new_connection_takes_no_file_lock() {
         let dir = tempfile::tempdir().unwrap();
+        // A new connection's setup leaves the file's journal mode alone: changing it reads the
+        // file under a lock, which failed with "database is locked" under load.
+        let plain = dir
+            .path()
+            .join("plain.sqlite")
+            .to_string_lossy()
+            .into_owned();
+        let mut conn = <AnyConnection as diesel::Connection>::establish(&plain).unwrap();
+        let setup = SessionSetup {
+            statement_timeout_ms: 5000,
+        };
+        setup.on_acquire(&mut conn).unwrap();
+        assert_eq!(journal_mode(&mut conn), "delete");
+        // Connecting the pool sets WAL on the file, once.
         let settings = DbSettings {
             url: dir.path().join("db.sqlite").to_string_lossy().into_owned(),
             pool_size: 2,
@@ -239,13 +263,6 @@ mod tests {
             statement_timeout: Duration::from_secs(5),
         };
         let db = Database::connect(&settings).unwrap();
-        let mut conn = db.get().unwrap();
-        let AnyConnection::Sqlite(sqlite) = &mut *conn else {
-            panic!("a file path is SQLite")
-        };
-        let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
-            .get_result(sqlite)
-            .unwrap();
-        assert_eq!(mode.journal_mode, "wal");
+        assert_eq!(journal_mode(&mut db.get().unwrap()), "wal");
     }
 }
