@@ -25,6 +25,45 @@ pub fn settings(
     Ok(ModuleSettings { on })
 }
 
+/// A visible school where a module is on for the caller. Only [`gate`] makes one, so a module's
+/// repository that takes it cannot be reached past a switched-off module (seed 004).
+#[derive(Debug, Clone)]
+pub struct ModuleSchool {
+    school: VisibleSchool,
+    module: Module,
+}
+
+impl ModuleSchool {
+    pub fn school(&self) -> &VisibleSchool {
+        &self.school
+    }
+
+    pub fn id(&self) -> &str {
+        self.school.id()
+    }
+
+    pub fn row(&self) -> &crate::schools::SchoolRow {
+        self.school.row()
+    }
+
+    pub fn module(&self) -> Module {
+        self.module
+    }
+}
+
+/// The school as a [`ModuleSchool`] when `module` is on there for one of the actor's audiences
+/// (`None`: for this actor the module does not exist there).
+pub fn gate(
+    conn: &mut AnyConnection,
+    school: VisibleSchool,
+    module: Module,
+    actor: &domain::actor::Actor,
+) -> Result<Option<ModuleSchool>, RepoError> {
+    let at = crate::schools::school_ref(school.row());
+    let on = settings(conn, &school)?.is_on_for(module, actor, at.board_id, at.school_id);
+    Ok(on.then_some(ModuleSchool { school, module }))
+}
+
 /// Replaces a school's switches. The caller runs it in a transaction.
 pub fn replace(
     conn: &mut AnyConnection,

@@ -52,6 +52,14 @@ pub struct NewSchool<'a> {
     pub admin_email: Option<&'a str>,
 }
 
+/// Where a school belongs, for the policy.
+pub fn school_ref(school: &SchoolRow) -> domain::policy::SchoolRef {
+    domain::policy::SchoolRef {
+        board_id: crate::ids::uuid(&school.board_id),
+        school_id: crate::ids::uuid(&school.id),
+    }
+}
+
 pub fn insert(conn: &mut AnyConnection, new: &NewSchool<'_>) -> Result<SchoolRow, RepoError> {
     let at = now();
     let row = SchoolRow {

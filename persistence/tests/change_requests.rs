@@ -7,7 +7,7 @@ mod support;
 use domain::change_request::{ChangeRequest, Field, Outcome, RequestScope, Status};
 use persistence::change_request::{decide, find, list_at, list_for_guardian};
 use persistence::{AnyConnection, RepoError};
-use support::{Family, FamilyBuilder, RequestBuilder, TestDb, board, school, visible};
+use support::{Family, FamilyBuilder, RequestBuilder, TestDb, board, gated, queue_of, school};
 
 /// Board A with schools A1 and A2, board B with school B1. At A1: child P1 of separated parents
 /// M1 (household H1) and D1 with his partner S1 (household H2); child P2 of M2 (household H3).
@@ -213,6 +213,24 @@ fn a_guardians_list_ignores_their_queues_and_pages_newest_first() {
 }
 
 #[test]
+fn a_school_that_switched_change_requests_off_has_no_queue_to_read() {
+    let db = TestDb::new();
+    let conn = &mut db.conn();
+    let world = World::build(conn);
+    assert!(gated(conn, &world.a1).is_some());
+    // Only guardians keep the module: for the school's admins it does not exist.
+    let guardians_only = domain::modules::ModuleSettings {
+        on: vec![(
+            domain::modules::Module::ChangeRequests,
+            domain::modules::Audience::Guardian,
+        )],
+    };
+    persistence::modules::replace(conn, &world.a1, &guardians_only).unwrap();
+    assert!(gated(conn, &world.a1).is_none());
+    assert!(gated(conn, &world.a2).is_some());
+}
+
+#[test]
 fn a_schools_queue_lists_its_own_requests_by_status_oldest_first() {
     let db = TestDb::new();
     let conn = &mut *db.conn();
@@ -231,7 +249,7 @@ fn a_schools_queue_lists_its_own_requests_by_status_oldest_first() {
     let decided = decide(conn, &second.id, &rejection, "staff-account").unwrap();
     assert_eq!(decided, Some(Status::Rejected));
 
-    let a1 = visible(conn, &world.a1);
+    let a1 = queue_of(conn, &world.a1);
     let all = list_at(conn, &a1, None, None, 10).unwrap();
     assert_eq!(ids(&all.items), [&first.id, &second.id, &third.id]);
     assert_eq!(all.next_cursor, None);
@@ -261,12 +279,12 @@ fn a_schools_queue_lists_its_own_requests_by_status_oldest_first() {
     let processed = list_at(conn, &a1, Some(Status::Processed), None, 10).unwrap();
     assert!(processed.items.is_empty());
 
-    let a2 = visible(conn, &world.a2);
+    let a2 = queue_of(conn, &world.a2);
     assert_eq!(
         ids(&list_at(conn, &a2, None, None, 10).unwrap().items),
         [&at_a2.id]
     );
-    let b1 = visible(conn, &world.b1);
+    let b1 = queue_of(conn, &world.b1);
     assert_eq!(
         ids(&list_at(conn, &b1, None, None, 10).unwrap().items),
         [&at_b1.id]

@@ -7,19 +7,14 @@ pub mod sync;
 
 use domain::actor::Actor;
 use domain::modules::Module;
-use domain::policy::{SchoolAction, SchoolRef};
-use persistence::schools::{self, SchoolRow, VisibleSchool};
+use domain::policy::SchoolAction;
+use persistence::modules::ModuleSchool;
+use persistence::schools;
 use persistence::{AnyConnection, RepoError, modules};
 
 use crate::audit::{Audit, Object};
 
-/// Where a school belongs, for the policy.
-pub fn school_ref(school: &SchoolRow) -> SchoolRef {
-    SchoolRef {
-        board_id: persistence::ids::uuid(&school.board_id),
-        school_id: persistence::ids::uuid(&school.id),
-    }
-}
+pub use persistence::schools::school_ref;
 
 /// Why a module's school is not the caller's to act in.
 #[derive(Debug, thiserror::Error)]
@@ -54,13 +49,10 @@ pub fn module_school(
     id: &str,
     module: Module,
     action: Option<SchoolAction>,
-) -> Result<VisibleSchool, Denied> {
+) -> Result<ModuleSchool, Denied> {
     let school = schools::find_visible(conn, &actor.school_scope(), id)?;
-    let settings = modules::settings(conn, &school)?;
     let at = school_ref(school.row());
-    if !settings.is_on_for(module, actor, at.board_id, at.school_id) {
-        return Err(Denied::NotFound);
-    }
+    let school = modules::gate(conn, school, module, actor)?.ok_or(Denied::NotFound)?;
     match action {
         Some(action) if !actor.may(action, at) => {
             let object = Object {

@@ -14,8 +14,8 @@ use super::rows::{FieldRow, RequestRow, outcome};
 use crate::connection::{AnyConnection, batch_insert};
 use crate::error::RepoError;
 use crate::ids::{new_id, now};
+use crate::modules::ModuleSchool;
 use crate::schema::{change_request_fields, change_requests};
-use crate::schools::VisibleSchool;
 
 /// A new request. An open request of the same requester about the same subject is replaced
 /// (marked so, in the same transaction as the caller's).
@@ -195,7 +195,7 @@ pub fn resolve_by_sync(
 
 pub fn set_requestable_fields(
     conn: &mut AnyConnection,
-    school: &VisibleSchool,
+    school: &ModuleSchool,
     fields: &BTreeSet<Field>,
 ) -> Result<(), RepoError> {
     use crate::schema::schools;

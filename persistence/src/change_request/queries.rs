@@ -1,6 +1,6 @@
 //! Reads of change requests. Every read of requests by id or for a person takes a
-//! [`RequestScope`]; its filter is built here, once. A school's queue takes a [`VisibleSchool`],
-//! which only the school scope makes.
+//! [`RequestScope`]; its filter is built here, once. A school's queue and settings take a
+//! [`ModuleSchool`], which only the module gate makes.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -13,9 +13,9 @@ use super::rows::{FieldRow, RequestRow};
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
 use crate::guardians::GuardianNameAndContact;
+use crate::modules::ModuleSchool;
 use crate::page::{Page, fetch_page};
 use crate::schema::{change_request_fields, change_requests, guardians, pupils};
-use crate::schools::VisibleSchool;
 
 type Db = crate::scoped::Db;
 type Filter =
@@ -183,7 +183,7 @@ pub fn find(
 /// A visible school's requests, optionally of one status, oldest first (a queue).
 pub fn list_at(
     conn: &mut AnyConnection,
-    school: &VisibleSchool,
+    school: &ModuleSchool,
     status: Option<Status>,
     after: Option<&str>,
     limit: u16,
@@ -254,7 +254,7 @@ pub(super) fn open_at(
 /// The fields the school lets guardians request (all, until it chose).
 pub fn requestable_fields(
     conn: &mut AnyConnection,
-    school: &VisibleSchool,
+    school: &ModuleSchool,
 ) -> Result<BTreeSet<Field>, RepoError> {
     use crate::schema::schools;
     let stored: Option<String> = schools::table

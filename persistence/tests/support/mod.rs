@@ -12,10 +12,14 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
+use domain::actor::{Actor, StaffMembership};
 use domain::change_request::{Change, ChangeRequest, Field, SubjectKind};
+use domain::modules::Module;
+use domain::roles::StaffRole;
 use domain::scope::SchoolScope;
 use persistence::change_request::{self, NewRequest};
 use persistence::guardians::GuardianPupilRow;
+use persistence::modules::{self, ModuleSchool};
 use persistence::roster::{self, NewGuardian, NewPupil, PersonName, RosterRows};
 use persistence::schools::{self, NewSchool, VisibleSchool};
 use persistence::{AnyConnection, Backend, Database, DbSettings, PooledConnection, boards, ids};
@@ -118,12 +122,34 @@ pub fn school(conn: &mut AnyConnection, board_id: &str, name: &str) -> String {
 }
 
 /// The school as its own staff see it: the only way to a [`VisibleSchool`].
-pub fn visible(conn: &mut AnyConnection, school_id: &str) -> VisibleSchool {
+fn visible(conn: &mut AnyConnection, school_id: &str) -> VisibleSchool {
     let scope = SchoolScope {
         boards: Vec::new(),
         schools: vec![ids::uuid(school_id)],
     };
     schools::find_visible(conn, &scope, school_id).expect("school visible to its own scope")
+}
+
+/// A school's queue as its admin reaches it: visible, and through the module gate (change
+/// requests are on for admins in a new school).
+pub fn queue_of(conn: &mut AnyConnection, school_id: &str) -> ModuleSchool {
+    gated(conn, school_id).expect("change requests on for the school's admins")
+}
+
+/// The school through the change-request gate for its admin (`None`: switched off for them).
+pub fn gated(conn: &mut AnyConnection, school_id: &str) -> Option<ModuleSchool> {
+    let school = visible(conn, school_id);
+    let admin = Actor {
+        staff: vec![StaffMembership {
+            board_id: ids::uuid(&school.row().board_id),
+            school_id: ids::uuid(school_id),
+            staff_id: uuid::Uuid::nil(),
+            roles: vec![StaffRole::SchoolAdmin],
+            groups: Vec::new(),
+        }],
+        ..Actor::default()
+    };
+    modules::gate(conn, school, Module::ChangeRequests, &admin).expect("module switches readable")
 }
 
 fn name(first: &str, last: &str) -> PersonName {

@@ -16,8 +16,8 @@ use domain::modules::{Audience, Module};
 use domain::policy::SchoolAction;
 use domain::roles::StaffRole;
 use persistence::change_request as requests;
+use persistence::modules::ModuleSchool;
 use persistence::page::Page;
-use persistence::schools::VisibleSchool;
 use persistence::{AnyConnection, RepoError, guardians, modules, schools};
 
 mod notify;
@@ -197,7 +197,7 @@ fn queue_school(
     actor: &Actor,
     audit: &Audit,
     school_id: &str,
-) -> Result<VisibleSchool> {
+) -> Result<ModuleSchool> {
     Ok(module_school(
         conn,
         actor,

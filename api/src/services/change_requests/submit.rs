@@ -10,7 +10,7 @@ use domain::change_request::{
 use domain::mail::{Language, Message};
 use domain::modules::Module;
 use persistence::change_request::{self as requests, NewRequest};
-use persistence::schools::VisibleSchool;
+use persistence::modules::ModuleSchool;
 use persistence::{AnyConnection, RepoError, guardians, outbox, pupils};
 
 use super::{ChangeRequestError, Result, request_object};
@@ -19,7 +19,7 @@ use crate::services::module_school;
 
 /// The subject of a submission as the gate and the rules need it.
 struct Subject {
-    school: VisibleSchool,
+    school: ModuleSchool,
     id: String,
     requested_by: String,
     household: Option<String>,
