@@ -43,9 +43,12 @@ pub struct Config {
     /// Which peers are proxies whose `X-Forwarded-For` entries are believed.
     pub proxies: crate::client::Proxies,
     /// How long an instance keeps who a session's caller is (roles, relations) before it reads
-    /// them again; a change of roles or relations takes effect everywhere within it. Sessions and
-    /// disabled accounts are checked on every request regardless.
+    /// them again; a change of roles or relations takes effect everywhere within it.
     pub caller_cache: Duration,
+    /// How often an instance reads the feed of ended sessions and disabled accounts; a cached
+    /// caller skips its session check while the last reading is fresh (see
+    /// `auth::session_feed`). Zero: every request checks its session.
+    pub session_feed_poll: Duration,
     /// The sender of the portal's e-mail.
     pub mail_from: String,
     /// How often the outbox worker looks for due messages.
@@ -236,6 +239,19 @@ impl Config {
             ));
         }
 
+        // 0 checks every request's session in the database.
+        let session_feed_poll = Duration::from_millis(parse_or(
+            get("OUDERPORTAAL_SESSION_FEED_MS"),
+            "1000",
+            "OUDERPORTAAL_SESSION_FEED_MS",
+        )?);
+        if session_feed_poll > Duration::from_secs(10) {
+            return Err(invalid(
+                "OUDERPORTAAL_SESSION_FEED_MS",
+                "must be at most 10000: a logout must take effect everywhere within seconds",
+            ));
+        }
+
         let mail_from = get("OUDERPORTAAL_MAIL_FROM")
             .unwrap_or_else(|| "Ouderportaal <noreply@ouderportaal.invalid>".to_owned());
         if !mail_from.contains('@') {
@@ -296,6 +312,7 @@ impl Config {
             rate_limit_per_minute,
             proxies,
             caller_cache,
+            session_feed_poll,
             mail_from,
             outbox_poll,
             outbox_retry_base,

@@ -17,6 +17,7 @@ use crate::auth::TokenKeys;
 use crate::auth::callers::CallerCache;
 use crate::auth::password::HashingGate;
 use crate::auth::session_check;
+use crate::auth::session_feed::SessionFeed;
 use crate::config::Config;
 use crate::error::{PROBLEM_JSON, Problem, problem_response, problem_type};
 use crate::extract::{self, BodyLimit, BulkBodyLimit};
@@ -97,8 +98,11 @@ impl Application {
         );
         let hashing = Arc::new(HashingGate::for_this_machine());
         let audit = AuditWriter::start(db.clone());
+        let session_feed = Arc::new(SessionFeed::new(config.session_feed_poll));
+        tokio::spawn(Arc::clone(&session_feed).run(db.clone()));
         let state = web::Data::new(AppState {
             callers: Arc::new(CallerCache::new(config.caller_cache)),
+            session_feed,
             audit: Arc::clone(&audit),
             db,
             tokens: TokenKeys::new(&config.jwt_secret, config.access_token_ttl),

@@ -6,6 +6,7 @@ use crate::audit_writer::AuditWriter;
 use crate::auth::TokenKeys;
 use crate::auth::callers::CallerCache;
 use crate::auth::password::HashingGate;
+use crate::auth::session_feed::SessionFeed;
 use crate::config::Config;
 
 /// What every handler may need, shared by all workers.
@@ -20,4 +21,6 @@ pub struct AppState {
     pub audit: Arc<AuditWriter>,
     /// Who each session's caller is, for a few seconds.
     pub callers: Arc<CallerCache>,
+    /// Which cached callers may skip their session check.
+    pub session_feed: Arc<SessionFeed>,
 }

@@ -31,6 +31,7 @@ pub mod roster_sync;
 pub mod schema;
 pub mod schools;
 pub mod scoped;
+pub mod session_ends;
 pub mod sessions;
 pub mod staff;
 pub mod sync_runs;

@@ -1,34 +1,67 @@
-//! The per-instance caller cache, with two instances on one database: a logout, an ended session
-//! or a disabled account takes effect at once everywhere; a change of relations at once on the
-//! instance that made it, and within the cache's lifetime on the others.
+//! The per-instance caller cache, with two instances on one database. A logout, an ended session
+//! or a disabled account takes effect at once on the instance that made it, and on the others
+//! within two readings of the session feed (or at once, with the feed off: every request checks).
+//! A change of relations takes effect at once on the instance that made it, and within the
+//! cache's lifetime on the others.
 
 use std::time::{Duration, Instant};
 
+use persistence::Backend;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::world::World;
 
 const LIFETIME_MS: &str = "1000";
+/// The feed's interval in these tests: a session end reaches the other instance within 200 ms.
+const FEED_MS: &str = "100";
+/// What the tests allow for that, on a busy CI machine.
+const FEED_BOUND: Duration = Duration::from_millis(1500);
 
 async fn two_instances() -> (TestApp, TestApp, World) {
-    let cache = [("OUDERPORTAAL_CALLER_CACHE_MS", LIFETIME_MS)];
-    let a = TestApp::spawn_with(&cache).await;
+    two_instances_with_feed(FEED_MS).await
+}
+
+async fn two_instances_with_feed(feed_ms: &str) -> (TestApp, TestApp, World) {
+    let config = [
+        ("OUDERPORTAAL_CALLER_CACHE_MS", LIFETIME_MS),
+        ("OUDERPORTAAL_SESSION_FEED_MS", feed_ms),
+    ];
+    let a = TestApp::spawn_with(&config).await;
     let world = World::build(&a).await;
-    let b = a.spawn_beside(&cache).await;
+    let b = a.spawn_beside(&config).await;
     (a, b, world)
 }
 
+/// Waits until `token` is refused on `app`, at most the feed's bound; 200 until then.
+async fn refused_within_the_feeds_bound(app: &TestApp, token: &str) {
+    let started = Instant::now();
+    loop {
+        let status = app.get_as(token, "/api/v1/me").await.status();
+        if status == 401 {
+            return;
+        }
+        assert_eq!(status, 200);
+        assert!(
+            started.elapsed() < FEED_BOUND,
+            "still served after the feed's bound"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test]
-async fn a_logout_on_one_instance_ends_the_session_on_every_instance_at_once() {
+async fn a_logout_ends_the_session_here_at_once_and_elsewhere_within_the_feeds_bound() {
     let (a, b, world) = two_instances().await;
     let login = sign_in(&a, "m2@world.example").await;
     let token = login["access_token"].as_str().unwrap();
-    assert_eq!(
-        b.get_as(token, "/api/v1/me").await.status(),
-        200,
-        "cached on b"
-    );
+    for app in [&a, &b] {
+        assert_eq!(
+            app.get_as(token, "/api/v1/me").await.status(),
+            200,
+            "cached"
+        );
+    }
     let logout = a
         .post_json(
             "/api/v1/auth/logout",
@@ -36,15 +69,80 @@ async fn a_logout_on_one_instance_ends_the_session_on_every_instance_at_once() {
         )
         .await;
     assert_eq!(logout.status(), 204);
-    assert_eq!(b.get_as(token, "/api/v1/me").await.status(), 401);
+    assert_eq!(
+        a.get_as(token, "/api/v1/me").await.status(),
+        401,
+        "at once here"
+    );
+    refused_within_the_feeds_bound(&b, token).await;
 
     // A disabled account likewise (the operator's tooling sets it in the database).
+    let other = world.token("other_guardian");
+    for app in [&a, &b] {
+        assert_eq!(
+            app.get_as(other, "/api/v1/me").await.status(),
+            200,
+            "cached"
+        );
+    }
+    a.execute_sql(
+        "UPDATE accounts SET disabled_at = CURRENT_TIMESTAMP WHERE email = 'm2@world.example'",
+    );
+    refused_within_the_feeds_bound(&a, other).await;
+    refused_within_the_feeds_bound(&b, other).await;
+}
+
+#[tokio::test]
+async fn with_the_feed_off_a_logout_and_a_disabled_account_take_effect_everywhere_at_once() {
+    let (a, b, world) = two_instances_with_feed("0").await;
+    let login = sign_in(&a, "m2@world.example").await;
+    let token = login["access_token"].as_str().unwrap();
+    assert_eq!(
+        b.get_as(token, "/api/v1/me").await.status(),
+        200,
+        "cached on b"
+    );
+    a.post_json(
+        "/api/v1/auth/logout",
+        &json!({"refresh_token": login["refresh_token"]}),
+    )
+    .await;
+    assert_eq!(b.get_as(token, "/api/v1/me").await.status(), 401);
+
     let other = world.token("other_guardian");
     assert_eq!(b.get_as(other, "/api/v1/me").await.status(), 200);
     a.execute_sql(
         "UPDATE accounts SET disabled_at = CURRENT_TIMESTAMP WHERE email = 'm2@world.example'",
     );
     assert_eq!(b.get_as(other, "/api/v1/me").await.status(), 401);
+}
+
+#[tokio::test]
+async fn when_the_feed_cannot_be_read_every_request_checks_its_session_again() {
+    let (a, b, world) = two_instances().await;
+    let other = world.token("other_guardian");
+    assert_eq!(
+        b.get_as(other, "/api/v1/me").await.status(),
+        200,
+        "cached on b"
+    );
+    // The feed is gone (as when it cannot be read): after two intervals, b vouches for no one.
+    a.execute_sql(match a.db.backend() {
+        Backend::Postgres => "DROP TABLE session_ends; DROP FUNCTION session_ends_record CASCADE",
+        Backend::Sqlite => {
+            "DROP TABLE session_ends; DROP TRIGGER account_disabled; \
+             DROP TRIGGER session_ended; DROP TRIGGER session_removed"
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    a.execute_sql(
+        "UPDATE accounts SET disabled_at = CURRENT_TIMESTAMP WHERE email = 'm2@world.example'",
+    );
+    assert_eq!(
+        b.get_as(other, "/api/v1/me").await.status(),
+        401,
+        "checked at once"
+    );
 }
 
 #[tokio::test]
@@ -90,7 +188,9 @@ async fn a_removed_relation_takes_effect_at_once_here_and_within_the_lifetime_el
 
 #[tokio::test]
 async fn a_cached_caller_whose_session_ended_gets_401_even_from_an_answer_without_database_work() {
-    let (a, b, world) = two_instances().await;
+    // With the feed off, the check rides along with the handler's database work, or runs after a
+    // handler that made none (as it does whenever the feed is stale).
+    let (a, b, world) = two_instances_with_feed("0").await;
     let login = sign_in(&a, "m1@world.example").await;
     let token = login["access_token"].as_str().unwrap();
     assert_eq!(

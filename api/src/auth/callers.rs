@@ -1,9 +1,9 @@
-//! A per-instance cache of who a session's caller is (roles and relations: six queries to load),
-//! so that an authenticated request costs one query: whether the session is live and its account
-//! enabled. That check runs on every request, so a logout, an ended session or a disabled account
-//! takes effect at once on every instance. What the cached actor holds (roles, groups, children)
-//! is reloaded after at most the cache's lifetime (a few seconds), and at once on the instance that
-//! ran a roster sync; so a change of roles or relations takes effect everywhere within that bound.
+//! A per-instance cache of who a session's caller is (roles and relations: six queries to load).
+//! Whether the session is still live is not the cache's business: the session feed
+//! (`auth::session_feed`) vouches for it, or the request checks it in the database. What the
+//! cached actor holds (roles, groups, children) is reloaded after at most the cache's lifetime (a
+//! few seconds), and at once on the instance that ran a roster sync; so a change of roles or
+//! relations takes effect everywhere within that bound.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

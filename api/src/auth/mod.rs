@@ -6,6 +6,7 @@ pub mod extract;
 pub mod password;
 pub mod refresh;
 pub mod session_check;
+pub mod session_feed;
 pub mod tokens;
 
 pub use extract::{Authenticated, AuthenticatedClient, Caller};

@@ -303,6 +303,10 @@ async fn create_token_refresh(
         Ok(None)
     })
     .await?;
+    if outcome.is_none() {
+        // A reuse may have ended the session.
+        state.session_feed.catch_up(&state.db).await;
+    }
     outcome.map(web::Json).ok_or(ApiError::Unauthenticated)
 }
 
@@ -346,5 +350,7 @@ async fn create_logout(
         Ok::<_, ApiError>(())
     })
     .await?;
+    // The session's access tokens are refused here at once, elsewhere within the feed's bound.
+    state.session_feed.catch_up(&state.db).await;
     Ok(HttpResponse::NoContent().finish())
 }

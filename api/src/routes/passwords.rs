@@ -119,8 +119,10 @@ async fn create_activation(
         })
     })
     .await?;
-    // A record may have joined the account: this instance reads the caller again.
+    // A record may have joined the account: this instance reads the caller again; and a new
+    // password ended the account's other sessions.
     state.callers.clear();
+    state.session_feed.catch_up(&state.db).await;
     tokens.map(web::Json).ok_or_else(|| {
         ApiError::Conflict(
             "This account is already active; the school's record is now added to it. Sign in \
@@ -228,5 +230,7 @@ async fn create_password_reset_confirmation(
         })
     })
     .await?;
+    // The new password ended the account's sessions: refused here at once.
+    state.session_feed.catch_up(&state.db).await;
     Ok(HttpResponse::NoContent().finish())
 }

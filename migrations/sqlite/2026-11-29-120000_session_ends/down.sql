@@ -1,0 +1,4 @@
+DROP TRIGGER account_disabled;
+DROP TRIGGER session_removed;
+DROP TRIGGER session_ended;
+DROP TABLE session_ends;
