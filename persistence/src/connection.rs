@@ -217,6 +217,20 @@ macro_rules! batch_insert {
 }
 pub(crate) use batch_insert;
 
+/// Runs a query on the concrete backend's connection. Through `MultiConnection` a query loses its
+/// static query id, so diesel writes out its SQL on every run just to find the cached statement
+/// (13 % of a pupil read's CPU on SQLite, in a profile); on the concrete connection the statement
+/// is found by the query's type. For the statements of the hot request path.
+macro_rules! on_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::connection::AnyConnection::Postgresql($c) => $body,
+            $crate::connection::AnyConnection::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 #[cfg(test)]
 mod tests {
     use super::*;

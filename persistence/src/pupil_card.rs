@@ -7,7 +7,7 @@ use domain::scope::{GuardianScope, PupilPlace, PupilScope};
 
 use crate::pupils::place_of;
 
-use crate::connection::AnyConnection;
+use crate::connection::{AnyConnection, on_backend};
 use crate::error::RepoError;
 use crate::guardians::GuardianNameAndContact;
 use crate::ids::uuid;
@@ -86,40 +86,41 @@ pub fn read(
     // again on every run): the pupil once per (group, guardian) pair, a handful of rows. Flat outer
     // joins: a nested `(enrolments JOIN school_groups)` is planned as a scan of every enrolment on
     // SQLite.
-    let rows: Vec<CardRow> = pupils::table
-        .inner_join(schools::table)
-        .left_join(enrolments::table)
-        .left_join(school_groups::table.on(school_groups::id.eq(enrolments::group_id)))
-        .left_join(guardian_pupils::table)
-        .left_join(
-            guardians::table.on(guardians::id
-                .eq(guardian_pupils::guardian_id)
-                .and(guardians::deactivated_at.is_null())),
-        )
-        .filter(pupils::id.eq(id))
-        .filter(pupils::left_on.is_null())
-        .select((
-            CardPupil::as_select(),
-            schools::board_id,
-            (school_groups::id, school_groups::name).nullable(),
-            (
-                guardians::id,
-                guardians::first_name,
-                guardians::name_prefix,
-                guardians::last_name,
-                guardians::email,
-                guardians::phone,
+    // The query is written out for each backend: `as_select` is typed by its backend.
+    let rows: Vec<CardRow> = on_backend!(conn, c => pupils::table
+            .inner_join(schools::table)
+            .left_join(enrolments::table)
+            .left_join(school_groups::table.on(school_groups::id.eq(enrolments::group_id)))
+            .left_join(guardian_pupils::table)
+            .left_join(
+                guardians::table.on(guardians::id
+                    .eq(guardian_pupils::guardian_id)
+                    .and(guardians::deactivated_at.is_null())),
             )
-                .nullable(),
-            (
-                guardian_pupils::relationship,
-                guardian_pupils::parental_authority,
-                guardian_pupils::household,
-            )
-                .nullable(),
-        ))
-        .order((school_groups::name.asc(), guardians::id.asc()))
-        .load(conn)?;
+            .filter(pupils::id.eq(id))
+            .filter(pupils::left_on.is_null())
+            .select((
+                CardPupil::as_select(),
+                schools::board_id,
+                (school_groups::id, school_groups::name).nullable(),
+                (
+                    guardians::id,
+                    guardians::first_name,
+                    guardians::name_prefix,
+                    guardians::last_name,
+                    guardians::email,
+                    guardians::phone,
+                )
+                    .nullable(),
+                (
+                    guardian_pupils::relationship,
+                    guardian_pupils::parental_authority,
+                    guardian_pupils::household,
+                )
+                    .nullable(),
+            ))
+            .order((school_groups::name.asc(), guardians::id.asc()))
+        .load(c))?;
     let Some((pupil, board_id, ..)) = rows.first().cloned() else {
         return Err(RepoError::NotFound);
     };

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use crate::connection::AnyConnection;
+use crate::connection::{AnyConnection, on_backend};
 use crate::error::RepoError;
 use crate::ids::{new_id, now};
 use crate::schema::{accounts, login_attempts, refresh_tokens, sessions};
@@ -132,15 +132,15 @@ pub fn is_active(
     session_id: &str,
     account_id: &str,
 ) -> Result<bool, RepoError> {
-    let found: i64 = sessions::table
+    let query = sessions::table
         .inner_join(accounts::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::account_id.eq(account_id))
         .filter(sessions::revoked_at.is_null())
         .filter(accounts::disabled_at.is_null())
-        .select(count_star())
-        // Not `first`: its bound LIMIT makes SQLite prepare the statement again on every run.
-        .get_result(conn)?;
+        .select(count_star());
+    // Not `first`: its bound LIMIT makes SQLite prepare the statement again on every run.
+    let found: i64 = on_backend!(conn, c => query.get_result(c))?;
     Ok(found > 0)
 }
 
