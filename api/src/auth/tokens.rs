@@ -1,6 +1,8 @@
 //! Access tokens: HS256 JWTs with the algorithm pinned and issuer, audience and expiry checked.
 //! They carry who the caller is, never personal data (a JWT is readable by anyone holding it).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use domain::client::{ClientPrincipal, Scope};
@@ -54,6 +56,7 @@ pub struct TokenKeys {
     decoding: DecodingKey,
     validation: Validation,
     ttl: Duration,
+    verified: Arc<Verified>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +76,7 @@ impl TokenKeys {
         TokenKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            verified: Arc::new(Verified::new(validation.leeway)),
             validation,
             ttl,
         }
@@ -134,7 +138,55 @@ impl TokenKeys {
     /// The claims of a valid token. Any other algorithm (including `none`), a wrong signature,
     /// issuer or audience, or an expired token is rejected.
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        Ok(decode::<Claims>(token, &self.decoding, &self.validation)?.claims)
+        let now = jsonwebtoken::get_current_timestamp();
+        if let Some(claims) = self.verified.get(token, now) {
+            return Ok(claims);
+        }
+        let claims = decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
+        self.verified.put(token, &claims);
+        Ok(claims)
+    }
+}
+
+/// Tokens this instance verified already: a token presented again costs a lookup instead of an
+/// HMAC and a JSON parse (8 % of a pupil read's CPU, in a profile). The same string verifies the
+/// same way until it expires, so an entry is used only until the token's expiry (with the
+/// validation's leeway). Only verified tokens are kept; a token is the key as a whole.
+struct Verified {
+    leeway: u64,
+    entries: Mutex<HashMap<Box<str>, Claims>>,
+}
+
+/// Tokens kept at most; beyond it the expired ones go, and if need be all.
+const VERIFIED_CAPACITY: usize = 100_000;
+
+impl Verified {
+    fn new(leeway: u64) -> Verified {
+        Verified {
+            leeway,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, token: &str, now: u64) -> Option<Claims> {
+        let entries = self.entries.lock().ok()?;
+        let claims = entries.get(token)?;
+        (now <= claims.exp.saturating_add(self.leeway)).then(|| claims.clone())
+    }
+
+    fn put(&self, token: &str, claims: &Claims) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if entries.len() >= VERIFIED_CAPACITY {
+            let now = jsonwebtoken::get_current_timestamp();
+            let leeway = self.leeway;
+            entries.retain(|_, kept| now <= kept.exp.saturating_add(leeway));
+            if entries.len() >= VERIFIED_CAPACITY {
+                entries.clear();
+            }
+        }
+        entries.insert(token.into(), claims.clone());
     }
 }
 
@@ -150,6 +202,26 @@ mod tests {
         let account = Uuid::new_v4();
         let token = keys.issue(account, Uuid::new_v4()).unwrap();
         assert_eq!(keys.verify(&token).unwrap().sub, account);
+    }
+
+    #[test]
+    fn a_token_verified_before_is_taken_from_memory_until_it_expires() {
+        let keys = TokenKeys::new(SECRET, Duration::from_secs(60));
+        let token = keys.issue(Uuid::new_v4(), Uuid::new_v4()).unwrap();
+        let claims = keys.verify(&token).unwrap();
+        let leeway = keys.validation.leeway;
+        assert!(keys.verified.get(&token, claims.exp + leeway).is_some());
+        assert!(
+            keys.verified.get(&token, claims.exp + leeway + 1).is_none(),
+            "not past its expiry"
+        );
+        let mut tampered = token.clone();
+        tampered.push('x');
+        assert!(keys.verified.get(&tampered, claims.iat).is_none());
+        assert!(
+            keys.verify(&tampered).is_err(),
+            "another string is verified anew"
+        );
     }
 
     #[test]
