@@ -119,7 +119,6 @@ pub fn read(
                 )
                     .nullable(),
             ))
-            .order((school_groups::name.asc(), guardians::id.asc()))
         .load(c))?;
     let Some((pupil, board_id, ..)) = rows.first().cloned() else {
         return Err(RepoError::NotFound);
@@ -154,6 +153,8 @@ pub fn read(
             ));
         }
     }
+    // Sorted here, not in SQL: no sort node for a handful of rows, and one order on both backends.
+    groups.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
     all.sort_by(|(a, _), (b, _)| a.id.cmp(&b.id));
     let place = place_of(
         &pupil.id,
