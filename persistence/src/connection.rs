@@ -78,9 +78,13 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SessionSetup {
             AnyConnection::Sqlite(_) => format!(
                 "PRAGMA busy_timeout = {ms}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
             ),
-            AnyConnection::Postgresql(_) => {
-                format!("SET statement_timeout = {ms}; SET TIME ZONE 'UTC';")
-            }
+            // Statements diesel keeps prepared are lookups by key and scope: one generic plan each
+            // suits every value, and planning them anew per run (custom plans, which PostgreSQL
+            // may keep choosing) was a visible share of its CPU. One-off statements are unaffected.
+            AnyConnection::Postgresql(_) => format!(
+                "SET statement_timeout = {ms}; SET TIME ZONE 'UTC'; \
+                 SET plan_cache_mode = force_generic_plan;"
+            ),
         };
         conn.batch_execute(&sql)
             .map_err(diesel::r2d2::Error::QueryError)
