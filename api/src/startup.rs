@@ -150,8 +150,14 @@ impl Application {
             server = server.workers(workers);
         }
         // Blocking work is database work, and a thread beyond the pool's connections only waits
-        // for one (holding its stack and allocator arena): a few more threads than connections.
-        server = server.worker_max_blocking_threads(pool_size + 4);
+        // for one (holding its stack and allocator arena, and contending on the pool's lock): the
+        // workers' threads together just exceed the connections; more work queues in order.
+        let worker_count = if workers > 0 {
+            workers
+        } else {
+            std::thread::available_parallelism().map_or(1, usize::from)
+        };
+        server = server.worker_max_blocking_threads(pool_size.div_ceil(worker_count) + 1);
         Ok(Application {
             port,
             server: server.run(),
