@@ -14,6 +14,7 @@ pub mod mail;
 pub mod modules;
 pub mod name;
 pub mod network;
+pub mod news;
 pub mod notify;
 pub mod pagination;
 pub mod policy;

@@ -34,6 +34,12 @@ pub enum SchoolAction {
     /// Work the queue of change requests: read them with old and new values, decide them, set
     /// which fields guardians may request (SPEC §4: the school administration).
     ProcessChangeRequests,
+    /// Write news posts (SPEC §5): teachers to their own groups, which `news::policy` checks;
+    /// those who may also [`SchoolAction::ManageNews`] to the whole school or any group.
+    PostNews,
+    /// Post to the whole school or any group, and edit, delete and hide comments of any post of
+    /// the school (SPEC §5: the whole school is the admins').
+    ManageNews,
 }
 
 impl SchoolAction {
@@ -52,6 +58,8 @@ impl SchoolAction {
             SchoolAction::InvitePeople => "invite_people",
             SchoolAction::ManageRoster => "manage_roster",
             SchoolAction::ProcessChangeRequests => "process_change_requests",
+            SchoolAction::PostNews => "post_news",
+            SchoolAction::ManageNews => "manage_news",
         }
     }
 }
@@ -88,7 +96,11 @@ impl Actor {
             SchoolAction::ManageSchool
             | SchoolAction::InvitePeople
             | SchoolAction::ManageRoster
-            | SchoolAction::ProcessChangeRequests => board_admin || has(StaffRole::SchoolAdmin),
+            | SchoolAction::ProcessChangeRequests
+            | SchoolAction::ManageNews => board_admin || has(StaffRole::SchoolAdmin),
+            SchoolAction::PostNews => {
+                board_admin || has(StaffRole::SchoolAdmin) || has(StaffRole::Teacher)
+            }
         }
     }
 
@@ -172,6 +184,36 @@ mod tests {
             );
         }
         assert!(!guardian().may(SchoolAction::DeletePeople, school()));
+    }
+
+    #[test]
+    fn news_is_written_by_admins_and_teachers_and_managed_by_admins_only() {
+        // SPEC §5: the whole school is the admins'; teachers write to their own groups.
+        let board_admin = Actor {
+            board_admin_of: vec![school().board_id],
+            ..Actor::default()
+        };
+        for actor in [staff(&[StaffRole::SchoolAdmin]), board_admin] {
+            assert!(actor.may(SchoolAction::PostNews, school()));
+            assert!(actor.may(SchoolAction::ManageNews, school()));
+        }
+        assert!(staff(&[StaffRole::Teacher]).may(SchoolAction::PostNews, school()));
+        assert!(!staff(&[StaffRole::Teacher]).may(SchoolAction::ManageNews, school()));
+        for role in [
+            StaffRole::Director,
+            StaffRole::CareStaff,
+            StaffRole::LunchSupervisor,
+        ] {
+            assert!(
+                !staff(&[role]).may(SchoolAction::PostNews, school()),
+                "{role:?}"
+            );
+        }
+        let operator = Actor::operator(Uuid::from_u128(9));
+        for action in [SchoolAction::PostNews, SchoolAction::ManageNews] {
+            assert!(!guardian().may(action, school()));
+            assert!(!operator.may(action, school()));
+        }
     }
 
     #[test]
