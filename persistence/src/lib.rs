@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod migrations;
 pub mod modules;
+pub mod news;
 pub mod outbox;
 pub mod page;
 pub mod pending_invitations;

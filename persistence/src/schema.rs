@@ -369,3 +369,76 @@ diesel::joinable!(roster_sources -> schools (school_id));
 diesel::joinable!(change_requests -> schools (school_id));
 diesel::joinable!(change_requests -> guardians (requested_by));
 diesel::joinable!(change_request_fields -> change_requests (request_id));
+
+diesel::table! {
+    news_posts (id) {
+        id -> Text,
+        school_id -> Text,
+        author_id -> Nullable<Text>,
+        title -> Text,
+        body -> Text,
+        language -> Text,
+        audience -> Text,
+        priority -> Text,
+        pinned -> Bool,
+        comments_enabled -> Bool,
+        confirmation -> Text,
+        published_at -> Nullable<Timestamp>,
+        publish_at -> Nullable<Timestamp>,
+        live_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    news_post_groups (post_id, group_id) {
+        post_id -> Text,
+        group_id -> Text,
+    }
+}
+
+diesel::table! {
+    news_attachments (post_id, position) {
+        post_id -> Text,
+        position -> Integer,
+        name -> Text,
+        url -> Text,
+    }
+}
+
+diesel::table! {
+    news_revisions (id) {
+        id -> Text,
+        post_id -> Text,
+        title -> Text,
+        body -> Text,
+        edited_by -> Nullable<Text>,
+        edited_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    news_reads (post_id, guardian_id) {
+        post_id -> Text,
+        guardian_id -> Text,
+        read_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(news_posts -> schools (school_id));
+diesel::joinable!(news_post_groups -> news_posts (post_id));
+diesel::joinable!(news_attachments -> news_posts (post_id));
+diesel::joinable!(news_revisions -> news_posts (post_id));
+diesel::joinable!(news_reads -> news_posts (post_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    news_posts,
+    news_post_groups,
+    news_attachments,
+    news_revisions,
+    news_reads,
+);
+diesel::allow_tables_to_appear_in_same_query!(news_posts, schools);
+diesel::allow_tables_to_appear_in_same_query!(news_reads, guardians);

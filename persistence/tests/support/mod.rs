@@ -138,6 +138,15 @@ pub fn queue_of(conn: &mut AnyConnection, school_id: &str) -> ModuleSchool {
 
 /// The school through the change-request gate for its admin (`None`: switched off for them).
 pub fn gated(conn: &mut AnyConnection, school_id: &str) -> Option<ModuleSchool> {
+    gated_for(conn, school_id, Module::ChangeRequests)
+}
+
+/// The school through a module's gate for its admin (`None`: switched off for them).
+pub fn gated_for(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    module: Module,
+) -> Option<ModuleSchool> {
     let school = visible(conn, school_id);
     let admin = Actor {
         staff: vec![StaffMembership {
@@ -149,7 +158,7 @@ pub fn gated(conn: &mut AnyConnection, school_id: &str) -> Option<ModuleSchool> 
         }],
         ..Actor::default()
     };
-    modules::gate(conn, school, Module::ChangeRequests, &admin).expect("module switches readable")
+    modules::gate(conn, school, module, &admin).expect("module switches readable")
 }
 
 fn name(first: &str, last: &str) -> PersonName {

@@ -1,0 +1,10 @@
+//! News posts (SPEC §5) in the database: the stored rows and their conversion ([`rows`]), the
+//! feeds, whose filter is built in one place ([`queries`]), and the writes ([`commands`]).
+
+mod commands;
+mod queries;
+mod rows;
+
+pub use commands::{NewPostRows, delete, insert, mark_read};
+pub use queries::{FeedItem, FeedScope, feed, find_in_feed, read_of};
+pub use rows::{AttachmentRow, PostRow};

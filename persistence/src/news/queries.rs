@@ -1,0 +1,211 @@
+//! The reads of news. A guardian's feed is filtered by a [`FeedScope`] built in one place, from
+//! the guardian's own records and their children's current groups; every feed read takes one.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use domain::actor::Actor;
+use domain::news::FeedKey;
+
+use super::rows::PostRow;
+use crate::connection::AnyConnection;
+use crate::error::RepoError;
+use crate::schema::{
+    enrolments, news_post_groups, news_posts, news_reads, school_groups, school_years,
+};
+
+/// What a guardian's feed may hold: posts of these schools to the whole school, and posts to
+/// these groups (their children's groups of a school year that has not ended). The schools are
+/// those where the news module is on for guardians; the service decides that.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedScope {
+    schools: Vec<String>,
+    groups: Vec<String>,
+    /// The guardian's own records, whose read receipts the feed shows.
+    guardians: Vec<String>,
+}
+
+impl FeedScope {
+    /// The feed scope of a guardian at `schools` (a subset of their own schools: others are
+    /// dropped). Their children's groups are read from the enrolments.
+    pub fn for_guardian(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        schools: &[String],
+        today: chrono::NaiveDate,
+    ) -> Result<FeedScope, RepoError> {
+        let links: Vec<_> = actor
+            .guardian
+            .iter()
+            .filter(|link| schools.contains(&link.school_id.to_string()))
+            .collect();
+        let children: Vec<String> = links
+            .iter()
+            .flat_map(|link| link.children.iter().map(|c| c.pupil_id.to_string()))
+            .collect();
+        let school_ids: Vec<String> = links.iter().map(|l| l.school_id.to_string()).collect();
+        let groups = if children.is_empty() {
+            Vec::new()
+        } else {
+            enrolments::table
+                .inner_join(school_groups::table.inner_join(school_years::table))
+                .filter(enrolments::pupil_id.eq_any(&children))
+                .filter(school_groups::school_id.eq_any(&school_ids))
+                .filter(school_years::ends_on.ge(today))
+                .select(enrolments::group_id)
+                .distinct()
+                .load(conn)?
+        };
+        Ok(FeedScope {
+            schools: school_ids,
+            groups,
+            guardians: links.iter().map(|l| l.guardian_id.to_string()).collect(),
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.schools.is_empty()
+    }
+}
+
+/// A post in a feed, and whether the reader has read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedItem {
+    pub post: PostRow,
+    pub read: bool,
+}
+
+/// How many of `groups` are groups of `school` in a school year that has not ended.
+pub(super) fn groups_current_at(
+    conn: &mut AnyConnection,
+    school: &str,
+    groups: &[String],
+) -> Result<usize, RepoError> {
+    let today = crate::ids::now().date();
+    let found: i64 = school_groups::table
+        .inner_join(school_years::table)
+        .filter(school_groups::id.eq_any(groups))
+        .filter(school_groups::school_id.eq(school))
+        .filter(school_years::ends_on.ge(today))
+        .select(count_star())
+        .get_result(conn)?;
+    Ok(usize::try_from(found).unwrap_or(0))
+}
+
+/// Posts live at `now` that the scope reaches, as one boxed filter (the one place it is written).
+fn in_feed<'a>(
+    scope: &'a FeedScope,
+    now: NaiveDateTime,
+) -> news_posts::BoxedQuery<'a, crate::scoped::Db> {
+    let to_groups = news_post_groups::table
+        .filter(news_post_groups::group_id.eq_any(&scope.groups))
+        .select(news_post_groups::post_id);
+    news_posts::table
+        .filter(news_posts::deleted_at.is_null())
+        .filter(news_posts::live_at.le(now))
+        .filter(
+            news_posts::expires_at
+                .is_null()
+                .or(news_posts::expires_at.gt(now)),
+        )
+        .filter(news_posts::school_id.eq_any(&scope.schools))
+        .filter(
+            news_posts::audience
+                .eq("school")
+                .or(news_posts::id.eq_any(to_groups)),
+        )
+        .into_boxed()
+}
+
+/// A page of the guardian's feed after `cursor` (pinned first, then newest first, then the higher
+/// id), at most `limit` posts, with their read state: two queries per page, whatever its size.
+pub fn feed(
+    conn: &mut AnyConnection,
+    scope: &FeedScope,
+    cursor: Option<&FeedKey>,
+    limit: i64,
+    now: NaiveDateTime,
+) -> Result<Vec<FeedItem>, RepoError> {
+    if scope.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = in_feed(scope, now);
+    if let Some(cursor) = cursor {
+        let at = cursor.published_at.naive_utc();
+        let id = cursor.id.to_string();
+        let later_in_group = news_posts::live_at
+            .lt(at)
+            .or(news_posts::live_at.eq(at).and(news_posts::id.lt(id)));
+        // Pinned posts come first: after a pinned cursor come the later pinned ones and every
+        // unpinned one; after an unpinned cursor, only later unpinned ones.
+        query = if cursor.pinned {
+            query.filter(
+                news_posts::pinned
+                    .eq(false)
+                    .or(news_posts::pinned.eq(true).and(later_in_group)),
+            )
+        } else {
+            query
+                .filter(news_posts::pinned.eq(false))
+                .filter(later_in_group)
+        };
+    }
+    let posts: Vec<PostRow> = query
+        .order((
+            news_posts::pinned.desc(),
+            news_posts::live_at.desc(),
+            news_posts::id.desc(),
+        ))
+        .limit(limit)
+        .select(PostRow::as_select())
+        .load(conn)?;
+    let read = read_of(conn, scope, posts.iter().map(|p| p.id.clone()).collect())?;
+    Ok(posts
+        .into_iter()
+        .map(|post| FeedItem {
+            read: read.contains(&post.id),
+            post,
+        })
+        .collect())
+}
+
+/// Which of these posts the scope's guardian has read.
+pub fn read_of(
+    conn: &mut AnyConnection,
+    scope: &FeedScope,
+    posts: Vec<String>,
+) -> Result<HashSet<String>, RepoError> {
+    if posts.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let read: Vec<String> = news_reads::table
+        .filter(news_reads::post_id.eq_any(posts))
+        .filter(news_reads::guardian_id.eq_any(&scope.guardians))
+        .select(news_reads::post_id)
+        .load(conn)?;
+    Ok(read.into_iter().collect())
+}
+
+/// One post of the guardian's feed, by id (`NotFound` when it is not in the feed now), and the
+/// guardian record at its school that reads it.
+pub fn find_in_feed(
+    conn: &mut AnyConnection,
+    scope: &FeedScope,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<FeedItem, RepoError> {
+    if scope.is_empty() {
+        return Err(RepoError::NotFound);
+    }
+    let post: PostRow = in_feed(scope, now)
+        .filter(news_posts::id.eq(id))
+        .select(PostRow::as_select())
+        .get_result(conn)?;
+    let read = read_of(conn, scope, vec![post.id.clone()])?;
+    Ok(FeedItem {
+        read: read.contains(&post.id),
+        post,
+    })
+}
