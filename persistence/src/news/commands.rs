@@ -14,14 +14,6 @@ use crate::ids::new_id;
 use crate::modules::ModuleSchool;
 use crate::schema::{news_attachments, news_post_groups, news_posts, news_reads};
 
-/// What an insert was given, as rows.
-#[derive(Debug, Clone)]
-pub struct NewPostRows {
-    pub post: PostRow,
-    pub groups: Vec<String>,
-    pub attachments: Vec<AttachmentRow>,
-}
-
 fn naive(at: DateTime<Utc>) -> NaiveDateTime {
     at.naive_utc()
 }

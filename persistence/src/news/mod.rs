@@ -5,6 +5,6 @@ mod commands;
 mod queries;
 mod rows;
 
-pub use commands::{NewPostRows, delete, insert, mark_read};
+pub use commands::{delete, insert, mark_read};
 pub use queries::{FeedItem, FeedScope, feed, find_in_feed, read_of};
 pub use rows::{AttachmentRow, PostRow};
