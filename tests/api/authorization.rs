@@ -74,6 +74,10 @@ fn empty_delta(_: usize) -> Value {
     json!({"school_year": crate::world::this_year()})
 }
 
+fn school_news(n: usize) -> Value {
+    json!({"title": format!("Nieuws {n}"), "body": "Tekst", "audience": {"kind": "school"}})
+}
+
 fn new_board(n: usize) -> Value {
     json!({"name": format!("Nieuw bestuur {n}")})
 }
@@ -188,6 +192,24 @@ const MATRIX: &[Row] = &[
                                                     expect: [404, 403, 403, 403, 403, 403, 403, 201, 404] },
     Row { method: "POST", path: "/api/v1/pupils/{P5}/change-requests", body: Some(child_name),
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // News: N1 is to all of A1, N2 to A1's G2 (not the guardians' children's group), N5 to B1.
+    // The school's staff read its live posts; guardians the posts of their children's groups.
+    // The modules row above left news on at A1 for guardians, teachers and admins only: for the
+    // director, care staff and lunch supervisor it does not exist.
+    Row { method: "POST", path: "/api/v1/schools/{A1}/news", body: Some(school_news),
+                                                    expect: [404, 201, 201, 404, 403, 404, 404, 403, 403] },
+    Row { method: "POST", path: "/api/v1/schools/{B1}/news", body: Some(school_news),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    get("/api/v1/me/news",                          [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    get("/api/v1/news/{N1}",                        [404, 200, 200, 404, 200, 404, 404, 200, 200]),
+    get("/api/v1/news/{N2}",                        [404, 200, 200, 404, 200, 404, 404, 404, 404]),
+    get("/api/v1/news/{N5}",                        [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "PUT", path: "/api/v1/news/{N1}/read", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 204, 204] },
+    Row { method: "PUT", path: "/api/v1/news/{N2}/read", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "DELETE", path: "/api/v1/news/{N5}", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     Row { method: "POST", path: "/api/v1/boards",   body: Some(new_board),
                                                     expect: [201, 403, 403, 403, 403, 403, 403, 403, 403] },
     // Deleting is for school admins only (seed 003). These rows change the world, so they come
@@ -211,6 +233,9 @@ const MATRIX: &[Row] = &[
                                                     expect: [404, 403, 204, 404, 404, 404, 404, 404, 404] },
     Row { method: "DELETE", path: "/api/v1/pupils/{P5}", body: None,
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // The board's admin deletes N1: gone for everyone after.
+    Row { method: "DELETE", path: "/api/v1/news/{N1}", body: None,
+                                                    expect: [404, 204, 404, 404, 404, 404, 404, 404, 404] },
     // A removed pupil and the guardians of a removed pupil are out of every scoped read.
     get("/api/v1/pupils/{P3}",                      [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     get("/api/v1/guardians/{M3}",                   [404, 404, 404, 404, 404, 404, 404, 404, 404]),
@@ -221,17 +246,20 @@ const MATRIX: &[Row] = &[
 fn never_visible(actor: &str) -> Vec<String> {
     let objects: &[&str] = match actor {
         "operator" => &[
-            "P1", "P2", "P3", "P4", "P5", "M1", "D1", "M2", "M3", "M4", "M5", "teacher", "b1_admin",
+            "P1", "P2", "P3", "P4", "P5", "M1", "D1", "M2", "M3", "M4", "M5", "teacher",
+            "b1_admin", "N1", "N2", "N5",
         ],
-        "board_admin" => &["P5", "M5", "b1_admin"],
-        "school_admin" | "director" | "care_staff" => &["P4", "M4", "P5", "M5", "b1_admin"],
-        "teacher" => &["P3", "M3", "P4", "M4", "P5", "M5", "b1_admin"],
-        "lunch_supervisor" => &["M1", "D1", "M2", "M3", "P4", "M4", "P5", "M5", "b1_admin"],
+        "board_admin" => &["P5", "M5", "b1_admin", "N5"],
+        "school_admin" | "director" | "care_staff" => &["P4", "M4", "P5", "M5", "b1_admin", "N5"],
+        "teacher" => &["P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N5"],
+        "lunch_supervisor" => &[
+            "M1", "D1", "M2", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N5",
+        ],
         "guardian" => &[
-            "D1", "P2", "M2", "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin",
+            "D1", "P2", "M2", "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5",
         ],
         "other_guardian" => &[
-            "P1", "M1", "D1", "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin",
+            "P1", "M1", "D1", "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5",
         ],
         other => panic!("unknown actor {other}"),
     };

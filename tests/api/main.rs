@@ -22,6 +22,7 @@ mod las_sync;
 mod logs;
 mod mail;
 mod modules;
+mod news;
 mod roster;
 mod storage;
 mod world;

@@ -10,6 +10,8 @@
 
 use std::collections::HashMap;
 
+use diesel::connection::SimpleConnection;
+
 use domain::change_request::{Change, Field, SubjectKind};
 use persistence::change_request::{self as change_requests, NewRequest};
 use persistence::guardians::GuardianPupilRow;
@@ -170,6 +172,8 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
     ids.insert("Y_A1", y_a1.clone());
     let g1 = group(conn, &a1, &y_a1, "G1");
     let g2 = group(conn, &a1, &y_a1, "G2");
+    ids.insert("G1", g1.clone());
+    ids.insert("G2", g2.clone());
     let g_a2 = group(conn, &a2, &y_a2, "GA2");
     let g_b1 = group(conn, &b1, &y_b1, "GB1");
 
@@ -254,9 +258,13 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
     }
     roster::insert_rows(conn, &rows).unwrap();
 
+    let mut admin_account = String::new();
     for (actor, email, staff_id) in staff_emails {
         let account = accounts::insert_person(conn, &email, Some(&hash)).unwrap();
         roster::link_staff_account(conn, &staff_id, &account.id).unwrap();
+        if actor == "school_admin" {
+            admin_account = account.id.clone();
+        }
         if actor != "b1_admin" {
             logins.push((actor, email));
         }
@@ -291,6 +299,27 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
         )
         .unwrap();
         ids.insert(request, row.id);
+    }
+    // News: N1 to all of A1, N2 to A1's G2 (not the guardians' children's group), N5 to B1.
+    for (post, school, group) in [("N1", &a1, None), ("N2", &a1, Some(&g2)), ("N5", &b1, None)] {
+        let id = persistence::ids::new_id();
+        let audience = if group.is_some() { "groups" } else { "school" };
+        conn.batch_execute(&format!(
+            "INSERT INTO news_posts (id, school_id, author_id, title, body, language, audience, \
+             priority, pinned, comments_enabled, confirmation, published_at, live_at, created_at, \
+             updated_at) VALUES ('{id}', '{school}', '{admin_account}', 'Nieuws {marker}', 'Tekst', \
+             'nl', '{audience}', 'normal', FALSE, FALSE, 'none', CURRENT_TIMESTAMP, \
+             CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+            marker = marker(post)
+        ))
+        .unwrap();
+        if let Some(group) = group {
+            conn.batch_execute(&format!(
+                "INSERT INTO news_post_groups (post_id, group_id) VALUES ('{id}', '{group}')"
+            ))
+            .unwrap();
+        }
+        ids.insert(post, id);
     }
     ids.insert("A1", a1);
     ids.insert("A2", a2);

@@ -4,6 +4,27 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+/// Maps a contract enum one to one onto the domain's, both ways.
+macro_rules! same_enum {
+    ($dto:ident, $domain:ident, [$($variant:ident),+ $(,)?]) => {
+        impl From<$dto> for $domain {
+            fn from(value: $dto) -> $domain {
+                match value {
+                    $($dto::$variant => $domain::$variant,)+
+                }
+            }
+        }
+
+        impl From<$domain> for $dto {
+            fn from(value: $domain) -> $dto {
+                match value {
+                    $($domain::$variant => $dto::$variant,)+
+                }
+            }
+        }
+    };
+}
+
 pub mod audit_events;
 pub mod auth;
 pub mod boards;
@@ -16,6 +37,7 @@ pub mod health;
 pub mod invitations;
 pub mod me;
 pub mod modules;
+pub mod news;
 pub mod oauth;
 pub mod pagination;
 pub mod passwords;
@@ -38,6 +60,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(me::configure)
             .configure(boards::configure)
             .configure(schools::configure)
+            .configure(news::configure)
             .configure(groups::configure)
             .configure(staff::configure)
             .configure(pupils::configure)

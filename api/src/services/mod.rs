@@ -3,6 +3,7 @@
 //! `From`. Handlers and background workers both call these.
 
 pub mod change_requests;
+pub mod news;
 pub mod sync;
 
 use domain::actor::Actor;

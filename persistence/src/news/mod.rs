@@ -6,5 +6,7 @@ mod queries;
 mod rows;
 
 pub use commands::{delete, insert, mark_read};
-pub use queries::{FeedItem, FeedScope, feed, find_in_feed, read_of};
+pub use queries::{
+    FeedItem, FeedScope, attachments_of, feed, find_at, find_in_feed, groups_of, read_of, school_of,
+};
 pub use rows::{AttachmentRow, PostRow};

@@ -1,7 +1,7 @@
 //! The reads of news. A guardian's feed is filtered by a [`FeedScope`] built in one place, from
 //! the guardian's own records and their children's current groups; every feed read takes one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
@@ -9,11 +9,13 @@ use diesel::prelude::*;
 use domain::actor::Actor;
 use domain::news::FeedKey;
 
-use super::rows::PostRow;
+use super::rows::{AttachmentRow, PostRow};
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
+use crate::modules::ModuleSchool;
 use crate::schema::{
-    enrolments, news_post_groups, news_posts, news_reads, school_groups, school_years,
+    enrolments, news_attachments, news_post_groups, news_posts, news_reads, school_groups,
+    school_years,
 };
 
 /// What a guardian's feed may hold: posts of these schools to the whole school, and posts to
@@ -208,4 +210,62 @@ pub fn find_in_feed(
         read: read.contains(&post.id),
         post,
     })
+}
+
+/// The school a post belongs to (not deleted), to find the caller's way to it through the module
+/// gate; nothing of the post is read here.
+pub fn school_of(conn: &mut AnyConnection, id: &str) -> Result<String, RepoError> {
+    Ok(news_posts::table
+        .filter(news_posts::id.eq(id))
+        .filter(news_posts::deleted_at.is_null())
+        .select(news_posts::school_id)
+        .get_result(conn)?)
+}
+
+/// A post of the school, in any state (drafts and scheduled ones too), for its staff.
+pub fn find_at(
+    conn: &mut AnyConnection,
+    school: &ModuleSchool,
+    id: &str,
+) -> Result<PostRow, RepoError> {
+    Ok(news_posts::table
+        .filter(news_posts::id.eq(id))
+        .filter(news_posts::school_id.eq(school.id()))
+        .filter(news_posts::deleted_at.is_null())
+        .select(PostRow::as_select())
+        .get_result(conn)?)
+}
+
+/// The groups of these posts, by post: one query.
+pub fn groups_of(
+    conn: &mut AnyConnection,
+    posts: &[String],
+) -> Result<HashMap<String, Vec<String>>, RepoError> {
+    let rows: Vec<(String, String)> = news_post_groups::table
+        .filter(news_post_groups::post_id.eq_any(posts))
+        .select((news_post_groups::post_id, news_post_groups::group_id))
+        .order((news_post_groups::post_id, news_post_groups::group_id))
+        .load(conn)?;
+    let mut by_post: HashMap<String, Vec<String>> = HashMap::new();
+    for (post, group) in rows {
+        by_post.entry(post).or_default().push(group);
+    }
+    Ok(by_post)
+}
+
+/// The attachments of these posts, by post, in order: one query.
+pub fn attachments_of(
+    conn: &mut AnyConnection,
+    posts: &[String],
+) -> Result<HashMap<String, Vec<AttachmentRow>>, RepoError> {
+    let rows: Vec<AttachmentRow> = news_attachments::table
+        .filter(news_attachments::post_id.eq_any(posts))
+        .select(AttachmentRow::as_select())
+        .order((news_attachments::post_id, news_attachments::position))
+        .load(conn)?;
+    let mut by_post: HashMap<String, Vec<AttachmentRow>> = HashMap::new();
+    for row in rows {
+        by_post.entry(row.post_id.clone()).or_default().push(row);
+    }
+    Ok(by_post)
 }

@@ -9,27 +9,6 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-/// Maps a contract enum one to one onto the domain's, both ways.
-macro_rules! same_enum {
-    ($dto:ident, $domain:ident, [$($variant:ident),+ $(,)?]) => {
-        impl From<$dto> for $domain {
-            fn from(value: $dto) -> $domain {
-                match value {
-                    $($dto::$variant => $domain::$variant,)+
-                }
-            }
-        }
-
-        impl From<$domain> for $dto {
-            fn from(value: $domain) -> $dto {
-                match value {
-                    $($domain::$variant => $dto::$variant,)+
-                }
-            }
-        }
-    };
-}
-
 /// A detail a guardian can ask the school to change. A child's e-mail and phone are the
 /// guardians' own; the portal holds no postal address, so `address` is passed to the school as
 /// proposed.
