@@ -40,15 +40,15 @@ PY
 )
 
 # The machine's speed drifts within a run (a shared VM), so the endpoints take turns: ROUNDS rounds of
-# all four, each endpoint's requests summed over the rounds, each share against the ceiling's own sum.
+# all of them, each endpoint's requests summed over the rounds, each share against the ceiling's own sum.
 rounds="${ROUNDS:-5}"
-names=("GET /health/ready (one round trip)" "GET /api/v1/me (guardian)" "GET /pupils/{id} (guardian)" "GET /schools/{id}/pupils (admin, 25)")
-tokens=("$admin" "$guardian" "$guardian" "$admin")
-paths=("/health/ready" "/api/v1/me" "/api/v1/pupils/$pupil" "/api/v1/schools/$school/pupils")
+names=("GET /health/ready (one round trip)" "GET /api/v1/me (guardian)" "GET /pupils/{id} (guardian)" "GET /schools/{id}/pupils (admin, 25)" "GET /me/news (guardian, first page)")
+tokens=("$admin" "$guardian" "$guardian" "$admin" "$guardian")
+paths=("/health/ready" "/api/v1/me" "/api/v1/pupils/$pupil" "/api/v1/schools/$school/pupils" "/api/v1/me/news")
 declare -a total p50 p99
 slice=$(awk -v d="$duration" -v r="$rounds" 'BEGIN {s = d / r; if (s < 1) s = 1; printf "%d", s}')
 for _ in $(seq 1 "$rounds"); do
-  for i in 0 1 2 3; do
+  for i in 0 1 2 3 4; do
     out=$(wrk -t2 -c32 -d"${slice}s" --latency -H "Authorization: Bearer ${tokens[$i]}" "$base${paths[$i]}")
     total[$i]=$(awk -v t="${total[$i]:-0}" '/Requests\/sec/ {printf "%.0f", t + $2}' <<<"$out")
     p50[$i]=$(awk '$1=="50%" {print $2}' <<<"$out")
@@ -57,7 +57,7 @@ for _ in $(seq 1 "$rounds"); do
 done
 
 echo "backend: ${DATABASE_URL:-sqlite}; $(nproc) cores; wrk -t2 -c32; $rounds rounds of ${slice}s per endpoint, taking turns; % of /health/ready"
-for i in 0 1 2 3; do
+for i in 0 1 2 3 4; do
   printf '%-38s %8.0f req/s %5s %%   last p50 %8s   p99 %8s\n' "${names[$i]}" \
     "$(awk -v t="${total[$i]}" -v r="$rounds" 'BEGIN {print t / r}')" \
     "$(awk -v a="${total[$i]}" -v b="${total[0]}" 'BEGIN {printf "%.0f", 100 * a / b}')" \

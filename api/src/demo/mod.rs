@@ -4,6 +4,7 @@
 //! credentials; the other guardians have none yet, as before activation.
 
 mod names;
+mod news;
 mod plan;
 
 use domain::client::Scope;
@@ -129,7 +130,7 @@ fn write(
         let admin = accounts::insert_person(conn, &board.admin_email, Some(person_hash))?;
         roster::add_board_admin(conn, &admin.id, &row.id)?;
         for school in plan.schools.iter().filter(|s| s.board == board.name) {
-            let school_id = write_school(conn, &row.id, school)?;
+            let school_id = write_school(conn, &row.id, school, &admin.id)?;
             if school.name == plan.schools[0].name {
                 clients::insert(
                     conn,
@@ -173,6 +174,7 @@ fn write_school(
     conn: &mut persistence::AnyConnection,
     board_id: &str,
     school: &SchoolPlan,
+    board_admin: &str,
 ) -> Result<String, persistence::RepoError> {
     let row = schools::insert(
         conn,
@@ -192,6 +194,7 @@ fn write_school(
         year.ends_on(),
     )?;
     let mut group_ids = Vec::new();
+    let mut named_groups = Vec::new();
     for group in &school.groups {
         let inserted = roster::insert_group(
             conn,
@@ -204,9 +207,11 @@ fn write_school(
                 is_combined: group.is_combined,
             },
         )?;
+        named_groups.push((inserted.id.clone(), group.name.clone()));
         group_ids.push(inserted.id);
     }
     let rows = school.rows.bind(&row.id, &group_ids);
     roster::insert_rows(conn, &rows)?;
+    news::write(conn, board_id, &row.id, &named_groups, board_admin)?;
     Ok(row.id)
 }
