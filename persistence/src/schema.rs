@@ -442,3 +442,6 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 diesel::allow_tables_to_appear_in_same_query!(news_posts, schools);
 diesel::allow_tables_to_appear_in_same_query!(news_reads, guardians);
+diesel::allow_tables_to_appear_in_same_query!(news_reads, guardian_pupils);
+diesel::allow_tables_to_appear_in_same_query!(news_reads, pupils);
+diesel::allow_tables_to_appear_in_same_query!(news_reads, enrolments);

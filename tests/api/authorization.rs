@@ -208,6 +208,9 @@ const MATRIX: &[Row] = &[
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 204, 204] },
     Row { method: "PUT", path: "/api/v1/news/{N2}/read", body: None,
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // Who has read a post: its author and the school's admins.
+    get("/api/v1/news/{N1}/readers",                [404, 200, 200, 404, 403, 404, 404, 404, 404]),
+    get("/api/v1/news/{N5}/readers",                [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     Row { method: "DELETE", path: "/api/v1/news/{N5}", body: None,
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     Row { method: "POST", path: "/api/v1/boards",   body: Some(new_board),

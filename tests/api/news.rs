@@ -332,3 +332,97 @@ async fn news_switched_off_for_guardians_does_not_exist_for_them() {
     assert_eq!(read.status(), 404);
     assert_eq!(app.get_as(world.token("teacher"), &n1).await.status(), 200);
 }
+
+#[tokio::test]
+async fn the_author_and_admins_see_who_of_the_audience_has_read_a_post_by_name_only() {
+    let (app, world) = world().await;
+    let read = app
+        .request(Method::PUT, &world.path("/api/v1/news/{N1}/read"))
+        .bearer_auth(world.token("guardian"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 204);
+    // N1 goes to all of A1: the guardians of P1 (M1, D1), P2 (M2) and P3 (M3).
+    let readers = world.path("/api/v1/news/{N1}/readers");
+    let admin = world.token("school_admin");
+    let all = app.get_as(admin, &readers).await;
+    assert_eq!(all.status(), 200);
+    let text = all.text().await.unwrap();
+    assert!(
+        !text.contains('@') && !text.contains("+31"),
+        "names only: {text}"
+    );
+    let all: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        (all["read_count"].as_i64(), all["unread_count"].as_i64()),
+        (Some(1), Some(3))
+    );
+    let who = |page: &Value| -> Vec<(String, bool)> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["guardian_id"].as_str().unwrap().to_owned(),
+                    r.get("read_at").is_some(),
+                )
+            })
+            .collect()
+    };
+    let mut expected: Vec<(String, bool)> = ["M1", "D1", "M2", "M3"]
+        .iter()
+        .map(|g| (world.id(g).to_owned(), *g == "M1"))
+        .collect();
+    expected.sort();
+    assert_eq!(who(&all), expected);
+
+    let unread: Value = app
+        .get_as(admin, &format!("{readers}?read=false&limit=2"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cursor = unread["next_cursor"].as_str().unwrap().to_owned();
+    let rest: Value = app
+        .get_as(
+            admin,
+            &format!("{readers}?read=false&limit=2&cursor={cursor}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut pages = who(&unread);
+    pages.extend(who(&rest));
+    let not_read: Vec<_> = expected.iter().filter(|(_, read)| !read).cloned().collect();
+    assert_eq!(pages, not_read);
+    assert!(rest.get("next_cursor").is_none());
+
+    // A teacher's post to G1 reaches P1's and P2's guardians; its author sees them.
+    let created: Value = post(&app, &world, "teacher", &to_groups("G1", &[world.id("G1")]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let theirs = format!("/api/v1/news/{}/readers", created["id"].as_str().unwrap());
+    let page: Value = app
+        .get_as(world.token("teacher"), &theirs)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (page["read_count"].as_i64(), page["unread_count"].as_i64()),
+        (Some(0), Some(3))
+    );
+    assert_eq!(
+        app.get_as(world.token("teacher"), &readers).await.status(),
+        403
+    );
+    assert_eq!(
+        app.get_as(world.token("guardian"), &theirs).await.status(),
+        404
+    );
+}

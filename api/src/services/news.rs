@@ -258,6 +258,12 @@ fn school_of_post(
     Ok((school, at))
 }
 
+/// Whether the caller works at the school (or administers its board).
+fn staff_here(actor: &Actor, at: SchoolRef) -> bool {
+    actor.board_admin_of.contains(&at.board_id)
+        || actor.staff.iter().any(|m| m.school_id == at.school_id)
+}
+
 fn author_of(post: &PostRow) -> uuid::Uuid {
     post.author_id
         .as_deref()
@@ -276,9 +282,7 @@ pub fn get(
     now: NaiveDateTime,
 ) -> Result<PostView, NewsError> {
     let (school, at) = school_of_post(conn, actor, audit, id)?;
-    let staff_here = actor.board_admin_of.contains(&at.board_id)
-        || actor.staff.iter().any(|m| m.school_id == at.school_id);
-    if staff_here {
+    if staff_here(actor, at) {
         let post = news::find_at(conn, &school, id)?;
         let live = state_of(&post, now) == PostState::Published;
         if !live && !domain_news::may_edit(actor, author_of(&post), at) {
@@ -346,5 +350,61 @@ pub fn delete(
         }
         audit.record(conn, "delete_news_post", object(id, school.id()), "ok")?;
         Ok(())
+    })
+}
+
+/// Who of a post's audience has read it, for its author and the school's admins: the counts, and
+/// a page of the guardians (names only) after `cursor`, optionally only those who have (or have
+/// not) read it.
+pub struct Receipts {
+    pub counts: news::ReadCounts,
+    pub items: Vec<news::Receipt>,
+    pub next_cursor: Option<String>,
+}
+
+pub fn receipts(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    id: &str,
+    read: Option<bool>,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<Receipts, NewsError> {
+    let (school, at) = school_of_post(conn, actor, audit, id)?;
+    if !staff_here(actor, at) {
+        // A guardian learns nothing of a post outside their feed, not even that it exists.
+        return Err(NewsError::NotFound);
+    }
+    let post = news::find_at(conn, &school, id)?;
+    if !domain_news::may_edit(actor, author_of(&post), at) {
+        audit.record(
+            conn,
+            "read_news_receipts",
+            object(id, school.id()),
+            "forbidden",
+        )?;
+        return Err(NewsError::Forbidden);
+    }
+    let groups = news::groups_of(conn, std::slice::from_ref(&post.id))?
+        .remove(&post.id)
+        .unwrap_or_default();
+    let of = news::PostAudience {
+        school: &school,
+        post_id: &post.id,
+        groups: &groups,
+    };
+    let counts = news::read_counts(conn, &of)?;
+    let mut items = news::receipts(conn, &of, read, cursor, limit + 1)?;
+    let more = items.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    items.truncate(usize::try_from(limit).unwrap_or(0));
+    let next_cursor = more
+        .then(|| items.last().map(|r| r.guardian_id.clone()))
+        .flatten();
+    audit.read(conn, object(id, school.id()))?;
+    Ok(Receipts {
+        counts,
+        items,
+        next_cursor,
     })
 }

@@ -3,10 +3,12 @@
 
 mod commands;
 mod queries;
+mod receipts;
 mod rows;
 
 pub use commands::{delete, insert, mark_read};
 pub use queries::{
     FeedItem, FeedScope, attachments_of, feed, find_at, find_in_feed, groups_of, read_of, school_of,
 };
+pub use receipts::{PostAudience, ReadCounts, Receipt, read_counts, receipts};
 pub use rows::{AttachmentRow, PostRow};

@@ -282,3 +282,62 @@ impl From<FeedPage> for NewsFeed {
         }
     }
 }
+
+/// `?read=` of a post's read receipts (with `limit` and `cursor`).
+#[derive(Debug, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReceiptParams {
+    /// Only those who have (`true`) or have not (`false`) read the post; omit for everyone.
+    pub read: Option<bool>,
+}
+
+/// A guardian of the post's audience: name only (never contact details), and when they read it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewsReader {
+    #[schema(format = Uuid, max_length = 36)]
+    pub guardian_id: String,
+    #[schema(max_length = 100)]
+    pub first_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 30)]
+    pub name_prefix: Option<String>,
+    #[schema(max_length = 100)]
+    pub last_name: String,
+    /// Absent: not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// Who of the audience (the active guardians of the pupils the post reaches) has read the post:
+/// the counts, and a page of guardians by id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewsReceipts {
+    pub read_count: i64,
+    pub unread_count: i64,
+    #[schema(max_items = 100)]
+    pub items: Vec<NewsReader>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Uuid, max_length = 36)]
+    pub next_cursor: Option<String>,
+}
+
+impl From<crate::services::news::Receipts> for NewsReceipts {
+    fn from(receipts: crate::services::news::Receipts) -> Self {
+        NewsReceipts {
+            read_count: receipts.counts.read,
+            unread_count: receipts.counts.unread,
+            items: receipts
+                .items
+                .into_iter()
+                .map(|r| NewsReader {
+                    guardian_id: r.guardian_id,
+                    first_name: r.first_name,
+                    name_prefix: r.name_prefix,
+                    last_name: r.last_name,
+                    read_at: r.read_at.map(|t| t.and_utc()),
+                })
+                .collect(),
+            next_cursor: receipts.next_cursor,
+        }
+    }
+}

@@ -8,11 +8,12 @@ use persistence::ids::now;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::dto::{FeedParams, NewsFeed, NewsPost, NewsPostInput};
+use super::dto::{FeedParams, NewsFeed, NewsPost, NewsPostInput, NewsReceipts, ReceiptParams};
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::extract::{Json, Query};
+use crate::routes::pagination::PageParams;
 use crate::services::news as service;
 use crate::state::AppState;
 
@@ -190,4 +191,42 @@ pub async fn delete_news_post(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Who has read a news post
+///
+/// For the post's author and the school's admins: how many of the audience (the active guardians
+/// of the pupils it reaches) have read it and how many not, and a page of them by name (never
+/// contact details), optionally only those who have (`read=true`) or have not (`read=false`).
+#[utoipa::path(
+    tag = "news",
+    operation_id = "list_news_post_readers",
+    params(("post_id" = String, Path, format = Uuid, max_length = 36, description = "The post."), ReceiptParams, PageParams),
+    responses((status = 200, description = "The read receipts.", body = NewsReceipts)),
+    security(("bearer" = []))
+)]
+#[get("/news/{post_id}/readers")]
+pub async fn list_news_post_readers(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    filter: Query<ReceiptParams>,
+    page: Query<PageParams>,
+) -> Result<web::Json<NewsReceipts>, ApiError> {
+    let id = path.into_inner().to_string();
+    let limit = i64::from(page.0.page_size()?.get());
+    let (read, cursor) = (filter.0.read, page.0.cursor.clone());
+    let receipts = db::run(&state.db, move |conn| {
+        service::receipts(
+            conn,
+            &auth.0,
+            &auth.audit(),
+            &id,
+            read,
+            cursor.as_deref(),
+            limit,
+        )
+    })
+    .await?;
+    Ok(web::Json(NewsReceipts::from(receipts)))
 }

@@ -13,5 +13,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::list_news_feed)
         .service(handlers::get_news_post)
         .service(handlers::mark_news_post_read)
+        .service(handlers::list_news_post_readers)
         .service(handlers::delete_news_post);
 }
