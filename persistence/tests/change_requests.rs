@@ -2,6 +2,10 @@
 //! "my requests" list holds it, and what a school's queue lists. Each test has a database of its
 //! own (SQLite, or PostgreSQL when `DATABASE_URL` is a postgres URL).
 
+#[allow(
+    dead_code,
+    reason = "the school-year builders are for the news and card tests"
+)]
 mod support;
 
 use domain::change_request::{ChangeRequest, Field, Outcome, RequestScope, Status};

@@ -8,7 +8,7 @@
 )]
 mod support;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use domain::actor::{Actor, Child, GuardianLink};
 use domain::mail::Language;
 use domain::modules::Module;
@@ -16,9 +16,10 @@ use domain::news::{Audience, CheckedPost, Confirmation, FeedKey, NewPost, Priori
 use persistence::ids::{now, uuid};
 use persistence::modules::ModuleSchool;
 use persistence::news::{self, FeedScope};
-use persistence::roster::{self, NewGroup, RosterRows};
 use persistence::{AnyConnection, accounts};
-use support::{Family, FamilyBuilder, TestDb, board, gated_for, school};
+use support::{
+    Family, FamilyBuilder, TestDb, board, enrol, gated_for, group, school, school_year as year,
+};
 
 /// Board A with schools A1 and A2. At A1: groups G1 and G2 of this school year and G0 of a year
 /// that ended; P1 (of M1) in G1, P2 (of M2) in G2. At A2: group H1 with P3 (of M3). Guardian M4 has
@@ -35,40 +36,6 @@ struct World {
     m2: Actor,
     m3: Actor,
     m4: Actor,
-}
-
-fn year(
-    conn: &mut AnyConnection,
-    school: &str,
-    name: &str,
-    starts: NaiveDate,
-    ends: NaiveDate,
-) -> String {
-    roster::school_year(conn, school, name, starts, ends)
-        .unwrap_or_else(|e| panic!("school year written: {e}"))
-        .id
-}
-
-fn group(conn: &mut AnyConnection, school: &str, year: &str, name: &str) -> String {
-    let new = NewGroup {
-        school_id: school,
-        school_year_id: year,
-        las_key: name,
-        name,
-        year_group: None,
-        is_combined: false,
-    };
-    roster::insert_group(conn, &new)
-        .unwrap_or_else(|e| panic!("group {name} written: {e}"))
-        .id
-}
-
-fn enrol(conn: &mut AnyConnection, pupil: &str, group: &str) {
-    let rows = RosterRows {
-        enrolments: vec![(pupil.to_owned(), group.to_owned())],
-        ..RosterRows::default()
-    };
-    roster::insert_rows(conn, &rows).unwrap_or_else(|e| panic!("enrolment written: {e}"));
 }
 
 /// The guardian link of a family's guardian `key`, with its child.

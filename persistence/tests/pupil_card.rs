@@ -15,10 +15,9 @@ use diesel::prelude::*;
 use domain::scope::{GuardianScope, PupilScope};
 use persistence::ids::uuid;
 use persistence::pupil_card::{self, CardGroup, CardLink, PupilCard};
-use persistence::roster::{self, NewGroup, RosterRows};
 use persistence::schema::{guardians, pupils as pupils_table};
 use persistence::{AnyConnection, RepoError, pupils};
-use support::{Family, FamilyBuilder, TestDb, board, school};
+use support::{Family, FamilyBuilder, TestDb, board, enrol, school};
 use uuid::Uuid;
 
 /// Board A with schools A1 and A2, board B with school B1. At A1: groups Plusklas and Groep 4
@@ -114,27 +113,8 @@ fn group(conn: &mut AnyConnection, school_id: &str, name: &str) -> String {
     let (Some(starts_on), Some(ends_on)) = (starts_on, ends_on) else {
         panic!("the school year's dates are valid");
     };
-    let year = roster::school_year(conn, school_id, "2024-2025", starts_on, ends_on)
-        .unwrap_or_else(|e| panic!("school year written: {e}"));
-    let new = NewGroup {
-        school_id,
-        school_year_id: &year.id,
-        las_key: name,
-        name,
-        year_group: None,
-        is_combined: false,
-    };
-    roster::insert_group(conn, &new)
-        .unwrap_or_else(|e| panic!("group {name} written: {e}"))
-        .id
-}
-
-fn enrol(conn: &mut AnyConnection, pupil: &str, group: &str) {
-    let rows = RosterRows {
-        enrolments: vec![(pupil.to_owned(), group.to_owned())],
-        ..RosterRows::default()
-    };
-    roster::insert_rows(conn, &rows).unwrap_or_else(|e| panic!("enrolment written: {e}"));
+    let year = support::school_year(conn, school_id, "2024-2025", starts_on, ends_on);
+    support::group(conn, school_id, &year, name)
 }
 
 /// The pupil left the school (`pupils.left_on` set).

@@ -2,6 +2,31 @@
 //! gate, audit and notifications, and returns its own error, which maps to a problem in one
 //! `From`. Handlers and background workers both call these.
 
+/// The conversions every module's error has: a repository error (its `NotFound` is the module's)
+/// and a [`Denied`] from the module gate.
+macro_rules! gate_errors {
+    ($error:ident) => {
+        impl From<persistence::RepoError> for $error {
+            fn from(err: persistence::RepoError) -> Self {
+                match err {
+                    persistence::RepoError::NotFound => $error::NotFound,
+                    other => $error::Repo(other),
+                }
+            }
+        }
+
+        impl From<$crate::services::Denied> for $error {
+            fn from(denied: $crate::services::Denied) -> Self {
+                match denied {
+                    $crate::services::Denied::NotFound => $error::NotFound,
+                    $crate::services::Denied::Forbidden => $error::Forbidden,
+                    $crate::services::Denied::Repo(err) => $error::Repo(err),
+                }
+            }
+        }
+    };
+}
+
 pub mod change_requests;
 pub mod news;
 pub mod sync;

@@ -36,24 +36,7 @@ pub enum NewsError {
     Repo(RepoError),
 }
 
-impl From<RepoError> for NewsError {
-    fn from(err: RepoError) -> Self {
-        match err {
-            RepoError::NotFound => NewsError::NotFound,
-            other => NewsError::Repo(other),
-        }
-    }
-}
-
-impl From<Denied> for NewsError {
-    fn from(denied: Denied) -> Self {
-        match denied {
-            Denied::NotFound => NewsError::NotFound,
-            Denied::Forbidden => NewsError::Forbidden,
-            Denied::Repo(err) => NewsError::Repo(err),
-        }
-    }
-}
+gate_errors!(NewsError);
 
 impl From<NewsError> for ApiError {
     fn from(err: NewsError) -> Self {
@@ -88,6 +71,14 @@ pub struct PostView {
 pub struct FeedPage {
     pub items: Vec<PostView>,
     pub next: Option<FeedKey>,
+}
+
+/// Keeps `limit` of the `limit + 1` items loaded; true when there were more (a next page).
+fn keep_page<T>(items: &mut Vec<T>, limit: i64) -> bool {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let more = items.len() > limit;
+    items.truncate(limit);
+    more
 }
 
 fn object<'a>(id: &'a str, school_id: &'a str) -> Object<'a> {
@@ -228,9 +219,7 @@ pub fn feed(
     let scope = FeedScope::for_guardian(conn, actor, &schools, school_date(now.and_utc()))?;
     // One more than asked tells whether there is a next page.
     let mut items = news::feed(conn, &scope, cursor.as_ref(), limit + 1, now)?;
-    let more = items.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    items.truncate(usize::try_from(limit).unwrap_or(0));
-    let next = if more {
+    let next = if keep_page(&mut items, limit) {
         items.last().and_then(|item| item.post.feed_key())
     } else {
         None
@@ -396,9 +385,7 @@ pub fn receipts(
     };
     let counts = news::read_counts(conn, &of)?;
     let mut items = news::receipts(conn, &of, read, cursor, limit + 1)?;
-    let more = items.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    items.truncate(usize::try_from(limit).unwrap_or(0));
-    let next_cursor = more
+    let next_cursor = keep_page(&mut items, limit)
         .then(|| items.last().map(|r| r.guardian_id.clone()))
         .flatten();
     audit.read(conn, object(id, school.id()))?;

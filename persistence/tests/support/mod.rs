@@ -310,3 +310,40 @@ impl<'a> RequestBuilder<'a> {
         change_request::submit(conn, &new).expect("request submitted")
     }
 }
+
+/// A school year of the school; its id.
+pub fn school_year(
+    conn: &mut AnyConnection,
+    school: &str,
+    name: &str,
+    starts: chrono::NaiveDate,
+    ends: chrono::NaiveDate,
+) -> String {
+    roster::school_year(conn, school, name, starts, ends)
+        .unwrap_or_else(|e| panic!("school year written: {e}"))
+        .id
+}
+
+/// A group of the school in that school year; its id.
+pub fn group(conn: &mut AnyConnection, school: &str, year: &str, name: &str) -> String {
+    let new = roster::NewGroup {
+        school_id: school,
+        school_year_id: year,
+        las_key: name,
+        name,
+        year_group: None,
+        is_combined: false,
+    };
+    roster::insert_group(conn, &new)
+        .unwrap_or_else(|e| panic!("group {name} written: {e}"))
+        .id
+}
+
+/// The pupil is in the group.
+pub fn enrol(conn: &mut AnyConnection, pupil: &str, group: &str) {
+    let rows = RosterRows {
+        enrolments: vec![(pupil.to_owned(), group.to_owned())],
+        ..RosterRows::default()
+    };
+    roster::insert_rows(conn, &rows).unwrap_or_else(|e| panic!("enrolment written: {e}"));
+}

@@ -27,7 +27,7 @@ use notify::notify_requesters;
 pub use notify::resolve_after_sync;
 pub use submit::submit;
 
-use super::{Denied, module_school};
+use super::module_school;
 use crate::audit::{Audit, Object};
 use crate::error::{ApiError, FieldError};
 
@@ -50,24 +50,7 @@ pub enum ChangeRequestError {
     Repo(RepoError),
 }
 
-impl From<RepoError> for ChangeRequestError {
-    fn from(err: RepoError) -> Self {
-        match err {
-            RepoError::NotFound => ChangeRequestError::NotFound,
-            other => ChangeRequestError::Repo(other),
-        }
-    }
-}
-
-impl From<Denied> for ChangeRequestError {
-    fn from(denied: Denied) -> Self {
-        match denied {
-            Denied::NotFound => ChangeRequestError::NotFound,
-            Denied::Forbidden => ChangeRequestError::Forbidden,
-            Denied::Repo(err) => ChangeRequestError::Repo(err),
-        }
-    }
-}
+gate_errors!(ChangeRequestError);
 
 impl From<ChangeRequestError> for ApiError {
     fn from(err: ChangeRequestError) -> Self {
