@@ -247,9 +247,18 @@ async fn a_post_is_deleted_by_its_author_or_an_admin_and_leaves_every_feed() {
             .bearer_auth(world.token(actor))
             .send()
     };
-    // The admin's post: not the teacher's or a guardian's to delete.
+    // The admin's post: not the teacher's to delete; for a guardian, posts are only what their
+    // feed holds, so one outside it (N2) does not exist and one in it is not theirs either.
     assert_eq!(delete("teacher", &n1).await.unwrap().status(), 403);
-    assert_eq!(delete("guardian", &n1).await.unwrap().status(), 403);
+    assert_eq!(delete("guardian", &n1).await.unwrap().status(), 404);
+    let n2 = world.path("/api/v1/news/{N2}");
+    assert_eq!(delete("guardian", &n2).await.unwrap().status(), 404);
+    assert_eq!(
+        app.get_as(world.token("guardian"), &format!("{n2}/readers"))
+            .await
+            .status(),
+        404
+    );
     assert_eq!(delete("teacher", &teachers).await.unwrap().status(), 204);
     assert_eq!(delete("school_admin", &n1).await.unwrap().status(), 204);
     assert!(titles(&feed(&app, &world, "guardian", "").await).is_empty());
@@ -425,4 +434,28 @@ async fn the_author_and_admins_see_who_of_the_audience_has_read_a_post_by_name_o
         app.get_as(world.token("guardian"), &theirs).await.status(),
         404
     );
+}
+
+#[tokio::test]
+async fn a_group_post_whose_groups_are_gone_reaches_no_one_not_the_whole_school() {
+    let (app, world) = world().await;
+    // N2 went to G2; the LAS dropped G2 (its links go with it).
+    app.execute_sql(&format!(
+        "DELETE FROM news_post_groups WHERE post_id = '{}'",
+        world.id("N2")
+    ));
+    let page: Value = app
+        .get_as(
+            world.token("school_admin"),
+            &world.path("/api/v1/news/{N2}/readers"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (page["read_count"].as_i64(), page["unread_count"].as_i64()),
+        (Some(0), Some(0))
+    );
+    assert!(page["items"].as_array().unwrap().is_empty());
 }

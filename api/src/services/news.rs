@@ -323,6 +323,10 @@ pub fn delete(
     now: NaiveDateTime,
 ) -> Result<(), NewsError> {
     let (school, at) = school_of_post(conn, actor, audit, id)?;
+    if !staff_here(actor, at) {
+        // A guardian learns nothing of a post outside their feed, not even that it exists.
+        return Err(NewsError::NotFound);
+    }
     let post = news::find_at(conn, &school, id)?;
     if !domain_news::may_delete(actor, author_of(&post), at) {
         audit.record(
@@ -378,6 +382,14 @@ pub fn receipts(
     let groups = news::groups_of(conn, std::slice::from_ref(&post.id))?
         .remove(&post.id)
         .unwrap_or_default();
+    if post.audience != "school" && groups.is_empty() {
+        // Its groups are gone (a sync removed them): it reaches no one, not the whole school.
+        return Ok(Receipts {
+            counts: news::ReadCounts { read: 0, unread: 0 },
+            items: Vec::new(),
+            next_cursor: None,
+        });
+    }
     let of = news::PostAudience {
         school: &school,
         post_id: &post.id,

@@ -45,6 +45,10 @@ impl PartialOrd for FeedKey {
     }
 }
 
+/// 2000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the times a cursor may hold.
+const EARLIEST_CURSOR_SECONDS: i64 = 946_684_800;
+const LATEST_CURSOR_SECONDS: i64 = 253_402_300_799;
+
 /// The version tag of the cursor format, so that a later format can tell old cursors apart.
 const CURSOR_VERSION: &str = "f1";
 
@@ -81,6 +85,11 @@ impl FeedKey {
             _ => return Err(invalid()),
         };
         let seconds: i64 = seconds.parse().map_err(|_| invalid())?;
+        // Posts are from this century: a time outside it is no cursor we gave out, and PostgreSQL
+        // would refuse a timestamp near chrono's limits (a server error, not a bad request).
+        if !(EARLIEST_CURSOR_SECONDS..=LATEST_CURSOR_SECONDS).contains(&seconds) {
+            return Err(invalid());
+        }
         let nanos: u32 = nanos.parse().map_err(|_| invalid())?;
         let published_at = DateTime::from_timestamp(seconds, nanos).ok_or_else(invalid)?;
         let id = Uuid::try_parse(id).map_err(|_| invalid())?;
@@ -167,11 +176,22 @@ mod tests {
             id: Uuid::from_u128(0xabc),
         };
         assert_eq!(FeedKey::from_cursor(&key.cursor()), Ok(key));
-        let old = FeedKey {
-            published_at: Utc.with_ymd_and_hms(1969, 12, 31, 23, 0, 0).unwrap(),
+        let last = FeedKey {
+            published_at: Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
             ..key
         };
-        assert_eq!(FeedKey::from_cursor(&old.cursor()), Ok(old));
+        assert_eq!(FeedKey::from_cursor(&last.cursor()), Ok(last));
+    }
+
+    #[test]
+    fn a_cursor_outside_this_centurys_times_is_refused() {
+        let id = Uuid::from_u128(1).simple();
+        for seconds in ["-300000000000", "946684799", "253402300800"] {
+            let cursor = format!("f1.0.{seconds}.000000000.{id}");
+            assert!(FeedKey::from_cursor(&cursor).is_err(), "{cursor}");
+        }
+        let fine = format!("f1.0.946684800.000000000.{id}");
+        assert!(FeedKey::from_cursor(&fine).is_ok());
     }
 
     #[test]

@@ -85,7 +85,8 @@ pub(super) fn groups_current_at(
     school: &str,
     groups: &[String],
 ) -> Result<usize, RepoError> {
-    let today = crate::ids::now().date();
+    // The school's date (Amsterdam), as the actor's groups are read.
+    let today = domain::schedule::school_date(chrono::Utc::now());
     let found: i64 = school_groups::table
         .inner_join(school_years::table)
         .filter(school_groups::id.eq_any(groups))
