@@ -312,7 +312,9 @@ pub struct NewsReader {
 /// the counts, and a page of guardians by id.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NewsReceipts {
+    #[schema(minimum = 0, maximum = 10000000)]
     pub read_count: i64,
+    #[schema(minimum = 0, maximum = 10000000)]
     pub unread_count: i64,
     #[schema(max_items = 100)]
     pub items: Vec<NewsReader>,
