@@ -87,10 +87,22 @@ pub struct NewsAttachment {
     pub url: String,
 }
 
-fn language_tag(tag: &str) -> Result<(), ValidationError> {
-    Language::parse(tag).map(drop).ok_or_else(|| {
-        ValidationError::new("unknown_language").with_message("is not nl or en".into())
-    })
+/// The language a post is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NewsLanguage {
+    #[default]
+    Nl,
+    En,
+}
+
+impl From<NewsLanguage> for Language {
+    fn from(language: NewsLanguage) -> Language {
+        match language {
+            NewsLanguage::Nl => Language::Dutch,
+            NewsLanguage::En => Language::English,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
@@ -104,9 +116,8 @@ pub struct NewsPostInput {
     #[validate(length(min = 1, max = 20000))]
     pub body: String,
     /// `nl` (default) or `en`.
-    #[schema(max_length = 2, example = "nl")]
-    #[validate(custom(function = "language_tag"))]
-    pub language: Option<String>,
+    #[serde(default)]
+    pub language: NewsLanguage,
     #[validate(nested)]
     pub audience: NewsAudience,
     #[serde(default)]
@@ -142,11 +153,7 @@ impl NewsPostInput {
             school_id,
             title: self.title,
             body: self.body,
-            language: self
-                .language
-                .as_deref()
-                .and_then(Language::parse)
-                .unwrap_or_default(),
+            language: self.language.into(),
             audience,
             priority: self.priority.into(),
             pinned: self.pinned,
@@ -248,7 +255,10 @@ pub struct FeedParams {
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page; omit for the first page. Treat it as opaque.
-    #[param(max_length = 80)]
+    #[param(
+        max_length = 80,
+        pattern = r"^f1\.[01]\.[1-9][0-9]{8,11}\.[0-9]{9}\.[0-9a-f]{32}$"
+    )]
     #[validate(custom(function = "feed_cursor"))]
     pub cursor: Option<String>,
 }
@@ -270,7 +280,10 @@ pub struct NewsFeed {
     #[schema(max_items = 100)]
     pub items: Vec<NewsPost>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 80)]
+    #[schema(
+        max_length = 80,
+        pattern = r"^f1\.[01]\.[1-9][0-9]{8,11}\.[0-9]{9}\.[0-9a-f]{32}$"
+    )]
     pub next_cursor: Option<String>,
 }
 
