@@ -103,19 +103,47 @@ impl ModuleSettings {
         board_id: Uuid,
         school_id: Uuid,
     ) -> bool {
-        let mut audiences: Vec<Audience> = actor
-            .roles_at(school_id)
+        [Capacity::Staff, Capacity::Guardian]
             .into_iter()
-            .map(Audience::Staff)
-            .collect();
-        if actor.is_guardian_at(school_id) {
-            audiences.push(Audience::Guardian);
-        }
-        if actor.administers_board(board_id) {
-            audiences.push(Audience::Staff(StaffRole::SchoolAdmin));
-        }
+            .any(|capacity| self.is_on_as(module, actor, board_id, school_id, capacity))
+    }
+
+    /// Whether the module exists for this actor acting in this capacity: a teacher who is also a
+    /// parent at the school reads news as a parent only where news is on for guardians, and posts
+    /// only where it is on for teachers.
+    pub fn is_on_as(
+        &self,
+        module: Module,
+        actor: &Actor,
+        board_id: Uuid,
+        school_id: Uuid,
+        capacity: Capacity,
+    ) -> bool {
+        let audiences: Vec<Audience> = match capacity {
+            Capacity::Guardian if actor.is_guardian_at(school_id) => vec![Audience::Guardian],
+            Capacity::Guardian => Vec::new(),
+            Capacity::Staff => {
+                let mut roles: Vec<Audience> = actor
+                    .roles_at(school_id)
+                    .into_iter()
+                    .map(Audience::Staff)
+                    .collect();
+                if actor.administers_board(board_id) {
+                    roles.push(Audience::Staff(StaffRole::SchoolAdmin));
+                }
+                roles
+            }
+        };
         audiences.into_iter().any(|a| self.is_on(module, a))
     }
+}
+
+/// In which capacity a caller uses a module at a school: as its staff (their roles there; a board
+/// admin as the school's admin), or as a guardian of its pupils.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capacity {
+    Staff,
+    Guardian,
 }
 
 #[cfg(test)]
@@ -180,5 +208,29 @@ mod tests {
         for audience in Audience::all() {
             assert_eq!(Audience::parse(audience.as_str()), Some(audience));
         }
+    }
+
+    #[test]
+    fn a_teacher_who_is_a_parent_uses_a_module_only_in_the_capacity_it_is_on_for() {
+        let mut actor = guardian();
+        actor.staff.push(StaffMembership {
+            board_id: BOARD,
+            school_id: SCHOOL,
+            staff_id: Uuid::from_u128(9),
+            roles: vec![StaffRole::Teacher],
+            groups: Vec::new(),
+        });
+        let mut settings = ModuleSettings::default();
+        settings.on.retain(|(m, _)| *m != Module::News);
+        settings.on.push((Module::News, Audience::Guardian));
+        assert!(settings.is_on_as(Module::News, &actor, BOARD, SCHOOL, Capacity::Guardian));
+        assert!(!settings.is_on_as(Module::News, &actor, BOARD, SCHOOL, Capacity::Staff));
+        assert!(settings.is_on_for(Module::News, &actor, BOARD, SCHOOL));
+        settings.on.retain(|(m, _)| *m != Module::News);
+        settings
+            .on
+            .push((Module::News, Audience::Staff(StaffRole::Teacher)));
+        assert!(!settings.is_on_as(Module::News, &actor, BOARD, SCHOOL, Capacity::Guardian));
+        assert!(settings.is_on_as(Module::News, &actor, BOARD, SCHOOL, Capacity::Staff));
     }
 }

@@ -64,6 +64,20 @@ pub fn gate(
     Ok(on.then_some(ModuleSchool { school, module }))
 }
 
+/// The school as a [`ModuleSchool`] when `module` is on there for the actor in this capacity
+/// (`None`: for this actor, acting so, the module does not exist there).
+pub fn gate_as(
+    conn: &mut AnyConnection,
+    school: VisibleSchool,
+    module: Module,
+    actor: &domain::actor::Actor,
+    capacity: domain::modules::Capacity,
+) -> Result<Option<ModuleSchool>, RepoError> {
+    let at = crate::schools::school_ref(school.row());
+    let on = settings(conn, &school)?.is_on_as(module, actor, at.board_id, at.school_id, capacity);
+    Ok(on.then_some(ModuleSchool { school, module }))
+}
+
 /// Replaces a school's switches. The caller runs it in a transaction.
 pub fn replace(
     conn: &mut AnyConnection,

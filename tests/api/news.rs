@@ -415,6 +415,7 @@ async fn the_author_and_admins_see_who_of_the_audience_has_read_a_post_by_name_o
         .json()
         .await
         .unwrap();
+    assert!(created["id"].is_string(), "{created}");
     let theirs = format!("/api/v1/news/{}/readers", created["id"].as_str().unwrap());
     let page: Value = app
         .get_as(world.token("teacher"), &theirs)
@@ -458,4 +459,44 @@ async fn a_group_post_whose_groups_are_gone_reaches_no_one_not_the_whole_school(
         (Some(0), Some(0))
     );
     assert!(page["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_teacher_who_is_also_a_parent_is_gated_in_each_capacity_on_its_own() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_CALLER_CACHE_MS", "0")]).await;
+    let world = World::build(&app).await;
+    // The teacher of G1 is also M3, parent of P3 in G2.
+    app.execute_sql(&format!(
+        "UPDATE guardians SET account_id = (SELECT account_id FROM staff WHERE id = '{}') \
+         WHERE id = '{}'",
+        world.id("S_teacher"),
+        world.id("M3")
+    ));
+    let body = json!({"modules": [{"module": "news", "audiences": ["guardian", "school_admin"]}]});
+    let switched = app
+        .request(Method::PUT, &world.path("/api/v1/schools/{A1}/modules"))
+        .bearer_auth(world.token("school_admin"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switched.status(), 200);
+    // News is off for teachers: they cannot post (it exists for them only as a parent).
+    let post = post(&app, &world, "teacher", &to_groups("x", &[world.id("G1")])).await;
+    assert_eq!(post.status(), 403);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM news_posts"),
+        3,
+        "nothing written"
+    );
+    // As a parent it is on: their child's posts, read state and all.
+    let n2: Value = app
+        .get_as(world.token("teacher"), &world.path("/api/v1/news/{N2}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(n2["read"], false, "read as a parent");
+    let seen = titles(&feed(&app, &world, "teacher", "").await);
+    assert_eq!(seen.len(), 2, "N1 and N2: {seen:?}");
 }

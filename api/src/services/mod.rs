@@ -32,7 +32,7 @@ pub mod news;
 pub mod sync;
 
 use domain::actor::Actor;
-use domain::modules::Module;
+use domain::modules::{Capacity, Module};
 use domain::policy::SchoolAction;
 use persistence::modules::ModuleSchool;
 use persistence::schools;
@@ -77,18 +77,65 @@ pub fn module_school(
     action: Option<SchoolAction>,
 ) -> Result<ModuleSchool, Denied> {
     let school = schools::find_visible(conn, &actor.school_scope(), id)?;
+    let gated = modules::gate(conn, school, module, actor)?;
+    allowed(conn, audit, id, gated, actor, action)
+}
+
+/// [`module_school`] for a caller acting in one capacity: the module must be on for them as staff,
+/// or as a guardian, whichever the action is (a teacher who is a parent is gated per capacity).
+pub fn module_school_as(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    id: &str,
+    module: Module,
+    capacity: Capacity,
+    action: Option<SchoolAction>,
+) -> Result<ModuleSchool, Denied> {
+    let school = schools::find_visible(conn, &actor.school_scope(), id)?;
+    let gated = modules::gate_as(conn, school.clone(), module, actor, capacity)?;
+    if gated.is_none()
+        && let Some(action) = action
+        && modules::gate(conn, school, module, actor)?.is_some()
+    {
+        // The module exists for them (in their other capacity), but this is not theirs to do.
+        record_forbidden(conn, audit, id, action)?;
+        return Err(Denied::Forbidden);
+    }
+    allowed(conn, audit, id, gated, actor, action)
+}
+
+/// The gated school, if the action (when given) is the caller's there (403 recorded otherwise).
+fn allowed(
+    conn: &mut AnyConnection,
+    audit: &Audit,
+    id: &str,
+    gated: Option<ModuleSchool>,
+    actor: &Actor,
+    action: Option<SchoolAction>,
+) -> Result<ModuleSchool, Denied> {
+    let school = gated.ok_or(Denied::NotFound)?;
     let at = school_ref(school.row());
-    let school = modules::gate(conn, school, module, actor)?.ok_or(Denied::NotFound)?;
     match action {
         Some(action) if !actor.may(action, at) => {
-            let object = Object {
-                kind: "school",
-                id: Some(id),
-                school_id: Some(id),
-            };
-            audit.record(conn, action.as_str(), object, "forbidden")?;
+            record_forbidden(conn, audit, id, action)?;
             Err(Denied::Forbidden)
         }
         _ => Ok(school),
     }
+}
+
+/// Records a refused action at a school.
+fn record_forbidden(
+    conn: &mut AnyConnection,
+    audit: &Audit,
+    id: &str,
+    action: SchoolAction,
+) -> Result<(), RepoError> {
+    let object = Object {
+        kind: "school",
+        id: Some(id),
+        school_id: Some(id),
+    };
+    audit.record(conn, action.as_str(), object, "forbidden")
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use domain::Invalid;
 use domain::actor::Actor;
 use domain::change_request::Refusal;
-use domain::modules::Module;
+use domain::modules::{Capacity, Module};
 use domain::news::{
     self as domain_news, Confirmation, FeedKey, NewPost, PostState, Priority, state_at,
 };
@@ -18,7 +18,7 @@ use persistence::modules::ModuleSchool;
 use persistence::news::{self, AttachmentRow, FeedScope, PostRow};
 use persistence::{AnyConnection, RepoError, transaction};
 
-use super::{Denied, module_school, school_ref};
+use super::{Denied, module_school_as, school_ref};
 use crate::audit::{Audit, Object};
 use crate::error::{ApiError, FieldError};
 
@@ -144,12 +144,13 @@ pub fn publish(
     post: NewPost,
     now: NaiveDateTime,
 ) -> Result<PostView, NewsError> {
-    let school = module_school(
+    let school = module_school_as(
         conn,
         actor,
         audit,
         school_id,
         Module::News,
+        Capacity::Staff,
         Some(SchoolAction::PostNews),
     )?;
     let checked = domain_news::check_new_post(post, now.and_utc()).map_err(NewsError::Refused)?;
@@ -196,7 +197,15 @@ fn feed_schools(
         if schools.contains(&id) {
             continue;
         }
-        match module_school(conn, actor, audit, &id, Module::News, None) {
+        match module_school_as(
+            conn,
+            actor,
+            audit,
+            &id,
+            Module::News,
+            Capacity::Guardian,
+            None,
+        ) {
             Ok(_) => schools.push(id),
             Err(Denied::NotFound) => {}
             Err(other) => return Err(other.into()),
@@ -234,23 +243,19 @@ pub fn feed(
     })
 }
 
-/// The post's school through the news gate for the caller, and where it is for the policy.
+/// The post's school through the news gate for the caller acting in `capacity`, and where it is
+/// for the policy.
 fn school_of_post(
     conn: &mut AnyConnection,
     actor: &Actor,
     audit: &Audit,
     id: &str,
+    capacity: Capacity,
 ) -> Result<(ModuleSchool, SchoolRef), NewsError> {
     let school_id = news::school_of(conn, id)?;
-    let school = module_school(conn, actor, audit, &school_id, Module::News, None)?;
+    let school = module_school_as(conn, actor, audit, &school_id, Module::News, capacity, None)?;
     let at = school_ref(school.row());
     Ok((school, at))
-}
-
-/// Whether the caller works at the school (or administers its board).
-fn staff_here(actor: &Actor, at: SchoolRef) -> bool {
-    actor.board_admin_of.contains(&at.board_id)
-        || actor.staff.iter().any(|m| m.school_id == at.school_id)
 }
 
 fn author_of(post: &PostRow) -> uuid::Uuid {
@@ -270,23 +275,29 @@ pub fn get(
     id: &str,
     now: NaiveDateTime,
 ) -> Result<PostView, NewsError> {
-    let (school, at) = school_of_post(conn, actor, audit, id)?;
-    if staff_here(actor, at) {
-        let post = news::find_at(conn, &school, id)?;
-        let live = state_of(&post, now) == PostState::Published;
-        if !live && !domain_news::may_edit(actor, author_of(&post), at) {
-            return Err(NewsError::NotFound);
+    match school_of_post(conn, actor, audit, id, Capacity::Staff) {
+        Ok((school, at)) => {
+            let post = news::find_at(conn, &school, id)?;
+            let live = state_of(&post, now) == PostState::Published;
+            if !live && !domain_news::may_edit(actor, author_of(&post), at) {
+                return Err(NewsError::NotFound);
+            }
+            one(conn, post, None, now)
         }
-        return one(conn, post, None, now);
+        // Not staff there (or news is off for them as staff): as a guardian, if at all.
+        Err(NewsError::NotFound) => {
+            let (school, _) = school_of_post(conn, actor, audit, id, Capacity::Guardian)?;
+            let scope = FeedScope::for_guardian(
+                conn,
+                actor,
+                &[school.id().to_owned()],
+                school_date(now.and_utc()),
+            )?;
+            let item = news::find_in_feed(conn, &scope, id, now)?;
+            one(conn, item.post, Some(item.read), now)
+        }
+        Err(other) => Err(other),
     }
-    let scope = FeedScope::for_guardian(
-        conn,
-        actor,
-        &[school.id().to_owned()],
-        school_date(now.and_utc()),
-    )?;
-    let item = news::find_in_feed(conn, &scope, id, now)?;
-    one(conn, item.post, Some(item.read), now)
 }
 
 /// Records that the guardian read a post of their feed (once; again changes nothing).
@@ -297,7 +308,7 @@ pub fn mark_read(
     id: &str,
     now: NaiveDateTime,
 ) -> Result<(), NewsError> {
-    let (school, _) = school_of_post(conn, actor, audit, id)?;
+    let (school, _) = school_of_post(conn, actor, audit, id, Capacity::Guardian)?;
     let scope = FeedScope::for_guardian(
         conn,
         actor,
@@ -322,11 +333,8 @@ pub fn delete(
     id: &str,
     now: NaiveDateTime,
 ) -> Result<(), NewsError> {
-    let (school, at) = school_of_post(conn, actor, audit, id)?;
-    if !staff_here(actor, at) {
-        // A guardian learns nothing of a post outside their feed, not even that it exists.
-        return Err(NewsError::NotFound);
-    }
+    // As staff only: for a guardian a post outside their feed does not exist, nor one in it.
+    let (school, at) = school_of_post(conn, actor, audit, id, Capacity::Staff)?;
     let post = news::find_at(conn, &school, id)?;
     if !domain_news::may_delete(actor, author_of(&post), at) {
         audit.record(
@@ -364,11 +372,9 @@ pub fn receipts(
     cursor: Option<&str>,
     limit: i64,
 ) -> Result<Receipts, NewsError> {
-    let (school, at) = school_of_post(conn, actor, audit, id)?;
-    if !staff_here(actor, at) {
-        // A guardian learns nothing of a post outside their feed, not even that it exists.
-        return Err(NewsError::NotFound);
-    }
+    // As staff only: a guardian learns nothing of a post outside their feed, not even that it
+    // exists.
+    let (school, at) = school_of_post(conn, actor, audit, id, Capacity::Staff)?;
     let post = news::find_at(conn, &school, id)?;
     if !domain_news::may_edit(actor, author_of(&post), at) {
         audit.record(
