@@ -313,6 +313,20 @@ async fn drafts_and_scheduled_posts_are_their_authors_and_the_admins_until_they_
             );
         }
     }
+    // Nor do others learn that a draft exists by acting on it.
+    let path = format!("/api/v1/news/{}", draft["id"].as_str().unwrap());
+    let token = world.token("director");
+    let delete = app
+        .request(Method::DELETE, &path)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delete.status(), 404);
+    assert_eq!(
+        app.get_as(token, &format!("{path}/readers")).await.status(),
+        404
+    );
     let seen = titles(&feed(&app, &world, "guardian", "").await);
     assert_eq!(seen, [format!("Nieuws {}", marker("N1"))]);
 }

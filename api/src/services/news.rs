@@ -265,6 +265,53 @@ fn author_of(post: &PostRow) -> uuid::Uuid {
         .unwrap_or_else(uuid::Uuid::nil)
 }
 
+/// A post as the school's staff see it: its live posts, and its drafts and scheduled posts only for
+/// those who may edit them (`NotFound` otherwise, as for a post that does not exist).
+fn staff_post(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<(ModuleSchool, SchoolRef, PostRow), NewsError> {
+    let (school, at) = school_of_post(conn, actor, audit, id, Capacity::Staff)?;
+    let post = news::find_at(conn, &school, id)?;
+    let live = state_of(&post, now) == PostState::Published;
+    if !live && !domain_news::may_edit(actor, author_of(&post), at) {
+        return Err(NewsError::NotFound);
+    }
+    Ok((school, at, post))
+}
+
+/// A post of the guardian's feed, and its school.
+fn feed_post(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<(ModuleSchool, news::FeedItem), NewsError> {
+    let (school, _) = school_of_post(conn, actor, audit, id, Capacity::Guardian)?;
+    let today = school_date(now.and_utc());
+    let scope = FeedScope::for_guardian(conn, actor, &[school.id().to_owned()], today)?;
+    let item = news::find_in_feed(conn, &scope, id, now)?;
+    Ok((school, item))
+}
+
+/// Refuses an action on a post the caller sees but may not act on (recorded).
+fn refuse(
+    conn: &mut AnyConnection,
+    audit: &Audit,
+    action: &str,
+    id: &str,
+    school: &ModuleSchool,
+) -> NewsError {
+    match audit.record(conn, action, object(id, school.id()), "forbidden") {
+        Ok(()) => NewsError::Forbidden,
+        Err(err) => NewsError::Repo(err),
+    }
+}
+
 /// One post. The school's staff (and its board's admins) read its live posts, and its drafts and
 /// scheduled posts when they may edit them (the author, the admins); a guardian reads it when it
 /// is in their feed, with whether they read it.
@@ -275,25 +322,11 @@ pub fn get(
     id: &str,
     now: NaiveDateTime,
 ) -> Result<PostView, NewsError> {
-    match school_of_post(conn, actor, audit, id, Capacity::Staff) {
-        Ok((school, at)) => {
-            let post = news::find_at(conn, &school, id)?;
-            let live = state_of(&post, now) == PostState::Published;
-            if !live && !domain_news::may_edit(actor, author_of(&post), at) {
-                return Err(NewsError::NotFound);
-            }
-            one(conn, post, None, now)
-        }
+    match staff_post(conn, actor, audit, id, now) {
+        Ok((_, _, post)) => one(conn, post, None, now),
         // Not staff there (or news is off for them as staff): as a guardian, if at all.
         Err(NewsError::NotFound) => {
-            let (school, _) = school_of_post(conn, actor, audit, id, Capacity::Guardian)?;
-            let scope = FeedScope::for_guardian(
-                conn,
-                actor,
-                &[school.id().to_owned()],
-                school_date(now.and_utc()),
-            )?;
-            let item = news::find_in_feed(conn, &scope, id, now)?;
+            let (_, item) = feed_post(conn, actor, audit, id, now)?;
             one(conn, item.post, Some(item.read), now)
         }
         Err(other) => Err(other),
@@ -308,14 +341,7 @@ pub fn mark_read(
     id: &str,
     now: NaiveDateTime,
 ) -> Result<(), NewsError> {
-    let (school, _) = school_of_post(conn, actor, audit, id, Capacity::Guardian)?;
-    let scope = FeedScope::for_guardian(
-        conn,
-        actor,
-        &[school.id().to_owned()],
-        school_date(now.and_utc()),
-    )?;
-    news::find_in_feed(conn, &scope, id, now)?;
+    let (school, _) = feed_post(conn, actor, audit, id, now)?;
     let guardian = actor
         .guardian
         .iter()
@@ -334,16 +360,9 @@ pub fn delete(
     now: NaiveDateTime,
 ) -> Result<(), NewsError> {
     // As staff only: for a guardian a post outside their feed does not exist, nor one in it.
-    let (school, at) = school_of_post(conn, actor, audit, id, Capacity::Staff)?;
-    let post = news::find_at(conn, &school, id)?;
+    let (school, at, post) = staff_post(conn, actor, audit, id, now)?;
     if !domain_news::may_delete(actor, author_of(&post), at) {
-        audit.record(
-            conn,
-            "delete_news_post",
-            object(id, school.id()),
-            "forbidden",
-        )?;
-        return Err(NewsError::Forbidden);
+        return Err(refuse(conn, audit, "delete_news_post", id, &school));
     }
     transaction(conn, |conn| {
         if !news::delete(conn, &school, id, now)? {
@@ -363,27 +382,31 @@ pub struct Receipts {
     pub next_cursor: Option<String>,
 }
 
+/// Which page of receipts: those who have (or have not) read it, after `cursor`, at most `limit`.
+pub struct ReceiptPage<'a> {
+    pub read: Option<bool>,
+    pub cursor: Option<&'a str>,
+    pub limit: i64,
+}
+
 pub fn receipts(
     conn: &mut AnyConnection,
     actor: &Actor,
     audit: &Audit,
     id: &str,
-    read: Option<bool>,
-    cursor: Option<&str>,
-    limit: i64,
+    page: ReceiptPage<'_>,
+    now: NaiveDateTime,
 ) -> Result<Receipts, NewsError> {
+    let ReceiptPage {
+        read,
+        cursor,
+        limit,
+    } = page;
     // As staff only: a guardian learns nothing of a post outside their feed, not even that it
     // exists.
-    let (school, at) = school_of_post(conn, actor, audit, id, Capacity::Staff)?;
-    let post = news::find_at(conn, &school, id)?;
+    let (school, at, post) = staff_post(conn, actor, audit, id, now)?;
     if !domain_news::may_edit(actor, author_of(&post), at) {
-        audit.record(
-            conn,
-            "read_news_receipts",
-            object(id, school.id()),
-            "forbidden",
-        )?;
-        return Err(NewsError::Forbidden);
+        return Err(refuse(conn, audit, "read_news_receipts", id, &school));
     }
     let groups = news::groups_of(conn, std::slice::from_ref(&post.id))?
         .remove(&post.id)

@@ -217,15 +217,12 @@ pub async fn list_news_post_readers(
     let limit = i64::from(page.0.page_size()?.get());
     let (read, cursor) = (filter.0.read, page.0.cursor.clone());
     let receipts = db::run(&state.db, move |conn| {
-        service::receipts(
-            conn,
-            &auth.0,
-            &auth.audit(),
-            &id,
+        let page = service::ReceiptPage {
             read,
-            cursor.as_deref(),
+            cursor: cursor.as_deref(),
             limit,
-        )
+        };
+        service::receipts(conn, &auth.0, &auth.audit(), &id, page, now())
     })
     .await?;
     Ok(web::Json(NewsReceipts::from(receipts)))
