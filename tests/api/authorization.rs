@@ -202,7 +202,8 @@ const MATRIX: &[Row] = &[
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     get("/api/v1/me/news",                          [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     get("/api/v1/news/{N1}",                        [404, 200, 200, 404, 200, 404, 404, 200, 200]),
-    get("/api/v1/news/{N2}",                        [404, 200, 200, 404, 200, 404, 404, 404, 404]),
+    // N2 goes to G2: the teacher of G1 has no role in it.
+    get("/api/v1/news/{N2}",                        [404, 200, 200, 404, 404, 404, 404, 404, 404]),
     get("/api/v1/news/{N5}",                        [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     Row { method: "PUT", path: "/api/v1/news/{N1}/read", body: None,
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 204, 204] },
@@ -254,7 +255,7 @@ fn never_visible(actor: &str) -> Vec<String> {
         ],
         "board_admin" => &["P5", "M5", "b1_admin", "N5"],
         "school_admin" | "director" | "care_staff" => &["P4", "M4", "P5", "M5", "b1_admin", "N5"],
-        "teacher" => &["P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N5"],
+        "teacher" => &["P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5"],
         "lunch_supervisor" => &[
             "M1", "D1", "M2", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N5",
         ],

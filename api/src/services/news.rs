@@ -10,7 +10,7 @@ use domain::actor::Actor;
 use domain::change_request::Refusal;
 use domain::modules::{Capacity, Module};
 use domain::news::{
-    self as domain_news, Confirmation, FeedKey, NewPost, PostState, Priority, state_at,
+    self as domain_news, Audience, Confirmation, FeedKey, NewPost, PostState, Priority, state_at,
 };
 use domain::policy::{SchoolAction, SchoolRef};
 use domain::schedule::school_date;
@@ -265,22 +265,51 @@ fn author_of(post: &PostRow) -> uuid::Uuid {
         .unwrap_or_else(uuid::Uuid::nil)
 }
 
-/// A post as the school's staff see it: its live posts, and its drafts and scheduled posts only for
-/// those who may edit them (`NotFound` otherwise, as for a post that does not exist).
+/// A post as the school's staff see it, with its groups: its live posts to the whole school, or
+/// to groups they teach (or all, for those who manage news), and its drafts and scheduled posts
+/// only for those who may edit them (`NotFound` otherwise, as for a post that does not exist).
 fn staff_post(
     conn: &mut AnyConnection,
     actor: &Actor,
     audit: &Audit,
     id: &str,
     now: NaiveDateTime,
-) -> Result<(ModuleSchool, SchoolRef, PostRow), NewsError> {
+) -> Result<StaffPost, NewsError> {
     let (school, at) = school_of_post(conn, actor, audit, id, Capacity::Staff)?;
     let post = news::find_at(conn, &school, id)?;
+    let groups = news::groups_of(conn, std::slice::from_ref(&post.id))?
+        .remove(&post.id)
+        .unwrap_or_default();
+    let audience = if post.audience == "school" {
+        Audience::School
+    } else {
+        Audience::Groups(groups.iter().map(|g| persistence::ids::uuid(g)).collect())
+    };
     let live = state_of(&post, now) == PostState::Published;
-    if !live && !domain_news::may_edit(actor, author_of(&post), at) {
+    let sees = if live {
+        domain_news::staff_reads(actor, at, &audience)
+    } else {
+        domain_news::may_edit(actor, author_of(&post), at, &audience)
+    };
+    if !sees {
         return Err(NewsError::NotFound);
     }
-    Ok((school, at, post))
+    Ok(StaffPost {
+        school,
+        at,
+        post,
+        groups,
+        audience,
+    })
+}
+
+/// A post a staff member sees, and what the policy needs of it.
+struct StaffPost {
+    school: ModuleSchool,
+    at: SchoolRef,
+    post: PostRow,
+    groups: Vec<String>,
+    audience: Audience,
 }
 
 /// A post of the guardian's feed, and its school.
@@ -323,7 +352,7 @@ pub fn get(
     now: NaiveDateTime,
 ) -> Result<PostView, NewsError> {
     match staff_post(conn, actor, audit, id, now) {
-        Ok((_, _, post)) => one(conn, post, None, now),
+        Ok(seen) => one(conn, seen.post, None, now),
         // Not staff there (or news is off for them as staff): as a guardian, if at all.
         Err(NewsError::NotFound) => {
             let (_, item) = feed_post(conn, actor, audit, id, now)?;
@@ -360,8 +389,14 @@ pub fn delete(
     now: NaiveDateTime,
 ) -> Result<(), NewsError> {
     // As staff only: for a guardian a post outside their feed does not exist, nor one in it.
-    let (school, at, post) = staff_post(conn, actor, audit, id, now)?;
-    if !domain_news::may_delete(actor, author_of(&post), at) {
+    let StaffPost {
+        school,
+        at,
+        post,
+        audience,
+        ..
+    } = staff_post(conn, actor, audit, id, now)?;
+    if !domain_news::may_delete(actor, author_of(&post), at, &audience) {
         return Err(refuse(conn, audit, "delete_news_post", id, &school));
     }
     transaction(conn, |conn| {
@@ -404,13 +439,16 @@ pub fn receipts(
     } = page;
     // As staff only: a guardian learns nothing of a post outside their feed, not even that it
     // exists.
-    let (school, at, post) = staff_post(conn, actor, audit, id, now)?;
-    if !domain_news::may_edit(actor, author_of(&post), at) {
+    let StaffPost {
+        school,
+        at,
+        post,
+        groups,
+        audience,
+    } = staff_post(conn, actor, audit, id, now)?;
+    if !domain_news::may_edit(actor, author_of(&post), at, &audience) {
         return Err(refuse(conn, audit, "read_news_receipts", id, &school));
     }
-    let groups = news::groups_of(conn, std::slice::from_ref(&post.id))?
-        .remove(&post.id)
-        .unwrap_or_default();
     if post.audience != "school" && groups.is_empty() {
         // Its groups are gone (a sync removed them): it reaches no one, not the whole school.
         return Ok(Receipts {

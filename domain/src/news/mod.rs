@@ -17,7 +17,7 @@ pub mod rules;
 pub use feed::{FeedKey, after, page};
 pub use policy::{
     PostReach, in_audience, may_comment, may_delete, may_edit, may_hide_comment, may_post,
-    sees_post,
+    sees_post, staff_reads,
 };
 pub use rules::{
     CheckedPost, PostTimes, check_attachments, check_audience, check_body, check_comment,

@@ -51,24 +51,52 @@ pub fn may_post(actor: &Actor, school: SchoolRef, audience: &Audience) -> bool {
     groups.iter().all(|group| own.contains(group))
 }
 
-/// Whether the actor may edit a post written by `post_author` (an account id) at `school`: its
-/// author while they may still post there, or whoever manages the school's news. An edit that
-/// changes the audience must pass [`may_post`] for the new audience as well.
-pub fn may_edit(actor: &Actor, post_author: Uuid, school: SchoolRef) -> bool {
+/// Whether the actor may edit a post to `audience` written by `post_author` (an account id) at
+/// `school`: its author while they may still post to that audience (a teacher who no longer
+/// teaches the group has no more say over the post, nor its read receipts), or whoever manages
+/// the school's news. An edit that changes the audience must pass [`may_post`] for the new
+/// audience as well.
+pub fn may_edit(actor: &Actor, post_author: Uuid, school: SchoolRef, audience: &Audience) -> bool {
     actor.may(SchoolAction::ManageNews, school)
         || (!post_author.is_nil()
             && post_author == actor.account_id
-            && actor.may(SchoolAction::PostNews, school))
+            && may_post(actor, school, audience))
 }
 
 /// Deleting a post: as editing it (SPEC §5: by the author or an admin).
-pub fn may_delete(actor: &Actor, post_author: Uuid, school: SchoolRef) -> bool {
-    may_edit(actor, post_author, school)
+pub fn may_delete(
+    actor: &Actor,
+    post_author: Uuid,
+    school: SchoolRef,
+    audience: &Audience,
+) -> bool {
+    may_edit(actor, post_author, school, audience)
+}
+
+/// Whether a staff member reads a live post to `audience` at `school`: a post to the whole school
+/// any staff member there, a post to groups those who manage the school's news and the teachers of
+/// one of its groups (SPEC §1: nothing of a group one has no role in).
+pub fn staff_reads(actor: &Actor, school: SchoolRef, audience: &Audience) -> bool {
+    match audience {
+        Audience::School => {
+            !actor.roles_at(school.school_id).is_empty()
+                || actor.may(SchoolAction::ManageNews, school)
+        }
+        Audience::Groups(groups) => {
+            actor.may(SchoolAction::ManageNews, school)
+                || teaching_groups(actor, school.school_id).any(|own| groups.contains(&own))
+        }
+    }
 }
 
 /// Hiding a comment on a post: the post's author or an admin, as editing the post.
-pub fn may_hide_comment(actor: &Actor, post_author: Uuid, school: SchoolRef) -> bool {
-    may_edit(actor, post_author, school)
+pub fn may_hide_comment(
+    actor: &Actor,
+    post_author: Uuid,
+    school: SchoolRef,
+    audience: &Audience,
+) -> bool {
+    may_edit(actor, post_author, school, audience)
 }
 
 /// Whether the actor is a guardian in a post's audience: a guardian at the post's school, and for
@@ -234,33 +262,59 @@ mod tests {
     #[test]
     fn the_author_and_admins_edit_delete_and_hide_comments_and_nobody_else() {
         let author = teacher().account_id;
-        type Check = fn(&Actor, Uuid, SchoolRef) -> bool;
+        type Check = fn(&Actor, Uuid, SchoolRef, &Audience) -> bool;
         let checks: [Check; 3] = [may_edit, may_delete, may_hide_comment];
+        let to = groups(&[OWN_GROUP]);
         for check in checks {
-            assert!(check(&teacher(), author, school()));
-            assert!(check(&admin(), author, school()));
+            assert!(check(&teacher(), author, school(), &to));
+            assert!(check(&admin(), author, school(), &to));
             let colleague = Actor {
                 account_id: id(300),
                 ..teacher()
             };
-            assert!(!check(&colleague, author, school()));
-            assert!(!check(&guardian(), author, school()));
-            assert!(!check(&Actor::operator(author), author, school()));
+            assert!(!check(&colleague, author, school(), &to));
+            assert!(!check(&guardian(), author, school(), &to));
+            assert!(!check(&Actor::operator(author), author, school(), &to));
             let admin_elsewhere = staff_at(other_school(), StaffRole::SchoolAdmin, &[]);
-            assert!(!check(&admin_elsewhere, author, school()));
+            assert!(!check(&admin_elsewhere, author, school(), &to));
             // The author no longer works at the school.
             let former = Actor {
                 staff: vec![],
                 ..teacher()
             };
-            assert!(!check(&former, author, school()));
+            assert!(!check(&former, author, school(), &to));
+            // The author no longer teaches the group (a new school year): no more say over it.
+            assert!(!check(
+                &teacher(),
+                author,
+                school(),
+                &groups(&[OTHER_GROUP])
+            ));
             // A post without an author is nobody's to edit but the admins'.
             let nobody = Actor {
                 account_id: Uuid::nil(),
                 ..teacher()
             };
-            assert!(!check(&nobody, Uuid::nil(), school()));
+            assert!(!check(&nobody, Uuid::nil(), school(), &to));
         }
+    }
+
+    #[test]
+    fn staff_read_school_posts_and_the_posts_of_groups_they_teach() {
+        let to_own = groups(&[OWN_GROUP]);
+        let to_other = groups(&[OTHER_GROUP]);
+        let to_both = groups(&[OWN_GROUP, OTHER_GROUP]);
+        assert!(staff_reads(&teacher(), school(), &Audience::School));
+        assert!(staff_reads(&teacher(), school(), &to_own));
+        assert!(staff_reads(&teacher(), school(), &to_both));
+        assert!(!staff_reads(&teacher(), school(), &to_other));
+        assert!(staff_reads(&admin(), school(), &to_other));
+        let director = staff_at(school(), StaffRole::Director, &[]);
+        assert!(staff_reads(&director, school(), &Audience::School));
+        assert!(!staff_reads(&director, school(), &to_other));
+        assert!(!staff_reads(&guardian(), school(), &Audience::School));
+        let elsewhere = staff_at(other_school(), StaffRole::SchoolAdmin, &[]);
+        assert!(!staff_reads(&elsewhere, school(), &Audience::School));
     }
 
     #[test]
