@@ -1,0 +1,134 @@
+//! Reading news: a guardian's feed, one post (as staff or as a guardian), and marking it read.
+
+use chrono::NaiveDateTime;
+use domain::actor::Actor;
+use domain::modules::{Capacity, Module};
+use domain::news::FeedKey;
+use domain::schedule::school_date;
+use persistence::AnyConnection;
+use persistence::modules::ModuleSchool;
+use persistence::news::{self, FeedScope};
+
+use crate::audit::Audit;
+use crate::services::{Denied, module_school_as};
+
+use super::{NewsError, PostView, keep_page, one, school_of_post, staff_post, views};
+
+/// A page of a guardian's feed, and the key after which the next page starts.
+#[derive(Debug, Clone)]
+pub struct FeedPage {
+    pub items: Vec<PostView>,
+    pub next: Option<FeedKey>,
+}
+
+/// The schools among the guardian's where news is on for guardians.
+fn feed_schools(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+) -> Result<Vec<String>, NewsError> {
+    let mut schools: Vec<String> = Vec::new();
+    for link in &actor.guardian {
+        let id = link.school_id.to_string();
+        if schools.contains(&id) {
+            continue;
+        }
+        match module_school_as(
+            conn,
+            actor,
+            audit,
+            &id,
+            Module::News,
+            Capacity::Guardian,
+            None,
+        ) {
+            Ok(_) => schools.push(id),
+            Err(Denied::NotFound) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(schools)
+}
+
+/// A page of the caller's feed as a guardian: the posts for their children's schools and current
+/// groups, pinned first, then newest first, after `cursor`.
+pub fn feed(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    cursor: Option<FeedKey>,
+    limit: i64,
+    now: NaiveDateTime,
+) -> Result<FeedPage, NewsError> {
+    let schools = feed_schools(conn, actor, audit)?;
+    let scope = FeedScope::for_guardian(conn, actor, &schools, school_date(now.and_utc()))?;
+    // One more than asked tells whether there is a next page.
+    let mut items = news::feed(conn, &scope, cursor.as_ref(), limit + 1, now)?;
+    let next = if keep_page(&mut items, limit) {
+        items.last().and_then(|item| item.post.feed_key())
+    } else {
+        None
+    };
+    let posts = items
+        .into_iter()
+        .map(|item| (item.post, Some(item.read)))
+        .collect();
+    Ok(FeedPage {
+        items: views(conn, posts, now)?,
+        next,
+    })
+}
+
+/// A post of the guardian's feed, and its school.
+fn feed_post(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<(ModuleSchool, news::FeedItem), NewsError> {
+    let (school, _) = school_of_post(conn, actor, audit, id, Capacity::Guardian)?;
+    let today = school_date(now.and_utc());
+    let scope = FeedScope::for_guardian(conn, actor, &[school.id().to_owned()], today)?;
+    let item = news::find_in_feed(conn, &scope, id, now)?;
+    Ok((school, item))
+}
+
+/// One post. The school's staff (and its board's admins) read its live posts, and its drafts and
+/// scheduled posts when they may edit them (the author, the admins); a guardian reads it when it
+/// is in their feed, with whether they read it.
+pub fn get(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<PostView, NewsError> {
+    match staff_post(conn, actor, audit, id, now) {
+        Ok(seen) => one(conn, seen.post, None, now),
+        // Not staff there (or news is off for them as staff): as a guardian, if at all.
+        Err(NewsError::NotFound) => {
+            let (_, item) = feed_post(conn, actor, audit, id, now)?;
+            one(conn, item.post, Some(item.read), now)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Records that the guardian read a post of their feed (once; again changes nothing).
+pub fn mark_read(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<(), NewsError> {
+    let (school, _) = feed_post(conn, actor, audit, id, now)?;
+    let guardian = actor
+        .guardian
+        .iter()
+        .find(|link| link.school_id.to_string() == school.id())
+        .ok_or(NewsError::NotFound)?;
+    news::mark_read(conn, id, &guardian.guardian_id.to_string(), now)?;
+    Ok(())
+}
