@@ -5,8 +5,10 @@
 //! Schools live in Europe/Amsterdam (SPEC §13): quiet hours and the daily overview are local clock
 //! times, so they follow the clock across the DST changes, and every instant handed back is UTC.
 
+pub mod event;
 pub mod preference;
 pub mod quiet_hours;
 
+pub use event::{EventKind, OptIn};
 pub use preference::{Delivery, Preference, Urgency, double_opt_in_allows, next_digest_at, route};
 pub use quiet_hours::{QuietHours, QuietHoursError};
