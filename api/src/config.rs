@@ -53,6 +53,9 @@ pub struct Config {
     pub mail_from: String,
     /// How often the outbox worker looks for due messages.
     pub outbox_poll: Duration,
+    /// How often the notification worker looks for work; zero runs no worker in this instance
+    /// (tests drive it themselves).
+    pub notify_poll: Duration,
     /// The first retry delay after a failed delivery; later ones double, up to an hour.
     pub outbox_retry_base: Duration,
     /// How often the scheduler looks for due nightly roster fetches.
@@ -265,6 +268,12 @@ impl Config {
             "2000",
             "OUDERPORTAAL_OUTBOX_POLL_MS",
         )?;
+        // 0 runs no notification worker here (tests drive it; an instance may serve requests only).
+        let notify_poll = Duration::from_millis(parse_or(
+            get("OUDERPORTAAL_NOTIFY_POLL_MS"),
+            "500",
+            "OUDERPORTAAL_NOTIFY_POLL_MS",
+        )?);
         let outbox_retry_base = millis(
             get("OUDERPORTAAL_OUTBOX_RETRY_BASE_MS"),
             "30000",
@@ -315,6 +324,7 @@ impl Config {
             session_feed_poll,
             mail_from,
             outbox_poll,
+            notify_poll,
             outbox_retry_base,
             roster_fetch_poll,
             roster_fetch_timeout,

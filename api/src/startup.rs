@@ -23,7 +23,9 @@ use crate::error::{PROBLEM_JSON, Problem, problem_response, problem_type};
 use crate::extract::{self, BodyLimit, BulkBodyLimit};
 use crate::fallback::{self, RouteTable};
 use crate::invitation_worker::InvitationWorker;
+use crate::live::LiveHub;
 use crate::mailer::Mailer;
+use crate::notify_worker::NotifyWorker;
 use crate::outbox_worker::OutboxWorker;
 use crate::rate_limit::{self, RateLimits};
 use crate::roster_fetch::RosterFetcher;
@@ -100,9 +102,15 @@ impl Application {
         let audit = AuditWriter::start(db.clone());
         let session_feed = Arc::new(SessionFeed::new(config.session_feed_poll));
         tokio::spawn(Arc::clone(&session_feed).run(db.clone()));
+        let live = LiveHub::start(db.clone(), &config.database.url);
+        if !config.notify_poll.is_zero() {
+            let worker = NotifyWorker::new(db.clone(), config.notify_poll, Arc::clone(&live));
+            tokio::spawn(worker.run());
+        }
         let state = web::Data::new(AppState {
             callers: Arc::new(CallerCache::new(config.caller_cache)),
             session_feed,
+            live,
             audit: Arc::clone(&audit),
             db,
             tokens: TokenKeys::new(&config.jwt_secret, config.access_token_ttl),

@@ -8,6 +8,7 @@ use crate::auth::callers::CallerCache;
 use crate::auth::password::HashingGate;
 use crate::auth::session_feed::SessionFeed;
 use crate::config::Config;
+use crate::live::LiveHub;
 
 /// What every handler may need, shared by all workers.
 #[derive(Clone)]
@@ -23,4 +24,6 @@ pub struct AppState {
     pub callers: Arc<CallerCache>,
     /// Which cached callers may skip their session check.
     pub session_feed: Arc<SessionFeed>,
+    /// The live streams open on this instance.
+    pub live: Arc<LiveHub>,
 }

@@ -21,6 +21,7 @@ pub mod ids;
 pub mod migrations;
 pub mod modules;
 pub mod news;
+pub mod notify;
 pub mod outbox;
 pub mod page;
 pub mod pending_invitations;

@@ -390,6 +390,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        notified_at -> Nullable<Timestamp>,
     }
 }
 
@@ -445,3 +446,90 @@ diesel::allow_tables_to_appear_in_same_query!(news_reads, guardians);
 diesel::allow_tables_to_appear_in_same_query!(news_reads, guardian_pupils);
 diesel::allow_tables_to_appear_in_same_query!(news_reads, pupils);
 diesel::allow_tables_to_appear_in_same_query!(news_reads, enrolments);
+
+// The notification engine (SPEC §6).
+
+diesel::table! {
+    notification_events (id) {
+        id -> Text,
+        school_id -> Text,
+        kind -> Text,
+        object_id -> Text,
+        urgent -> Bool,
+        language -> Text,
+        title -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        fanned_out_at -> Nullable<Timestamp>,
+        lock_owner -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    inbox_items (id) {
+        id -> Text,
+        account_id -> Text,
+        event_id -> Text,
+        children -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    email_deliveries (id) {
+        id -> Text,
+        account_id -> Text,
+        event_id -> Text,
+        due_at -> Timestamp,
+        in_digest -> Bool,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_preferences (account_id, channel) {
+        account_id -> Text,
+        channel -> Text,
+        preference -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_opt_ins (account_id, topic) {
+        account_id -> Text,
+        topic -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    school_notification_settings (school_id) {
+        school_id -> Text,
+        quiet_start -> Nullable<Text>,
+        quiet_end -> Nullable<Text>,
+        digest_time -> Text,
+        email_content -> Text,
+        grade_notifications -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(inbox_items -> notification_events (event_id));
+diesel::joinable!(email_deliveries -> notification_events (event_id));
+diesel::joinable!(notification_events -> schools (school_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    notification_events,
+    inbox_items,
+    email_deliveries,
+    notification_preferences,
+    notification_opt_ins,
+);
+diesel::allow_tables_to_appear_in_same_query!(notification_events, schools);
+diesel::joinable!(email_deliveries -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(email_deliveries, accounts);
+diesel::allow_tables_to_appear_in_same_query!(email_deliveries, schools);
+diesel::allow_tables_to_appear_in_same_query!(notification_events, accounts);
+diesel::allow_tables_to_appear_in_same_query!(inbox_items, accounts);

@@ -74,6 +74,15 @@ fn empty_delta(_: usize) -> Value {
     json!({"school_year": crate::world::this_year()})
 }
 
+fn email_immediately(_: usize) -> Value {
+    json!({"email": "immediate", "grade_notifications": false})
+}
+
+fn quiet_evenings(_: usize) -> Value {
+    json!({"quiet_hours": {"start": "18:00", "end": "07:30"}, "daily_overview_at": "15:30",
+           "email_content": "notice_only", "grade_notifications": false})
+}
+
 fn school_news(n: usize) -> Value {
     json!({"title": format!("Nieuws {n}"), "body": "Tekst", "audience": {"kind": "school"}})
 }
@@ -214,6 +223,23 @@ const MATRIX: &[Row] = &[
     get("/api/v1/news/{N5}/readers",                [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     Row { method: "DELETE", path: "/api/v1/news/{N5}", body: None,
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // Notifications: everyone has their own inbox and choices; I1 is the guardian's (M1's) item
+    // about N1, which no one else can mark. A school's settings are read by whoever sees the
+    // school and set by those who manage it.
+    get("/api/v1/me/notifications",                 [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    Row { method: "PUT", path: "/api/v1/me/notifications/{I1}/read", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 204, 404] },
+    Row { method: "POST", path: "/api/v1/me/notifications/read-all", body: None,
+                                                    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200] },
+    get("/api/v1/me/notification-preferences",      [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    Row { method: "PUT", path: "/api/v1/me/notification-preferences", body: Some(email_immediately),
+                                                    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200] },
+    get("/api/v1/schools/{A1}/notification-settings", [404, 200, 200, 200, 200, 200, 200, 200, 200]),
+    get("/api/v1/schools/{B1}/notification-settings", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "PUT", path: "/api/v1/schools/{A1}/notification-settings", body: Some(quiet_evenings),
+                                                    expect: [404, 200, 200, 403, 403, 403, 403, 403, 403] },
+    Row { method: "PUT", path: "/api/v1/schools/{B1}/notification-settings", body: Some(quiet_evenings),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     Row { method: "POST", path: "/api/v1/boards",   body: Some(new_board),
                                                     expect: [201, 403, 403, 403, 403, 403, 403, 403, 403] },
     // Deleting is for school admins only (seed 003). These rows change the world, so they come
@@ -280,6 +306,21 @@ fn never_visible(actor: &str) -> Vec<String> {
     strings
 }
 
+/// Has the engine notify the world's posts and answers the actor's first inbox item.
+async fn first_notification(app: &TestApp, world: &World, actor: &str) -> String {
+    app.notify_at(chrono::Utc::now());
+    let inbox: Value = app
+        .get_as(world.token(actor), "/api/v1/me/notifications")
+        .await
+        .json()
+        .await
+        .unwrap();
+    inbox["items"][0]["id"]
+        .as_str()
+        .expect("an inbox item")
+        .to_owned()
+}
+
 /// Runs rows against the world; the failures, each in a line.
 async fn run_matrix(app: &TestApp, world: &World, rows: &[Row]) -> Vec<String> {
     let counter = AtomicUsize::new(1);
@@ -317,7 +358,10 @@ async fn run_matrix(app: &TestApp, world: &World, rows: &[Row]) -> Vec<String> {
 #[tokio::test]
 async fn every_role_gets_the_right_answer_and_nothing_leaks() {
     let app = TestApp::spawn_with(&[("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")]).await;
-    let world = World::build(&app).await;
+    let mut world = World::build(&app).await;
+    world
+        .ids
+        .insert("I1", first_notification(&app, &world, "guardian").await);
     let failures = run_matrix(&app, &world, MATRIX).await;
     assert!(
         failures.is_empty(),

@@ -194,12 +194,22 @@ async fn a_request_goes_from_submission_to_decision_and_both_sides_get_mail() {
         .unwrap();
     assert_eq!(email["outcome"], "rejected");
     assert_eq!(email["reason"], "Graag langskomen met een bewijs.");
-    let mails = sink.wait_for(2).await;
-    assert_eq!(mails[1].to, vec!["m1@world.example".to_owned()]);
-    assert!(
-        mails[1].text().contains("gedeeltelijk verwerkt"),
-        "asked in Dutch"
-    );
+    // By the engine: the guardian chose each message on its own, so at a daytime hour it goes out,
+    // in Dutch (they asked in Dutch).
+    let chose = app
+        .request(reqwest::Method::PUT, "/api/v1/me/notification-preferences")
+        .bearer_auth(guardian)
+        .json(&json!({"email": "immediate", "grade_notifications": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chose.status(), 200);
+    app.notify_at(daytime_tomorrow());
+    let told = sink
+        .wait_for_text("gedeeltelijk verwerkt")
+        .await
+        .expect("the outcome mailed");
+    assert_eq!(told.to, vec!["m1@world.example".to_owned()]);
 
     // Decided is decided.
     let again = post(
@@ -271,12 +281,31 @@ async fn a_sync_that_brings_the_proposed_values_resolves_the_request_and_flags_s
     .unwrap();
     assert_eq!(resolved["status"], "resolved");
     assert_eq!(resolved["fields"][0]["outcome"], "applied_by_sync");
+    // The engine tells the requester: in their inbox, and by e-mail in the daily overview (the
+    // default preference), at 16:00 Amsterdam.
+    app.notify_at(chrono::Utc::now());
+    let inbox: Value = app
+        .get_as(world.token("other_guardian"), "/api/v1/me/notifications")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let decided: Vec<&Value> = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["type"] == "change_request.decided")
+        .collect();
+    assert_eq!(decided.len(), 1, "{inbox}");
+    assert_eq!(decided[0]["object"]["id"], child["id"]);
+    let overview = chrono::Utc::now() + chrono::Duration::days(2);
+    app.notify_at(overview);
     let told: Vec<_> = outbox::pending(&mut app.db.get().unwrap())
         .unwrap()
         .into_iter()
-        .filter(|m| m.kind == "change_request_decided")
+        .filter(|m| m.kind == "digest" && m.body.contains("wijzigingsverzoek"))
         .collect();
-    assert_eq!(told.len(), 1);
+    assert_eq!(told.len(), 1, "{told:?}");
     assert_eq!(told[0].to_address, "m2@world.example");
 
     // M1's request stays open, and staff see that the LAS value changed since it was made.
@@ -525,4 +554,12 @@ async fn a_retried_submission_with_its_idempotency_key_is_answered_once_and_done
         .unwrap();
     assert_eq!(theirs.status(), 201);
     assert!(theirs.headers().get("idempotent-replayed").is_none());
+}
+
+/// 09:00 UTC tomorrow: 10:00 or 11:00 in Amsterdam, outside any default quiet hours.
+fn daytime_tomorrow() -> chrono::DateTime<chrono::Utc> {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(1))
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_utc()
 }

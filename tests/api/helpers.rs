@@ -131,6 +131,9 @@ impl TestApp {
             ("OUDERPORTAAL_JWT_SECRET".to_owned(), TEST_SECRET.to_owned()),
             ("OUDERPORTAAL_WORKERS".to_owned(), "1".to_owned()),
             ("OUDERPORTAAL_DB_POOL_SIZE".to_owned(), "4".to_owned()),
+            // Tests run the notification engine themselves, at the instant they choose
+            // (`notify_at`); a test of the worker turns it on.
+            ("OUDERPORTAAL_NOTIFY_POLL_MS".to_owned(), "0".to_owned()),
         ]);
         for (name, value) in overrides {
             vars.insert((*name).to_owned(), (*value).to_owned());
@@ -235,6 +238,15 @@ impl TestApp {
             .get_result::<Count>(&mut *conn)
             .unwrap()
             .n
+    }
+
+    /// Runs the notification engine once as if it were `at`: releases the posts live by then, fans
+    /// out the waiting events, and hands the e-mails due by then to the outbox.
+    pub fn notify_at(&self, at: chrono::DateTime<chrono::Utc>) -> api::services::notify::FanOut {
+        api::services::news::release_due(&self.db, at.naive_utc()).unwrap();
+        let fanned = api::services::notify::fan_out(&self.db, "test-worker", at).unwrap();
+        api::services::notify::hand_due_emails(&self.db, at).unwrap();
+        fanned
     }
 
     pub fn execute_sql(&self, sql: &str) {

@@ -23,6 +23,8 @@ mod logs;
 mod mail;
 mod modules;
 mod news;
+mod notifications;
+mod notifications_inbox;
 mod roster;
 mod storage;
 mod world;

@@ -114,6 +114,23 @@ impl SmtpSink {
     }
 }
 
+impl SmtpSink {
+    /// Waits (at most 10 seconds) for a message whose text contains `needle`.
+    pub async fn wait_for_text(&self, needle: &str) -> Option<Mail> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let found = self
+                .messages()
+                .into_iter()
+                .find(|m| m.text().contains(needle));
+            if found.is_some() || Instant::now() > deadline {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
 /// A port nothing listens on (yet).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

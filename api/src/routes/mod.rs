@@ -38,6 +38,7 @@ pub mod invitations;
 pub mod me;
 pub mod modules;
 pub mod news;
+pub mod notifications;
 pub mod oauth;
 pub mod pagination;
 pub mod passwords;
@@ -61,6 +62,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(boards::configure)
             .configure(schools::configure)
             .configure(news::configure)
+            .configure(notifications::configure)
             .configure(groups::configure)
             .configure(staff::configure)
             .configure(pupils::configure)

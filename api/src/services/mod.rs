@@ -29,6 +29,7 @@ macro_rules! gate_errors {
 
 pub mod change_requests;
 pub mod news;
+pub mod notify;
 pub mod sync;
 
 use domain::actor::Actor;
@@ -138,4 +139,22 @@ fn record_forbidden(
         school_id: Some(id),
     };
     audit.record(conn, action.as_str(), object, "forbidden")
+}
+
+/// A school the caller may take `action` at, for what belongs to no module (notification
+/// settings, say): in the caller's scope (404 otherwise), the action theirs (403, recorded).
+pub fn school_as(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    id: &str,
+    action: SchoolAction,
+) -> Result<schools::VisibleSchool, Denied> {
+    let school = schools::find_visible(conn, &actor.school_scope(), id)?;
+    if actor.may(action, school_ref(school.row())) {
+        Ok(school)
+    } else {
+        record_forbidden(conn, audit, id, action)?;
+        Err(Denied::Forbidden)
+    }
 }

@@ -6,9 +6,12 @@
 //! times, so they follow the clock across the DST changes, and every instant handed back is UTC.
 
 pub mod event;
+pub mod mail;
+pub mod plan;
 pub mod preference;
 pub mod quiet_hours;
 
 pub use event::{EventKind, OptIn};
+pub use plan::{EmailContent, EmailPlan, PersonChoice, Plan, SchoolSettings, plan, reaches};
 pub use preference::{Delivery, Preference, Urgency, double_opt_in_allows, next_digest_at, route};
 pub use quiet_hours::{QuietHours, QuietHoursError};

@@ -20,10 +20,12 @@ use crate::error::{ApiError, FieldError};
 
 mod read;
 mod receipts;
+mod release;
 mod write;
 
 pub use read::{FeedPage, feed, get, mark_read};
 pub use receipts::{ReceiptPage, Receipts, receipts};
+pub use release::{release, release_due};
 pub use write::{delete, publish};
 
 #[derive(Debug, thiserror::Error)]

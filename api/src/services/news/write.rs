@@ -61,6 +61,8 @@ pub fn publish(
             }])
         })?;
         audit.record(conn, "create_news_post", object(&id, school_id), "ok")?;
+        // Published at once: its notification is written with it (scheduled ones by the worker).
+        super::release::release(conn, &id, now)?;
         let post = news::find_at(conn, &school, &id)?;
         one(conn, post, None, now)
     })
