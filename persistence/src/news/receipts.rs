@@ -54,7 +54,8 @@ fn audience<'a>(of: &PostAudience<'a>, read: Option<bool>) -> Boxed<'a> {
         .inner_join(guardian_pupils::table.inner_join(pupils::table))
         .filter(guardians::school_id.eq(of.school.id().to_owned()))
         .filter(guardians::deactivated_at.is_null())
-        .filter(pupils::school_id.eq(of.school.id().to_owned()))
+        // A guardian record of the school links to that school's pupils only; filtering pupils by
+        // school too made SQLite walk the school's pupils per guardian (see notify::recipients).
         .filter(pupils::left_on.is_null())
         .select(guardians::id)
         .into_boxed();

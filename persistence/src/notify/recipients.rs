@@ -86,7 +86,9 @@ fn news_audience(
                 .assume_not_null()
                 .eq_any(active_accounts),
         )
-        .filter(pupils::school_id.eq(school))
+        // A guardian record of the school is linked to pupils of that school only (the school's
+        // roster writes both). Filtering pupils by school as well made SQLite's planner walk the
+        // school's pupils for every guardian (quadratic: 0.8 s for 2,000 guardians).
         .filter(pupils::left_on.is_null())
         .select((guardians::account_id.assume_not_null(), pupils::first_name))
         .into_boxed();
