@@ -8,6 +8,8 @@
 pub mod event;
 pub mod preference;
 pub mod quiet_hours;
+pub mod webhook;
+pub mod webhook_delivery;
 
 pub use event::{EventKind, OptIn};
 pub use preference::{Delivery, Preference, Urgency, double_opt_in_allows, next_digest_at, route};

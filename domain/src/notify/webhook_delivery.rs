@@ -1,0 +1,176 @@
+//! What a webhook endpoint subscribes to, and what happens when a delivery fails: retries with
+//! back-off, and an endpoint that keeps failing is switched off until a school admin turns it on
+//! again (SPEC §6; the e-mail outbox's retries are in [`crate::mail`]).
+
+use chrono::{Duration, NaiveDateTime};
+
+use super::EventKind;
+use crate::Invalid;
+
+/// The wait after each failed attempt of one delivery: 30 s, 2 min, 10 min, 1 h, 6 h. A receiver
+/// that is restarting is reached within the minute, one that is down for a deploy within the
+/// hour, and one down for a working day still gets the delivery: six attempts over some 7 hours.
+pub const RETRY_DELAYS_SECONDS: [i64; 5] = [30, 120, 600, 3_600, 21_600];
+
+/// Attempts of one delivery before it is given up (exhausted): the first and one per delay.
+pub const MAX_ATTEMPTS: u32 = RETRY_DELAYS_SECONDS.len() as u32 + 1;
+
+/// Deliveries exhausted one after another, none delivered in between, after which the endpoint
+/// is disabled. Counted in exhausted deliveries, not in attempts: every one of them failed for
+/// some 7 hours, so a receiver that is down for a moment while many events come in is not
+/// switched off, and one that is gone for good stops costing attempts after its fifth event.
+pub const DISABLE_AFTER_EXHAUSTED: i32 = 5;
+
+/// When to try a delivery again after its `attempts_made`-th attempt failed at `now`; `None`
+/// when that was the last attempt (the delivery is exhausted).
+pub fn next_attempt_at(now: NaiveDateTime, attempts_made: u32) -> Option<NaiveDateTime> {
+    let index = usize::try_from(attempts_made.checked_sub(1)?).ok()?;
+    RETRY_DELAYS_SECONDS
+        .get(index)
+        .map(|&seconds| now + Duration::seconds(seconds))
+}
+
+/// Whether an endpoint with this many exhausted deliveries in a row is to be disabled.
+pub fn disables(exhausted_in_a_row: i32) -> bool {
+    exhausted_in_a_row >= DISABLE_AFTER_EXHAUSTED
+}
+
+/// The event types an endpoint subscribes to: at least one, each once, in catalogue order.
+pub fn subscription(kinds: &[EventKind]) -> Result<Vec<EventKind>, Invalid> {
+    if kinds.is_empty() {
+        return Err(Invalid::new(
+            "required",
+            "must name at least one event type",
+        ));
+    }
+    let mut kinds = kinds.to_vec();
+    kinds.sort();
+    kinds.dedup();
+    Ok(kinds)
+}
+
+/// Event types as stored: their wire forms, space-separated.
+pub fn join_kinds(kinds: &[EventKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Reads [`join_kinds`]' form; a type this version does not know is an error, never skipped.
+pub fn parse_kinds(stored: &str) -> Result<Vec<EventKind>, String> {
+    stored
+        .split_whitespace()
+        .map(|k| EventKind::parse(k).ok_or_else(|| format!("unknown event type `{k}`")))
+        .collect()
+}
+
+/// The longest description an admin may give an endpoint.
+pub const DESCRIPTION_MAX_CHARS: usize = 500;
+
+/// An endpoint's description: trimmed, at most [`DESCRIPTION_MAX_CHARS`], no control
+/// characters; blank is none.
+pub fn description(raw: Option<&str>) -> Result<Option<String>, Invalid> {
+    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > DESCRIPTION_MAX_CHARS {
+        return Err(Invalid::new(
+            "too_long",
+            format!("must be at most {DESCRIPTION_MAX_CHARS} characters"),
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(Invalid::new(
+            "invalid_characters",
+            "must not contain control characters",
+        ));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn at() -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, 29)
+            .and_then(|d| d.and_hms_opt(16, 0, 0))
+            .unwrap()
+    }
+
+    #[test]
+    fn retries_back_off_30s_2min_10min_1h_6h_then_give_up() {
+        let waits: Vec<Option<i64>> = (1..=7)
+            .map(|n| next_attempt_at(at(), n).map(|next| (next - at()).num_seconds()))
+            .collect();
+        assert_eq!(
+            waits,
+            [
+                Some(30),
+                Some(120),
+                Some(600),
+                Some(3_600),
+                Some(21_600),
+                None,
+                None
+            ]
+        );
+        assert_eq!(MAX_ATTEMPTS, 6);
+        assert_eq!(next_attempt_at(at(), 0), None, "no attempt, nothing failed");
+    }
+
+    #[test]
+    fn the_fifth_exhausted_delivery_in_a_row_disables_the_endpoint() {
+        assert!(!disables(0));
+        assert!(!disables(4));
+        assert!(disables(5));
+        assert!(disables(6));
+    }
+
+    #[test]
+    fn a_subscription_names_each_type_once() {
+        let kinds = subscription(&[
+            EventKind::ChangeRequestDecided,
+            EventKind::NewsPublished,
+            EventKind::ChangeRequestDecided,
+        ]);
+        assert_eq!(
+            kinds,
+            Ok(vec![
+                EventKind::NewsPublished,
+                EventKind::ChangeRequestDecided
+            ])
+        );
+        assert_eq!(subscription(&[]).map_err(|e| e.code), Err("required"));
+    }
+
+    #[test]
+    fn stored_types_read_back_and_unknown_ones_are_errors() {
+        let all = join_kinds(&EventKind::ALL);
+        assert_eq!(parse_kinds(&all), Ok(EventKind::ALL.to_vec()));
+        assert!(parse_kinds("news.published grades.published").is_err());
+    }
+
+    #[test]
+    fn descriptions_are_trimmed_bounded_and_printable() {
+        assert_eq!(description(None), Ok(None));
+        assert_eq!(description(Some("  ")), Ok(None));
+        assert_eq!(
+            description(Some(" App-koppeling ")),
+            Ok(Some("App-koppeling".to_owned()))
+        );
+        let long = "x".repeat(DESCRIPTION_MAX_CHARS + 1);
+        assert_eq!(
+            description(Some(&long)).map_err(|e| e.code),
+            Err("too_long")
+        );
+        assert_eq!(
+            description(Some("a\u{0}b")).map_err(|e| e.code),
+            Err("invalid_characters")
+        );
+    }
+}
