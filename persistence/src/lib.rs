@@ -36,6 +36,7 @@ pub mod session_ends;
 pub mod sessions;
 pub mod staff;
 pub mod sync_runs;
+pub mod webhooks;
 
 pub use connection::{
     AnyConnection, Backend, Database, DbSettings, Pool, PooledConnection, transaction,

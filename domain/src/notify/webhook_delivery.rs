@@ -66,6 +66,63 @@ pub fn parse_kinds(stored: &str) -> Result<Vec<EventKind>, String> {
         .collect()
 }
 
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryState {
+    /// Waiting for its first attempt or a retry (or replayed).
+    Pending,
+    /// The receiver answered 2xx.
+    Delivered,
+    /// Every attempt failed; given up until replayed.
+    Failed,
+}
+
+impl DeliveryState {
+    pub const ALL: [DeliveryState; 3] = [
+        DeliveryState::Pending,
+        DeliveryState::Delivered,
+        DeliveryState::Failed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<DeliveryState> {
+        DeliveryState::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+/// Why an endpoint is disabled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DisabledReason {
+    /// [`DISABLE_AFTER_EXHAUSTED`] deliveries in a row were given up.
+    Failing,
+    /// A school admin switched it off.
+    ByAdmin,
+}
+
+impl DisabledReason {
+    pub const ALL: [DisabledReason; 2] = [DisabledReason::Failing, DisabledReason::ByAdmin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisabledReason::Failing => "failing",
+            DisabledReason::ByAdmin => "by_admin",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<DisabledReason> {
+        DisabledReason::ALL
+            .into_iter()
+            .find(|r| r.as_str() == value)
+    }
+}
+
 /// The longest description an admin may give an endpoint.
 pub const DESCRIPTION_MAX_CHARS: usize = 500;
 
@@ -153,6 +210,17 @@ mod tests {
         let all = join_kinds(&EventKind::ALL);
         assert_eq!(parse_kinds(&all), Ok(EventKind::ALL.to_vec()));
         assert!(parse_kinds("news.published grades.published").is_err());
+    }
+
+    #[test]
+    fn states_and_reasons_read_back() {
+        for state in DeliveryState::ALL {
+            assert_eq!(DeliveryState::parse(state.as_str()), Some(state));
+        }
+        for reason in DisabledReason::ALL {
+            assert_eq!(DisabledReason::parse(reason.as_str()), Some(reason));
+        }
+        assert_eq!(DeliveryState::parse("sent"), None);
     }
 
     #[test]
