@@ -34,8 +34,9 @@ communication and processes between school and home. Conventions: see docs/API-D
         (name = "guardians", description = "Guardians (ouders/verzorgers) and their invitations."),
         (name = "integration", description = "Integration clients (LAS vendors) and what their tokens allow."),
         (name = "change-requests", description = "Change requests (wijzigingsverzoeken): guardians ask the school to change personal data; the school decides per field."),
+        (name = "webhooks", description = "Webhooks: a school's admins register HTTPS endpoints that are told of the school's events, signed, with no names or content (see the `WebhookEvent` schema)."),
     ),
-    components(schemas(Problem)),
+    components(schemas(Problem, crate::routes::webhooks::WebhookEvent)),
     modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;

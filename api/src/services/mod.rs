@@ -30,6 +30,7 @@ macro_rules! gate_errors {
 pub mod change_requests;
 pub mod news;
 pub mod sync;
+pub mod webhooks;
 
 use domain::actor::Actor;
 use domain::modules::{Capacity, Module};

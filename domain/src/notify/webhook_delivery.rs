@@ -123,6 +123,70 @@ impl DisabledReason {
     }
 }
 
+/// Why an attempt failed, as recorded and shown to the school's admins. Never the receiver's
+/// answer body, and never more than this class (the detail goes to the server log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FailureClass {
+    /// The receiver answered, with a status other than 2xx (redirects are not followed).
+    HttpStatus,
+    /// No answer within the time limit.
+    Timeout,
+    /// No connection (refused, no route, DNS).
+    Connect,
+    /// The URL, or every address its host resolves to, is not one the portal may send to.
+    RefusedAddress,
+    /// Anything else on the way (TLS, a broken answer).
+    Request,
+    /// Where private networks are allowed: every network failure reads the same, so that an
+    /// admin's URL cannot tell an open port from a closed one on the server's network.
+    Unreachable,
+}
+
+impl FailureClass {
+    pub const ALL: [FailureClass; 6] = [
+        FailureClass::HttpStatus,
+        FailureClass::Timeout,
+        FailureClass::Connect,
+        FailureClass::RefusedAddress,
+        FailureClass::Request,
+        FailureClass::Unreachable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureClass::HttpStatus => "http_status",
+            FailureClass::Timeout => "timeout",
+            FailureClass::Connect => "connect",
+            FailureClass::RefusedAddress => "refused_address",
+            FailureClass::Request => "request",
+            FailureClass::Unreachable => "unreachable",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<FailureClass> {
+        FailureClass::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+
+    /// The class recorded for a network failure: where private networks are allowed, one
+    /// class for all of them (see [`FailureClass::Unreachable`]).
+    pub fn shown(self, private_networks: bool) -> FailureClass {
+        match self {
+            FailureClass::Timeout | FailureClass::Connect | FailureClass::Request
+                if private_networks =>
+            {
+                FailureClass::Unreachable
+            }
+            other => other,
+        }
+    }
+}
+
+/// Whether a receiver's status means delivered: 2xx only (a redirect is not followed, so it is
+/// a failure the admin sees with its status).
+pub fn delivered(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
 /// The longest description an admin may give an endpoint.
 pub const DESCRIPTION_MAX_CHARS: usize = 500;
 
@@ -221,6 +285,35 @@ mod tests {
             assert_eq!(DisabledReason::parse(reason.as_str()), Some(reason));
         }
         assert_eq!(DeliveryState::parse("sent"), None);
+        for class in FailureClass::ALL {
+            assert_eq!(FailureClass::parse(class.as_str()), Some(class));
+        }
+    }
+
+    #[test]
+    fn network_failures_read_the_same_where_private_networks_are_allowed() {
+        for class in [
+            FailureClass::Timeout,
+            FailureClass::Connect,
+            FailureClass::Request,
+        ] {
+            assert_eq!(class.shown(true), FailureClass::Unreachable);
+            assert_eq!(class.shown(false), class);
+        }
+        assert_eq!(
+            FailureClass::HttpStatus.shown(true),
+            FailureClass::HttpStatus
+        );
+        assert_eq!(
+            FailureClass::RefusedAddress.shown(true),
+            FailureClass::RefusedAddress
+        );
+    }
+
+    #[test]
+    fn only_2xx_is_delivered() {
+        assert!(delivered(200) && delivered(204) && delivered(299));
+        assert!(!delivered(301) && !delivered(404) && !delivered(500) && !delivered(199));
     }
 
     #[test]
