@@ -25,4 +25,6 @@ mod modules;
 mod news;
 mod roster;
 mod storage;
+mod webhook_receiver;
+mod webhooks;
 mod world;
