@@ -25,6 +25,5 @@ mod modules;
 mod news;
 mod roster;
 mod storage;
-mod webhook_receiver;
 mod webhooks;
 mod world;
