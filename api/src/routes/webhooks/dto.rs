@@ -112,7 +112,7 @@ pub struct Webhook {
     pub school_id: String,
     #[schema(format = "uri", max_length = 2000)]
     pub url: String,
-    #[schema(max_length = 500)]
+    #[schema(pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$", max_length = 500)]
     pub description: Option<String>,
     #[schema(max_items = 20)]
     pub event_types: Vec<WebhookEventType>,
@@ -174,7 +174,11 @@ pub struct CreateWebhook {
     #[validate(length(min = 1, max = 20))]
     pub event_types: Vec<WebhookEventType>,
     /// What the endpoint is for, for the school's admins.
-    #[schema(max_length = 500, example = "Meldingen voor de schoolapp")]
+    #[schema(
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$",
+        max_length = 500,
+        example = "Meldingen voor de schoolapp"
+    )]
     #[validate(length(max = 500))]
     pub description: Option<String>,
 }
@@ -190,7 +194,7 @@ pub struct UpdateWebhook {
     #[validate(length(min = 1, max = 20))]
     pub event_types: Option<Vec<WebhookEventType>>,
     /// An empty text removes the description.
-    #[schema(max_length = 500)]
+    #[schema(pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$", max_length = 500)]
     #[validate(length(max = 500))]
     pub description: Option<String>,
     /// `true` enables a disabled endpoint (its count of failed deliveries starts again; the
