@@ -268,3 +268,25 @@ fn a_disabled_endpoints_deliveries_wait() {
         1
     );
 }
+
+#[test]
+fn an_attempt_whose_endpoint_was_deleted_meanwhile_changes_nothing() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let board = board(&mut conn, "Bestuur");
+    let a = school(&mut conn, &board, "01AA");
+    let hook = endpoint(&mut conn, &a, &[EventKind::NewsPublished]);
+    enqueue_for_event(&mut conn, &event(&a, EventKind::NewsPublished)).expect("enqueued");
+    let job = deliveries::claim(&mut conn, "w", lease(), 10)
+        .expect("claim")
+        .remove(0);
+    endpoints::delete(&mut conn, &hook).expect("deleted");
+    assert!(
+        !deliveries::mark_delivered(&mut conn, &job, "w", &outcome(Some(200)))
+            .expect("no error: the delivery is gone")
+    );
+    assert_eq!(
+        deliveries::mark_failed(&mut conn, &job, "w", &outcome(Some(500)), None).expect("no error"),
+        None
+    );
+}

@@ -145,11 +145,19 @@ pub struct AttemptOutcome {
     pub duration_ms: i32,
 }
 
+/// Records an attempt; false when the delivery is gone (its endpoint was deleted meanwhile).
 fn record_attempt(
     conn: &mut AnyConnection,
     delivery_id: &str,
     outcome: &AttemptOutcome,
-) -> Result<(), RepoError> {
+) -> Result<bool, RepoError> {
+    let exists: i64 = webhook_deliveries::table
+        .filter(webhook_deliveries::id.eq(delivery_id))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        return Ok(false);
+    }
     diesel::insert_into(webhook_attempts::table)
         .values(&Attempt {
             id: new_id(),
@@ -160,19 +168,21 @@ fn record_attempt(
             duration_ms: outcome.duration_ms,
         })
         .execute(conn)?;
-    Ok(())
+    Ok(true)
 }
 
 /// Records a successful attempt of a claimed delivery, marks it delivered and releases it; the
 /// endpoint's run of exhausted deliveries ends. False when the lease was lost meanwhile (the
-/// attempt is recorded all the same).
+/// attempt is recorded all the same) or the delivery is gone with its endpoint.
 pub fn mark_delivered(
     conn: &mut AnyConnection,
     job: &Job,
     owner: &str,
     outcome: &AttemptOutcome,
 ) -> Result<bool, RepoError> {
-    record_attempt(conn, &job.delivery.id, outcome)?;
+    if !record_attempt(conn, &job.delivery.id, outcome)? {
+        return Ok(false);
+    }
     let changed = diesel::update(
         webhook_deliveries::table
             .filter(webhook_deliveries::id.eq(&job.delivery.id))
@@ -202,7 +212,9 @@ pub fn mark_failed(
     outcome: &AttemptOutcome,
     retry_at: Option<NaiveDateTime>,
 ) -> Result<Option<i32>, RepoError> {
-    record_attempt(conn, &job.delivery.id, outcome)?;
+    if !record_attempt(conn, &job.delivery.id, outcome)? {
+        return Ok(None);
+    }
     let claimed = webhook_deliveries::table
         .filter(webhook_deliveries::id.eq(&job.delivery.id))
         .filter(webhook_deliveries::lock_owner.eq(owner));

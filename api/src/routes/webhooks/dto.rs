@@ -255,7 +255,7 @@ same_enum!(
 pub struct WebhookAttempt {
     pub attempted_at: DateTime<Utc>,
     /// The endpoint's HTTP status, when it answered.
-    #[schema(minimum = 100, maximum = 599)]
+    #[schema(minimum = 100, maximum = 999)]
     pub status_code: Option<i32>,
     /// Set when the attempt failed.
     pub error: Option<WebhookFailure>,

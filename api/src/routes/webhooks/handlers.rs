@@ -31,7 +31,12 @@ fn checked_url(raw: &str, private_networks: bool) -> Result<String, ApiError> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err(refuse("must not hold a user name or password"));
     }
-    Ok(url.to_string())
+    let url = url.to_string();
+    // Written out, a URL can grow (percent-encoding): the stored form keeps the contract's bound.
+    if url.len() > 2000 {
+        return Err(refuse("is longer than 2000 characters"));
+    }
+    Ok(url)
 }
 
 fn checked_types(types: &[WebhookEventType]) -> Result<Vec<EventKind>, ApiError> {
