@@ -3,7 +3,8 @@
 # data, driven by wrk from loopback for a fixed time per endpoint, side by side with /health/ready
 # (one database round trip through the pool: the framework's ceiling) in the same run. Prints
 # requests per second, the share of the ceiling, and latency.
-# Usage: bench/api-load.sh [seconds per endpoint, default 10] (ROUNDS=5: turns the time is split into)
+# Usage: bench/api-load.sh [seconds per endpoint, default 10] (ROUNDS=5: turns the time is split into;
+# NEWS_POSTS=N: N more news posts in the database first, bench/seed-news.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
@@ -20,6 +21,10 @@ OUDERPORTAAL_RATE_LIMIT_PER_MINUTE=1000000 \
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -fsS "$base/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+if [ -n "${NEWS_POSTS:-}" ]; then
+  bench/seed-news.sh "$NEWS_POSTS" "${DATABASE_URL:-$work/bench.db}"
+  echo "news posts in the database: $NEWS_POSTS more than the demo's"
+fi
 
 read -r admin guardian school pupil < <(python3 - "$work/credentials.json" "$base" <<'PY'
 import json, sys, urllib.request

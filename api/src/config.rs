@@ -64,6 +64,14 @@ pub struct Config {
     pub roster_fetch_timeout: Duration,
     /// Whether roster URLs may point at loopback and private networks (and use plain http).
     pub roster_fetch_private_networks: bool,
+    /// How often the webhook worker looks for due deliveries.
+    pub webhook_poll: Duration,
+    /// How long one webhook request may take, connecting included.
+    pub webhook_timeout: Duration,
+    /// Whether webhook URLs may point at loopback and private networks (and use plain http). A
+    /// setting of its own, not the roster fetch's: an on-premises LAS does not make the network
+    /// a place for school admins' receivers.
+    pub webhook_private_networks: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -301,6 +309,34 @@ impl Config {
             "OUDERPORTAAL_ROSTER_FETCH_TIMEOUT_MS",
         )?;
 
+        let webhook_poll = millis(
+            get("OUDERPORTAAL_WEBHOOK_POLL_MS"),
+            "2000",
+            "OUDERPORTAAL_WEBHOOK_POLL_MS",
+        )?;
+        let webhook_timeout = millis(
+            get("OUDERPORTAAL_WEBHOOK_TIMEOUT_MS"),
+            "10000",
+            "OUDERPORTAAL_WEBHOOK_TIMEOUT_MS",
+        )?;
+        if webhook_timeout > Duration::from_secs(60) {
+            return Err(invalid(
+                "OUDERPORTAAL_WEBHOOK_TIMEOUT_MS",
+                "must be at most 60000: a slow receiver must not hold the worker",
+            ));
+        }
+        // Off in production, as for roster URLs: a school admin's URL must not reach the server's
+        // own network.
+        let webhook_private_networks = parse_or(
+            get("OUDERPORTAAL_WEBHOOK_PRIVATE_NETWORKS"),
+            if environment == Environment::Production {
+                "false"
+            } else {
+                "true"
+            },
+            "OUDERPORTAAL_WEBHOOK_PRIVATE_NETWORKS",
+        )?;
+
         Ok(Config {
             environment,
             bind,
@@ -329,6 +365,9 @@ impl Config {
             roster_fetch_poll,
             roster_fetch_timeout,
             roster_fetch_private_networks,
+            webhook_poll,
+            webhook_timeout,
+            webhook_private_networks,
         })
     }
 }
@@ -457,6 +496,33 @@ mod tests {
             config.map(|c| c.jwt_secret).ok(),
             Some(secret.as_bytes().to_vec())
         );
+    }
+
+    #[test]
+    fn webhooks_reach_private_networks_only_where_allowed() {
+        let production = [
+            ("OUDERPORTAAL_ENV", "production"),
+            (
+                "OUDERPORTAAL_JWT_SECRET",
+                "a-production-secret-that-is-long-enough-0123456789",
+            ),
+            ("OUDERPORTAAL_SMTP_URL", "smtp://mail.example.nl"),
+            ("OUDERPORTAAL_PUBLIC_BASE_URL", "https://portal.example.nl"),
+        ];
+        let config = config(&production).map(|c| c.webhook_private_networks);
+        assert_eq!(config.ok(), Some(false));
+        let config = config_with(&[("OUDERPORTAAL_WEBHOOK_PRIVATE_NETWORKS", "false")]);
+        assert_eq!(config.ok(), Some(false));
+        assert_eq!(config_with(&[]).ok(), Some(true), "development");
+        let err = config_with(&[("OUDERPORTAAL_WEBHOOK_TIMEOUT_MS", "600000")]).err();
+        assert_eq!(
+            err.map(|e| e.variable),
+            Some("OUDERPORTAAL_WEBHOOK_TIMEOUT_MS")
+        );
+    }
+
+    fn config_with(vars: &[(&str, &str)]) -> Result<bool, ConfigError> {
+        config(vars).map(|c| c.webhook_private_networks)
     }
 
     #[test]

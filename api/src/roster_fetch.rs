@@ -35,8 +35,13 @@ pub struct RosterFetcher {
 }
 
 /// Resolves host names to their public addresses only, so a roster URL cannot reach the
-/// server's own network, also not through DNS that points a public name inward.
-struct PublicAddressesOnly;
+/// server's own network, also not through DNS that points a public name inward. The connection
+/// goes to an address this resolver returned: the address checked is the address used (no DNS
+/// rebinding between check and connect). Webhooks use it too.
+pub(crate) struct PublicAddressesOnly;
+
+/// The resolver's refusal, which callers find in an error's source chain.
+pub(crate) const NO_PUBLIC_ADDRESS: &str = "the host has no public address";
 
 impl Resolve for PublicAddressesOnly {
     fn resolve(&self, name: Name) -> Resolving {
@@ -45,7 +50,7 @@ impl Resolve for PublicAddressesOnly {
             let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
             let public: Vec<SocketAddr> = found.filter(|a| is_public(a.ip())).collect();
             if public.is_empty() {
-                return Err("the host has no public address".into());
+                return Err(NO_PUBLIC_ADDRESS.into());
             }
             Ok(Box::new(public.into_iter()) as Addrs)
         })

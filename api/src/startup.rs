@@ -30,6 +30,7 @@ use crate::outbox_worker::OutboxWorker;
 use crate::rate_limit::{self, RateLimits};
 use crate::roster_fetch::RosterFetcher;
 use crate::state::AppState;
+use crate::webhook_worker::WebhookWorker;
 use crate::{audit, headers, i18n, openapi, routes, telemetry};
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +91,7 @@ impl Application {
         let pool_size = usize::try_from(config.database.pool_size).unwrap_or(10);
         start_outbox_worker(&config, &db)?;
         start_roster_fetcher(&config, &db)?;
+        start_webhook_worker(&config, &db)?;
         tokio::spawn(
             InvitationWorker {
                 db: db.clone(),
@@ -230,6 +232,19 @@ fn start_roster_fetcher(config: &Config, db: &Database) -> Result<(), StartError
     )
     .map_err(StartError::Http)?;
     tokio::spawn(fetcher.run());
+    Ok(())
+}
+
+/// Starts sending webhook deliveries.
+fn start_webhook_worker(config: &Config, db: &Database) -> Result<(), StartError> {
+    let worker = WebhookWorker::new(
+        db.clone(),
+        config.webhook_poll,
+        config.webhook_timeout,
+        config.webhook_private_networks,
+    )
+    .map_err(StartError::Http)?;
+    tokio::spawn(worker.run());
     Ok(())
 }
 

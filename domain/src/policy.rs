@@ -40,6 +40,10 @@ pub enum SchoolAction {
     /// Post to the whole school or any group, and edit, delete and hide comments of any post of
     /// the school (SPEC §5: the whole school is the admins').
     ManageNews,
+    /// Register, change and remove the school's webhook endpoints, read their deliveries and
+    /// replay them: they tell an integrator of the school's events (SPEC §6), so they are the
+    /// school's administration's, like its other settings.
+    ManageWebhooks,
 }
 
 impl SchoolAction {
@@ -60,6 +64,7 @@ impl SchoolAction {
             SchoolAction::ProcessChangeRequests => "process_change_requests",
             SchoolAction::PostNews => "post_news",
             SchoolAction::ManageNews => "manage_news",
+            SchoolAction::ManageWebhooks => "manage_webhooks",
         }
     }
 }
@@ -97,11 +102,22 @@ impl Actor {
             | SchoolAction::InvitePeople
             | SchoolAction::ManageRoster
             | SchoolAction::ProcessChangeRequests
-            | SchoolAction::ManageNews => board_admin || has(StaffRole::SchoolAdmin),
+            | SchoolAction::ManageNews
+            | SchoolAction::ManageWebhooks => board_admin || has(StaffRole::SchoolAdmin),
             SchoolAction::PostNews => {
                 board_admin || has(StaffRole::SchoolAdmin) || has(StaffRole::Teacher)
             }
         }
+    }
+
+    /// The schools among `candidates` where the actor may do `action` (for reads by id of objects
+    /// that belong to a school: what is not in these does not exist for the actor).
+    pub fn schools_where(&self, action: SchoolAction, candidates: &[SchoolRef]) -> Vec<SchoolRef> {
+        candidates
+            .iter()
+            .copied()
+            .filter(|school| self.may(action, *school))
+            .collect()
     }
 
     /// Whether the actor may read a guardian's e-mail and phone: their own record, or as staff
@@ -214,6 +230,35 @@ mod tests {
             assert!(!guardian().may(action, school()));
             assert!(!operator.may(action, school()));
         }
+    }
+
+    #[test]
+    fn webhooks_are_the_school_admins_and_the_boards() {
+        let board_admin = Actor {
+            board_admin_of: vec![school().board_id],
+            ..Actor::default()
+        };
+        assert!(board_admin.may(SchoolAction::ManageWebhooks, school()));
+        assert!(staff(&[StaffRole::SchoolAdmin]).may(SchoolAction::ManageWebhooks, school()));
+        for role in [
+            StaffRole::Director,
+            StaffRole::Teacher,
+            StaffRole::CareStaff,
+            StaffRole::LunchSupervisor,
+        ] {
+            assert!(!staff(&[role]).may(SchoolAction::ManageWebhooks, school()));
+        }
+        assert!(!guardian().may(SchoolAction::ManageWebhooks, school()));
+        let operator = Actor::operator(Uuid::from_u128(9));
+        assert!(!operator.may(SchoolAction::ManageWebhooks, school()));
+        let elsewhere = SchoolRef {
+            board_id: Uuid::from_u128(2),
+            school_id: Uuid::from_u128(20),
+        };
+        assert_eq!(
+            board_admin.schools_where(SchoolAction::ManageWebhooks, &[school(), elsewhere]),
+            vec![school()]
+        );
     }
 
     #[test]

@@ -205,6 +205,18 @@ where
     )
 }
 
+/// Takes SQLite's write lock at the start of a transaction that reads before it writes. A deferred
+/// transaction that upgrades its read lock while another connection writes fails at once with
+/// "database is locked" (SQLite will not wait there, to avoid deadlock); a transaction that writes
+/// first waits its turn (`busy_timeout`) like any writer. A write that matches no row is enough.
+/// PostgreSQL locks rows, not the database: nothing to do.
+pub fn lock_for_write(conn: &mut AnyConnection) -> Result<(), RepoError> {
+    if let AnyConnection::Sqlite(lite) = conn {
+        lite.batch_execute("UPDATE outbox SET id = id WHERE 0")?;
+    }
+    Ok(())
+}
+
 /// Runs a multi-row INSERT on the concrete backend: diesel's `MultiConnection` does not support
 /// batch inserts, and one statement per row would make bulk writes hundreds of times slower.
 macro_rules! batch_insert {

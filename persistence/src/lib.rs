@@ -37,6 +37,7 @@ pub mod session_ends;
 pub mod sessions;
 pub mod staff;
 pub mod sync_runs;
+pub mod webhooks;
 
 pub use connection::{
     AnyConnection, Backend, Database, DbSettings, Pool, PooledConnection, transaction,

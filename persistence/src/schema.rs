@@ -533,3 +533,60 @@ diesel::allow_tables_to_appear_in_same_query!(email_deliveries, accounts);
 diesel::allow_tables_to_appear_in_same_query!(email_deliveries, schools);
 diesel::allow_tables_to_appear_in_same_query!(notification_events, accounts);
 diesel::allow_tables_to_appear_in_same_query!(inbox_items, accounts);
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        school_id -> Text,
+        url -> Text,
+        description -> Nullable<Text>,
+        event_types -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+        disabled_reason -> Nullable<Text>,
+        exhausted_in_a_row -> Integer,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        event_id -> Text,
+        school_id -> Text,
+        kind -> Text,
+        object_kind -> Text,
+        object_id -> Text,
+        occurred_at -> Timestamp,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lock_owner -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        duration_ms -> Integer,
+    }
+}
+
+diesel::joinable!(webhook_endpoints -> schools (school_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    webhook_endpoints,
+    webhook_deliveries,
+    webhook_attempts,
+    schools,
+);

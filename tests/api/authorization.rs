@@ -87,6 +87,14 @@ fn school_news(n: usize) -> Value {
     json!({"title": format!("Nieuws {n}"), "body": "Tekst", "audience": {"kind": "school"}})
 }
 
+fn new_webhook(n: usize) -> Value {
+    json!({"url": format!("https://hooks.example.invalid/{n}"), "event_types": ["news.published"]})
+}
+
+fn webhook_types(_: usize) -> Value {
+    json!({"event_types": ["news.published", "change_request.decided"]})
+}
+
 fn new_board(n: usize) -> Value {
     json!({"name": format!("Nieuw bestuur {n}")})
 }
@@ -240,6 +248,33 @@ const MATRIX: &[Row] = &[
                                                     expect: [404, 200, 200, 403, 403, 403, 403, 403, 403] },
     Row { method: "PUT", path: "/api/v1/schools/{B1}/notification-settings", body: Some(quiet_evenings),
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // Webhooks: the school's admins and its board's. On the school's path, the rest of the school
+    // is refused (403); an endpoint by id does not exist for anyone else (404).
+    get("/api/v1/schools/{A1}/webhooks",            [404, 200, 200, 403, 403, 403, 403, 403, 403]),
+    get("/api/v1/schools/{B1}/webhooks",            [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "POST", path: "/api/v1/schools/{A1}/webhooks", body: Some(new_webhook),
+                                                    expect: [404, 201, 201, 403, 403, 403, 403, 403, 403] },
+    Row { method: "POST", path: "/api/v1/schools/{B1}/webhooks", body: Some(new_webhook),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    get("/api/v1/webhooks/{W1}",                    [404, 200, 200, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/webhooks/{W5}",                    [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "PATCH", path: "/api/v1/webhooks/{W1}", body: Some(webhook_types),
+                                                    expect: [404, 200, 200, 404, 404, 404, 404, 404, 404] },
+    Row { method: "PATCH", path: "/api/v1/webhooks/{W5}", body: Some(webhook_types),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "POST", path: "/api/v1/webhooks/{W1}/secret", body: None,
+                                                    expect: [404, 200, 200, 404, 404, 404, 404, 404, 404] },
+    Row { method: "POST", path: "/api/v1/webhooks/{W5}/secret", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    get("/api/v1/webhooks/{W1}/deliveries",         [404, 200, 200, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/webhooks/{W5}/deliveries",         [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "POST", path: "/api/v1/webhooks/{W1}/deliveries/{WD1}/replay", body: None,
+                                                    expect: [404, 202, 202, 404, 404, 404, 404, 404, 404] },
+    // W1's delivery is not W5's: no way to it through another school's endpoint.
+    Row { method: "POST", path: "/api/v1/webhooks/{W5}/deliveries/{WD1}/replay", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "DELETE", path: "/api/v1/webhooks/{W5}", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     Row { method: "POST", path: "/api/v1/boards",   body: Some(new_board),
                                                     expect: [201, 403, 403, 403, 403, 403, 403, 403, 403] },
     // Deleting is for school admins only (seed 003). These rows change the world, so they come
@@ -266,6 +301,9 @@ const MATRIX: &[Row] = &[
     // The board's admin deletes N1: gone for everyone after.
     Row { method: "DELETE", path: "/api/v1/news/{N1}", body: None,
                                                     expect: [404, 204, 404, 404, 404, 404, 404, 404, 404] },
+    // The board's admin deletes W1: gone for everyone after.
+    Row { method: "DELETE", path: "/api/v1/webhooks/{W1}", body: None,
+                                                    expect: [404, 204, 404, 404, 404, 404, 404, 404, 404] },
     // A removed pupil and the guardians of a removed pupil are out of every scoped read.
     get("/api/v1/pupils/{P3}",                      [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     get("/api/v1/guardians/{M3}",                   [404, 404, 404, 404, 404, 404, 404, 404, 404]),
@@ -277,23 +315,32 @@ fn never_visible(actor: &str) -> Vec<String> {
     let objects: &[&str] = match actor {
         "operator" => &[
             "P1", "P2", "P3", "P4", "P5", "M1", "D1", "M2", "M3", "M4", "M5", "teacher",
-            "b1_admin", "N1", "N2", "N5",
+            "b1_admin", "N1", "N2", "N5", "W1", "W5",
         ],
-        "board_admin" => &["P5", "M5", "b1_admin", "N5"],
-        "school_admin" | "director" | "care_staff" => &["P4", "M4", "P5", "M5", "b1_admin", "N5"],
-        "teacher" => &["P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5"],
+        "board_admin" => &["P5", "M5", "b1_admin", "N5", "W5"],
+        "school_admin" => &["P4", "M4", "P5", "M5", "b1_admin", "N5", "W5"],
+        "director" | "care_staff" => &["P4", "M4", "P5", "M5", "b1_admin", "N5", "W1", "W5"],
+        "teacher" => &[
+            "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5", "W1", "W5",
+        ],
         "lunch_supervisor" => &[
-            "M1", "D1", "M2", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N5",
+            "M1", "D1", "M2", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N5", "W1", "W5",
         ],
         "guardian" => &[
-            "D1", "P2", "M2", "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5",
+            "D1", "P2", "M2", "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5", "W1",
+            "W5",
         ],
         "other_guardian" => &[
-            "P1", "M1", "D1", "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5",
+            "P1", "M1", "D1", "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5", "W1",
+            "W5",
         ],
         other => panic!("unknown actor {other}"),
     };
     let mut strings: Vec<String> = objects.iter().map(|o| marker(o)).collect();
+    if !matches!(actor, "board_admin" | "school_admin") {
+        // A webhook's signing secret.
+        strings.push("whsec_".to_owned());
+    }
     if actor.ends_with("guardian") {
         // Staff contact details (seed 003) and the other parent's.
         strings.extend([

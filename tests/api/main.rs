@@ -27,4 +27,5 @@ mod notifications;
 mod notifications_inbox;
 mod roster;
 mod storage;
+mod webhooks;
 mod world;

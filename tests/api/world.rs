@@ -7,6 +7,7 @@
 //!     P3 in G2 (guardian M3); staff: admin, director, teacher of G1, care staff, lunch supervisor.
 //! A2: pupil P4 (guardian M4). B1: pupil P5 (guardian M5), staff: admin.
 //! Change requests: CR1 by M1 about P1 (A1), CR5 by M5 about P5 (B1).
+//! Webhooks: W1 at A1 with one delivery WD1 (of news post N1), W5 at B1.
 
 use std::collections::HashMap;
 
@@ -321,10 +322,53 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
         }
         ids.insert(post, id);
     }
+    add_webhooks(conn, &mut ids, &a1, &b1);
     ids.insert("A1", a1);
     ids.insert("A2", a2);
     ids.insert("B1", b1);
     (ids, logins)
+}
+
+/// W1 at A1 with one delivery (WD1, of N1) and W5 at B1, their descriptions marked. Their URL's
+/// host never resolves (`.invalid`), so the app's worker sends nothing anywhere.
+fn add_webhooks(
+    conn: &mut persistence::AnyConnection,
+    ids: &mut HashMap<&'static str, String>,
+    a1: &str,
+    b1: &str,
+) {
+    use domain::notify::EventKind;
+    use persistence::webhooks::endpoints::{self, NewEndpoint};
+    use persistence::webhooks::{EventRef, deliveries, enqueue_for_event};
+
+    let mut w1 = None;
+    for (hook, school) in [("W1", a1), ("W5", b1)] {
+        let scope = domain::scope::SchoolScope {
+            boards: Vec::new(),
+            schools: vec![persistence::ids::uuid(school)],
+        };
+        let visible = schools::find_visible(conn, &scope, school).unwrap();
+        let new = NewEndpoint {
+            url: "https://hooks.example.invalid/in",
+            description: Some(&marker(hook)),
+            event_types: &[EventKind::NewsPublished],
+            secret: "whsec_world",
+        };
+        let endpoint = endpoints::insert(conn, &visible, &new, persistence::ids::now()).unwrap();
+        ids.insert(hook, endpoint.id.clone());
+        w1 = w1.or(Some(endpoint));
+    }
+    let event = EventRef {
+        id: persistence::ids::new_id(),
+        school_id: a1.to_owned(),
+        kind: EventKind::NewsPublished,
+        object_kind: "news_post".to_owned(),
+        object_id: ids["N1"].clone(),
+        occurred_at: persistence::ids::now(),
+    };
+    enqueue_for_event(conn, &event).unwrap();
+    let page = deliveries::list(conn, &w1.unwrap(), None, 1).unwrap();
+    ids.insert("WD1", page.items[0].0.id.clone());
 }
 
 /// A roster of nothing for the current school year (an empty export, or a client gone rogue).

@@ -49,6 +49,7 @@ pub mod roster_sources;
 pub mod schools;
 pub mod staff;
 pub mod sync_runs;
+pub mod webhooks;
 
 /// Mounts every route of the service.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -75,6 +76,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(change_requests::configure)
             .configure(roster_sources::configure)
             .configure(sync_runs::configure)
+            .configure(webhooks::configure)
             .configure(oauth::configure_api),
     );
 }

@@ -31,6 +31,7 @@ pub mod change_requests;
 pub mod news;
 pub mod notify;
 pub mod sync;
+pub mod webhooks;
 
 use domain::actor::Actor;
 use domain::modules::{Capacity, Module};

@@ -10,6 +10,8 @@ pub mod mail;
 pub mod plan;
 pub mod preference;
 pub mod quiet_hours;
+pub mod webhook;
+pub mod webhook_delivery;
 
 pub use event::{EventKind, OptIn};
 pub use plan::{EmailContent, EmailPlan, PersonChoice, Plan, SchoolSettings, plan, reaches};

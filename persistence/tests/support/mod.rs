@@ -48,6 +48,11 @@ pub struct TestDb {
 
 impl TestDb {
     pub fn new() -> TestDb {
+        TestDb::with_pool(1)
+    }
+
+    /// A database whose pool holds `size` connections (for tests of two workers at once).
+    pub fn with_pool(size: u32) -> TestDb {
         let (url, storage) = match std::env::var("DATABASE_URL") {
             Ok(base) if Backend::of_url(&base) == Backend::Postgres => {
                 let name = format!("persistence_test_{}", uuid::Uuid::new_v4().simple());
@@ -71,7 +76,7 @@ impl TestDb {
         };
         let db = Database::connect(&DbSettings {
             url,
-            pool_size: 1,
+            pool_size: size,
             connect_timeout: Duration::from_secs(30),
             statement_timeout: Duration::from_secs(30),
         })
@@ -122,7 +127,7 @@ pub fn school(conn: &mut AnyConnection, board_id: &str, name: &str) -> String {
 }
 
 /// The school as its own staff see it: the only way to a [`VisibleSchool`].
-fn visible(conn: &mut AnyConnection, school_id: &str) -> VisibleSchool {
+pub fn visible(conn: &mut AnyConnection, school_id: &str) -> VisibleSchool {
     let scope = SchoolScope {
         boards: Vec::new(),
         schools: vec![ids::uuid(school_id)],

@@ -1,5 +1,5 @@
-//! From event to deliveries: who it reaches, each person's plan (opt-in, preference, quiet hours,
-//! overview), and the rows that carry it, in one transaction per event. A school that switched the
+//! From event to deliveries: the school's webhooks, who it reaches, each person's plan (opt-in,
+//! preference, quiet hours, overview), and the rows that carry it, in one transaction per event. A school that switched the
 //! event's module off for guardians tells them nothing (seed 004).
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -8,6 +8,7 @@ use domain::modules::{Audience, Module};
 use domain::notify::mail::combine_names;
 use domain::notify::{EmailPlan, EventKind, Urgency, plan};
 use persistence::notify::{self, EventRow, NewDelivery};
+use persistence::webhooks::{self, EventRef};
 use persistence::{Database, RepoError, modules, transaction};
 
 /// Events are leased for this long: far longer than a fan-out of a few thousand people takes.
@@ -36,6 +37,7 @@ pub fn fan_out(db: &Database, owner: &str, now: DateTime<Utc>) -> Result<FanOut,
     let mut done = FanOut::default();
     for event in events {
         let written = transaction(&mut conn, |conn| {
+            persistence::connection::lock_for_write(conn)?;
             let written = deliver(conn, &event, now)?;
             if !notify::mark_fanned_out(conn, &event.id, owner, at)? {
                 // Another worker took it over after our lease ran out: undo ours.
@@ -74,6 +76,18 @@ fn deliver(
     now: DateTime<Utc>,
 ) -> Result<usize, RepoError> {
     let kind = event.kind()?;
+    // The school's webhooks hear of every event (references only), whoever else does.
+    webhooks::enqueue_for_event(
+        conn,
+        &EventRef {
+            id: event.id.clone(),
+            school_id: event.school_id.clone(),
+            kind,
+            object_kind: kind.object_kind().to_owned(),
+            object_id: event.object_id.clone(),
+            occurred_at: event.created_at,
+        },
+    )?;
     let school = [event.school_id.clone()];
     if modules::schools_on(conn, module_of(kind), Audience::Guardian, &school)?.is_empty() {
         return Ok(0);
