@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The kinds of event, in their stored and wire form (`news.published`, …). A webhook endpoint
 /// subscribes to some of them.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EventKind {
     /// A news post went live (at once, or at its scheduled time: once either way).
     #[serde(rename = "news.published")]
