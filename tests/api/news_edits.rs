@@ -228,7 +228,10 @@ async fn of_two_parallel_edits_of_one_version_one_is_applied_and_the_other_refus
         3,
         "one history entry per applied edit"
     );
-    assert_eq!(app.scalar("SELECT MAX(version) AS n FROM news_posts"), 7);
+    assert_eq!(
+        app.scalar("SELECT CAST(MAX(version) AS BIGINT) AS n FROM news_posts"),
+        7
+    );
 }
 
 #[tokio::test]

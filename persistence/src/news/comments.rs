@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::connection::AnyConnection;
+use crate::connection::{AnyConnection, transaction};
 use crate::error::RepoError;
 use crate::ids::new_id;
 use crate::modules::ModuleSchool;
@@ -55,8 +55,8 @@ fn post_at(
 
 /// Writes a guardian's comment on a post of `school` (checked by the service: the guardian is of
 /// its audience, comments are on, the body passed `check_comment`). `NotFound` when the post is
-/// not the school's: run it in a transaction, which that error rolls back. The write comes first,
-/// so that on SQLite the transaction takes the write lock before it reads anything.
+/// not the school's, and nothing is written. The write comes first, so that on SQLite the
+/// transaction takes the write lock before it reads anything.
 pub fn insert(
     conn: &mut AnyConnection,
     school: &ModuleSchool,
@@ -74,10 +74,13 @@ pub fn insert(
         hidden_at: None,
         hidden_by: None,
     };
-    diesel::insert_into(news_comments::table)
-        .values(&row)
-        .execute(conn)?;
-    post_at(conn, school, post_id)?;
+    // Its own transaction (a savepoint inside the caller's), so a refusal leaves nothing behind.
+    transaction(conn, |conn| {
+        diesel::insert_into(news_comments::table)
+            .values(&row)
+            .execute(conn)?;
+        post_at(conn, school, post_id)
+    })?;
     Ok(row)
 }
 
