@@ -214,7 +214,7 @@ pub fn names(
     school: &ModuleSchool,
     pupil_ids: &[String],
     guardian_ids: &[String],
-) -> Result<(HashMap<String, PersonName>, HashMap<String, PersonName>), RepoError> {
+) -> Result<(Names, Names), RepoError> {
     let person = |(id, first_name, name_prefix, last_name): NameTuple| {
         (
             id,
@@ -260,6 +260,9 @@ pub fn names(
 }
 
 type NameTuple = (String, String, Option<String>, String);
+
+/// Names by id.
+pub type Names = HashMap<String, PersonName>;
 
 /// A post as [`owed`] needs it: its row and its groups (empty for the whole school).
 pub struct PostAndGroups<'a> {
