@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 mod authorization;
 mod boards;
+mod bodies_after_authorization;
 mod callers;
 mod change_requests;
 mod contract;
