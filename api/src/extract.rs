@@ -33,13 +33,44 @@ where
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<BodyLimit>().map_or(256 * 1024, |l| l.0);
-        let body = read_body(req, payload, limit, is_json(req));
+        let body = read_body(req, payload, body_limit(req), is_json(req));
         Box::pin(async move {
             let value: T = parse_json(&body.await?)?;
             value.validate()?;
             Ok(Json(value))
         })
+    }
+}
+
+fn body_limit(req: &HttpRequest) -> usize {
+    req.app_data::<BodyLimit>().map_or(256 * 1024, |l| l.0)
+}
+
+/// A JSON body of the usual size, not yet read: as [`BulkJsonBody`] does for rosters, the handler
+/// first authorizes the caller from the path and the token, and only then reads and parses it
+/// with [`JsonBody::parse`] (413, 415, 400, 422 as for [`Json`]). A caller without rights gets
+/// its 403 or 404 whatever it sent, and the server reads nothing of it.
+pub struct JsonBody(PendingBody);
+
+impl FromRequest for JsonBody {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let pending = PendingBody::take(req, payload, body_limit(req), is_json(req));
+        std::future::ready(Ok(JsonBody(pending)))
+    }
+}
+
+impl JsonBody {
+    /// Reads the body, then the same checks as [`Json`].
+    pub async fn parse<T>(self) -> Result<T, ApiError>
+    where
+        T: DeserializeOwned + Validate,
+    {
+        let value: T = parse_json(&self.0.read().await?)?;
+        value.validate()?;
+        Ok(value)
     }
 }
 

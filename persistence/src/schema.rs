@@ -391,6 +391,7 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         notified_at -> Nullable<Timestamp>,
+        version -> Integer,
     }
 }
 
@@ -446,6 +447,38 @@ diesel::allow_tables_to_appear_in_same_query!(news_reads, guardians);
 diesel::allow_tables_to_appear_in_same_query!(news_reads, guardian_pupils);
 diesel::allow_tables_to_appear_in_same_query!(news_reads, pupils);
 diesel::allow_tables_to_appear_in_same_query!(news_reads, enrolments);
+
+diesel::table! {
+    news_comments (id) {
+        id -> Text,
+        post_id -> Text,
+        guardian_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        hidden_at -> Nullable<Timestamp>,
+        hidden_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    news_confirmations (post_id, pupil_id, guardian_id) {
+        post_id -> Text,
+        pupil_id -> Text,
+        guardian_id -> Text,
+        household -> Text,
+        confirmed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(news_comments -> news_posts (post_id));
+diesel::joinable!(news_comments -> guardians (guardian_id));
+diesel::joinable!(news_confirmations -> news_posts (post_id));
+diesel::allow_tables_to_appear_in_same_query!(news_comments, news_posts, guardians);
+diesel::allow_tables_to_appear_in_same_query!(news_confirmations, news_posts);
+diesel::allow_tables_to_appear_in_same_query!(news_confirmations, guardians);
+diesel::allow_tables_to_appear_in_same_query!(news_confirmations, guardian_pupils);
+diesel::allow_tables_to_appear_in_same_query!(news_confirmations, pupils);
+diesel::allow_tables_to_appear_in_same_query!(news_revisions, staff);
 
 // The notification engine (SPEC §6).
 

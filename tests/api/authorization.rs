@@ -95,6 +95,20 @@ fn webhook_types(_: usize) -> Value {
     json!({"event_types": ["news.published", "change_request.decided"]})
 }
 
+/// Switches comments on for N1 and asks for a confirmation per child (the rows after it rely on
+/// that); only the first editor's version is current.
+fn open_up_n1(_: usize) -> Value {
+    json!({"version": 1, "comments_enabled": true, "confirmation": "per_child"})
+}
+
+fn pin(_: usize) -> Value {
+    json!({"version": 1, "pinned": true})
+}
+
+fn comment(n: usize) -> Value {
+    json!({"body": format!("Reactie {n}")})
+}
+
 fn new_board(n: usize) -> Value {
     json!({"name": format!("Nieuw bestuur {n}")})
 }
@@ -231,6 +245,49 @@ const MATRIX: &[Row] = &[
     get("/api/v1/news/{N5}/readers",                [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     Row { method: "DELETE", path: "/api/v1/news/{N5}", body: None,
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // Comments: read by the audience's guardians and the staff who see the post (before any are
+    // written here: a comment shows its writer's name to the rest of the audience, by design).
+    get("/api/v1/news/{N1}/comments",               [404, 200, 200, 404, 200, 404, 404, 200, 200]),
+    get("/api/v1/news/{N2}/comments",               [404, 200, 200, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/news/{N5}/comments",               [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    // Editing: the author (the school's admin) and the board's admin; the first edit raises the
+    // version, so the admin's edit of version 1 after it is 409. It switches comments on and
+    // asks for a confirmation per child, for the rows below.
+    Row { method: "PUT", path: "/api/v1/news/{N1}", body: Some(open_up_n1),
+                                                    expect: [404, 200, 409, 404, 403, 404, 404, 404, 404] },
+    Row { method: "PUT", path: "/api/v1/news/{N5}", body: Some(pin),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    get("/api/v1/news/{N1}/revisions",              [404, 200, 200, 404, 403, 404, 404, 404, 404]),
+    get("/api/v1/news/{N5}/revisions",              [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    // Guardians of the audience comment; staff who see the post do not (403).
+    Row { method: "POST", path: "/api/v1/news/{N1}/comments", body: Some(comment),
+                                                    expect: [404, 403, 403, 404, 403, 404, 404, 201, 201] },
+    Row { method: "POST", path: "/api/v1/news/{N2}/comments", body: Some(comment),
+                                                    expect: [404, 403, 403, 404, 404, 404, 404, 404, 404] },
+    Row { method: "POST", path: "/api/v1/news/{N5}/comments", body: Some(comment),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // Hiding is the author's and the admins' (no such comment here: 404 for them, 403 for other
+    // staff who see the post, 404 for the rest).
+    Row { method: "PUT", path: "/api/v1/news/{N1}/comments/{A2}/hidden", body: None,
+                                                    expect: [404, 404, 404, 404, 403, 404, 404, 404, 404] },
+    Row { method: "DELETE", path: "/api/v1/news/{N1}/comments/{A2}/hidden", body: None,
+                                                    expect: [404, 404, 404, 404, 403, 404, 404, 404, 404] },
+    Row { method: "PUT", path: "/api/v1/news/{N5}/comments/{A2}/hidden", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // Read confirmation: guardians of the audience confirm; the author and admins see the count.
+    Row { method: "PUT", path: "/api/v1/news/{N1}/confirmation", body: None,
+                                                    expect: [404, 403, 403, 404, 403, 404, 404, 200, 200] },
+    Row { method: "PUT", path: "/api/v1/news/{N2}/confirmation", body: None,
+                                                    expect: [404, 403, 403, 404, 404, 404, 404, 404, 404] },
+    Row { method: "PUT", path: "/api/v1/news/{N5}/confirmation", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    get("/api/v1/news/{N1}/confirmations",          [404, 200, 200, 404, 403, 404, 404, 404, 404]),
+    // The reminder to those who have not confirmed: the author's and the admins'.
+    Row { method: "POST", path: "/api/v1/news/{N1}/confirmation-reminders", body: None,
+                                                    expect: [404, 202, 202, 404, 403, 404, 404, 404, 404] },
+    Row { method: "POST", path: "/api/v1/news/{N5}/confirmation-reminders", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    get("/api/v1/news/{N5}/confirmations",          [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     // Notifications: everyone has their own inbox and choices; I1 is the guardian's (M1's) item
     // about N1, which no one else can mark. A school's settings are read by whoever sees the
     // school and set by those who manage it.

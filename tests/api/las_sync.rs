@@ -1001,7 +1001,7 @@ async fn a_roster_client_can_neither_take_over_nor_sign_out_an_existing_account(
 }
 
 /// A body that sends a kilobyte and then never ends: a server that waits for it never answers.
-fn endless_body() -> reqwest::Body {
+pub fn endless_body() -> reqwest::Body {
     let first = futures_util::stream::once(async { Ok::<_, std::io::Error>(vec![b' '; 1024]) });
     reqwest::Body::wrap_stream(futures_util::StreamExt::chain(
         first,

@@ -288,3 +288,67 @@ async fn a_post_deleted_before_it_went_out_and_a_module_switched_off_tell_nobody
     let m1 = inbox(&app, world.token("guardian"), "").await;
     assert!(about(&m1, &quiet["id"]).is_empty());
 }
+
+#[tokio::test]
+async fn a_reminder_reaches_only_those_who_still_owe_a_confirmation_whatever_their_preference() {
+    let (app, world) = world().await;
+    let asking = post(
+        &app,
+        &world,
+        &json!({"title": "Toestemming schoolreis", "body": "Tekst", "audience": {"kind": "school"},
+                "confirmation": "per_child"}),
+    )
+    .await;
+    let id = asking["id"].as_str().unwrap();
+    let confirmed = app
+        .request(Method::PUT, &format!("/api/v1/news/{id}/confirmation"))
+        .bearer_auth(world.token("guardian"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), 200);
+    set_email(&app, world.token("other_guardian"), "off").await;
+
+    let remind = |actor: &'static str, post: String| {
+        let app = &app;
+        let world = &world;
+        async move {
+            app.request(
+                Method::POST,
+                &format!("/api/v1/news/{post}/confirmation-reminders"),
+            )
+            .bearer_auth(world.token(actor))
+            .send()
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(remind("teacher", id.to_owned()).await.status(), 403);
+    let plain = post_to_school(&app, &world, "Zonder bevestiging", "normal").await;
+    let refused = remind("school_admin", plain["id"].as_str().unwrap().to_owned()).await;
+    assert_eq!(refused.status(), 409);
+    let sent = remind("school_admin", id.to_owned()).await;
+    assert_eq!(sent.status(), 202);
+    assert_eq!(sent.json::<Value>().await.unwrap()["reminded"], 1);
+
+    app.notify_at(at("2026-12-01T10:00:00Z"));
+    let reminders = |inbox: &Value| -> usize {
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["type"] == "news.confirmation_requested")
+            .count()
+    };
+    assert_eq!(
+        reminders(&inbox(&app, world.token("other_guardian"), "").await),
+        1
+    );
+    assert_eq!(
+        reminders(&inbox(&app, world.token("guardian"), "").await),
+        0
+    );
+    // E-mail off, but a request to confirm is always mailed.
+    let mails = subjects(&mails_to(&app, M2));
+    assert_eq!(mails, ["Herinnering: Toestemming schoolreis"]);
+}

@@ -10,14 +10,16 @@ use uuid::Uuid;
 use crate::mail::Language;
 use crate::notify::Urgency;
 
+pub mod confirm;
 pub mod feed;
+pub mod markdown;
 pub mod policy;
 pub mod rules;
 
 pub use feed::{FeedKey, after, page};
 pub use policy::{
-    PostReach, in_audience, may_comment, may_delete, may_edit, may_hide_comment, may_post,
-    sees_post, staff_reads,
+    PostReach, in_audience, may_comment, may_confirm, may_delete, may_edit, may_hide_comment,
+    may_post, sees_post, staff_reads,
 };
 pub use rules::{
     CheckedPost, PostTimes, check_attachments, check_audience, check_body, check_comment,

@@ -8,7 +8,7 @@ use crate::actor::Actor;
 use crate::policy::{SchoolAction, SchoolRef};
 use crate::roles::StaffRole;
 
-use super::{Audience, PostState};
+use super::{Audience, Confirmation, PostState};
 
 /// What decides who may read and comment on a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +125,17 @@ pub fn sees_post(actor: &Actor, post: PostReach<'_>, child_groups: &[Uuid]) -> b
 /// actor is a guardian in its audience (SPEC §5; staff answer in the post or hide comments).
 pub fn may_comment(actor: &Actor, post: PostReach<'_>, child_groups: &[Uuid]) -> bool {
     post.comments_enabled && sees_post(actor, post, child_groups)
+}
+
+/// Whether the actor may confirm they read the post: it asks for confirmation (SPEC §5), and the
+/// actor is a guardian in its audience who sees it. Staff do not confirm.
+pub fn may_confirm(
+    actor: &Actor,
+    post: PostReach<'_>,
+    confirmation: Confirmation,
+    child_groups: &[Uuid],
+) -> bool {
+    confirmation != Confirmation::None && sees_post(actor, post, child_groups)
 }
 
 #[cfg(test)]
@@ -351,6 +362,29 @@ mod tests {
             ..post
         };
         assert!(!may_comment(&guardian(), elsewhere, &mine));
+    }
+
+    #[test]
+    fn guardians_of_the_audience_confirm_a_post_that_asks_for_it() {
+        let audience = groups(&[OWN_GROUP]);
+        let post = PostReach {
+            school: school(),
+            audience: &audience,
+            state: PostState::Published,
+            comments_enabled: false,
+        };
+        let mine = [id(OWN_GROUP)];
+        for kind in [Confirmation::PerChild, Confirmation::PerHousehold] {
+            assert!(may_confirm(&guardian(), post, kind, &mine));
+            assert!(!may_confirm(&guardian(), post, kind, &[id(OTHER_GROUP)]));
+            assert!(!may_confirm(&teacher(), post, kind, &mine));
+            let draft = PostReach {
+                state: PostState::Draft,
+                ..post
+            };
+            assert!(!may_confirm(&guardian(), draft, kind, &mine));
+        }
+        assert!(!may_confirm(&guardian(), post, Confirmation::None, &mine));
     }
 
     #[test]

@@ -58,6 +58,7 @@ pub fn insert(
         created_at: now,
         updated_at: now,
         deleted_at: None,
+        version: 1,
     };
     diesel::insert_into(news_posts::table)
         .values(&row)

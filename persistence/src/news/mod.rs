@@ -1,13 +1,19 @@
 //! News posts (SPEC §5) in the database: the stored rows and their conversion ([`rows`]), the
-//! feeds, whose filter is built in one place ([`queries`]), and the writes ([`commands`]).
+//! feeds, whose filter is built in one place ([`queries`]), the writes ([`commands`]), edits with
+//! their history ([`edits`]), [`comments`] and read [`confirmations`].
 
 mod commands;
+pub mod comments;
+pub mod confirmations;
+mod edits;
 mod queries;
 mod receipts;
 mod release;
 mod rows;
 
 pub use commands::{delete, insert, mark_read};
+pub use confirmations::unconfirmed_accounts;
+pub use edits::{Edited, RevisionEntry, edit, revisions};
 pub use queries::{
     FeedItem, FeedScope, attachments_of, feed, find_at, find_in_feed, groups_of, read_of, school_of,
 };

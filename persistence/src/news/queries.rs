@@ -70,6 +70,16 @@ impl FeedScope {
     pub fn is_empty(&self) -> bool {
         self.schools.is_empty()
     }
+
+    /// The children's groups of a school year that has not ended (for the policy's audience check).
+    pub fn groups(&self) -> &[String] {
+        &self.groups
+    }
+
+    /// The guardian's own records at the scope's schools.
+    pub fn guardian_ids(&self) -> &[String] {
+        &self.guardians
+    }
 }
 
 /// A post in a feed, and whether the reader has read it.

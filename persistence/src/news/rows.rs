@@ -35,6 +35,8 @@ pub struct PostRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    /// Raised by every edit; an edit names the version it was made on (no lost update).
+    pub version: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -111,6 +113,7 @@ mod tests {
             created_at: at,
             updated_at: at,
             deleted_at: None,
+            version: 1,
         };
         assert!(matches!(row.priority(), Err(RepoError::Corrupt(_))));
         assert!(matches!(row.confirmation(), Err(RepoError::Corrupt(_))));

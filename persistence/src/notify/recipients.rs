@@ -26,8 +26,14 @@ pub struct Recipient {
 /// here; roster syncs emit no events at all (SPEC §6).
 pub fn recipients(conn: &mut AnyConnection, event: &EventRow) -> Result<Vec<Recipient>, RepoError> {
     let pairs = match event.kind()? {
-        EventKind::NewsPublished | EventKind::NewsConfirmationRequested => {
+        EventKind::NewsPublished => news_audience(conn, &event.school_id, &event.object_id)?,
+        // Those of the audience who still owe a confirmation, with their children named.
+        EventKind::NewsConfirmationRequested => {
+            let owing = crate::news::unconfirmed_accounts(conn, &event.object_id)?;
             news_audience(conn, &event.school_id, &event.object_id)?
+                .into_iter()
+                .filter(|(account, _)| owing.binary_search(account).is_ok())
+                .collect()
         }
         EventKind::ChangeRequestDecided => requester(conn, &event.school_id, &event.object_id)?,
     };

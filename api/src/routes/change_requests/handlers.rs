@@ -12,7 +12,7 @@ use super::dto::{
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{Json, Query};
+use crate::extract::{Json, JsonBody, Query};
 use crate::i18n;
 use crate::idempotency::{IdempotencyKey, replay};
 use crate::routes::pagination::{Page, PageParams};
@@ -26,14 +26,21 @@ enum Created {
 }
 
 /// Submits for a subject, once per idempotency key: a retry gets the first answer, and the answer
-/// is remembered in the submission's transaction.
+/// is remembered in the submission's transaction. The caller is authorized for the subject before
+/// the body is read: one without rights gets 403/404 whatever it sent.
 async fn submit(
     auth: Authenticated,
     state: web::Data<AppState>,
     key: IdempotencyKey,
-    input: ChangeRequestInput,
+    body: JsonBody,
     subject: (SubjectKind, Uuid),
 ) -> Result<HttpResponse, ApiError> {
+    let (actor, audit) = (auth.0.clone(), auth.audit());
+    db::run(&state.db, move |conn| {
+        service::may_submit_for(conn, &actor, &audit, subject.0, subject.1)
+    })
+    .await?;
+    let input: ChangeRequestInput = body.parse().await?;
     let claim = key.claim(&auth.0.account_id.to_string(), &input);
     let command = input.command(subject.0, subject.1);
     // Task-local: read it here, not on the blocking thread.
@@ -86,10 +93,10 @@ pub async fn request_guardian_change(
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
     key: IdempotencyKey,
-    body: Json<ChangeRequestInput>,
+    body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let subject = (SubjectKind::Guardian, path.into_inner());
-    submit(auth, state, key, body.0, subject).await
+    submit(auth, state, key, body, subject).await
 }
 
 /// Ask the school to change my child's details
@@ -113,10 +120,10 @@ pub async fn request_pupil_change(
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
     key: IdempotencyKey,
-    body: Json<ChangeRequestInput>,
+    body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let subject = (SubjectKind::Pupil, path.into_inner());
-    submit(auth, state, key, body.0, subject).await
+    submit(auth, state, key, body, subject).await
 }
 
 /// List my change requests

@@ -182,8 +182,17 @@ pub struct NewsPost {
     pub school_id: String,
     #[schema(max_length = 200)]
     pub title: String,
+    /// As written: plain text or the Markdown subset.
     #[schema(max_length = 20000)]
     pub body: String,
+    /// The body as HTML, safe to show as it is: paragraphs, headings, emphasis, lists, code and
+    /// links (`http`, `https`, `mailto` only); raw HTML in the body is shown as text, images as
+    /// links.
+    #[schema(max_length = 200000)]
+    pub body_html: String,
+    /// Raised by every edit; an edit (`PUT /news/{post_id}`) names the version it was made on.
+    #[schema(minimum = 1, maximum = 2147483647)]
+    pub version: i32,
     /// `nl` or `en`.
     #[schema(max_length = 2)]
     pub language: String,
@@ -203,6 +212,11 @@ pub struct NewsPost {
     /// For a guardian: whether they read it (`PUT …/read`). Absent for staff.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
+    /// For a guardian: whether they still have to confirm they read it (`PUT …/confirmation`):
+    /// the post asks for confirmation and a child of theirs (per household: their household
+    /// with it) is not confirmed yet. Absent for staff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation_needed: Option<bool>,
 }
 
 impl From<PostView> for NewsPost {
@@ -236,6 +250,9 @@ impl From<PostView> for NewsPost {
                 })
                 .collect(),
             read: view.read,
+            confirmation_needed: view.confirmation_needed,
+            body_html: domain_news::markdown::render(&post.body),
+            version: post.version,
             id: post.id,
             school_id: post.school_id,
             title: post.title,

@@ -12,7 +12,7 @@ use super::dto::{FeedParams, NewsFeed, NewsPost, NewsPostInput, NewsReceipts, Re
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::{ApiError, FieldError};
-use crate::extract::{Json, Query};
+use crate::extract::{JsonBody, Query};
 use crate::routes::pagination::PageParams;
 use crate::services::news as service;
 use crate::state::AppState;
@@ -35,10 +35,15 @@ pub async fn create_news_post(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
-    body: Json<NewsPostInput>,
+    body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let school_id = path.into_inner();
-    let command = body.0.command(school_id);
+    let (actor, audit) = (auth.0.clone(), auth.audit());
+    db::run(&state.db, move |conn| {
+        service::may_publish(conn, &actor, &audit, &school_id.to_string())
+    })
+    .await?;
+    let command = body.parse::<NewsPostInput>().await?.command(school_id);
     let post = db::run(&state.db, move |conn| {
         let school = school_id.to_string();
         service::publish(conn, &auth.0, &auth.audit(), &school, command, now())

@@ -25,7 +25,7 @@ mod submit;
 
 use notify::notify_requesters;
 pub use notify::resolve_after_sync;
-pub use submit::submit;
+pub use submit::{may_submit_for, submit};
 
 use super::module_school;
 use crate::audit::{Audit, Object};

@@ -119,6 +119,23 @@ fn child(
     })
 }
 
+/// Whether the caller may submit a request about this subject at all (in their scope, the module
+/// on, theirs to ask: 404 or 403 otherwise), before the request itself is read. [`submit`] checks
+/// it all again with the request.
+pub fn may_submit_for(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    kind: SubjectKind,
+    id: uuid::Uuid,
+) -> Result<()> {
+    match kind {
+        SubjectKind::Guardian => own_record(conn, actor, audit, id),
+        SubjectKind::Pupil => child(conn, actor, audit, id),
+    }
+    .map(drop)
+}
+
 /// Submits a request: checked against the subject's current values and the school's settings,
 /// stored (replacing an open one of the same requester), the school told by e-mail and the act
 /// audited, all in one transaction. `answer` runs in that transaction too (an idempotent

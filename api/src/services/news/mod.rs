@@ -11,22 +11,31 @@ use domain::modules::{Capacity, Module};
 use domain::news::{self as domain_news, Audience, Confirmation, PostState, Priority, state_at};
 use domain::policy::SchoolRef;
 use persistence::modules::ModuleSchool;
-use persistence::news::{self, AttachmentRow, PostRow};
+use persistence::news::confirmations::{self, PostAndGroups};
+use persistence::news::{self, AttachmentRow, FeedScope, PostRow};
 use persistence::{AnyConnection, RepoError};
 
 use super::{module_school_as, school_ref};
 use crate::audit::{Audit, Object};
 use crate::error::{ApiError, FieldError};
 
+mod comments;
+mod confirm;
+mod edit;
 mod read;
 mod receipts;
 mod release;
+mod remind;
 mod write;
 
+pub use comments::{CommentPage, CommentView, comment, comments, may_comment, set_hidden};
+pub use confirm::{ConfirmationState, Overview, confirm, overview};
+pub use edit::{RevisionPage, edit, may_edit, revisions};
 pub use read::{FeedPage, feed, get, mark_read};
 pub use receipts::{ReceiptPage, Receipts, receipts};
 pub use release::{release, release_due};
-pub use write::{delete, publish};
+pub use remind::remind;
+pub use write::{delete, may_publish, publish};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NewsError {
@@ -38,6 +47,10 @@ pub enum NewsError {
     /// The post breaks a rule; each refusal names its field.
     #[error("refused")]
     Refused(Vec<Refusal>),
+    /// Not possible in the post's present state (comments off, changed meanwhile, ...); the
+    /// text says why, for the client's developer.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     #[error(transparent)]
     Repo(RepoError),
 }
@@ -55,12 +68,14 @@ impl From<NewsError> for ApiError {
                     .map(|r| FieldError::new(r.field, r.reason.code, r.reason.message))
                     .collect(),
             ),
+            NewsError::Conflict(why) => ApiError::Conflict(why.to_owned()),
             NewsError::Repo(err) => ApiError::from(err),
         }
     }
 }
 
-/// A post as answered: with its groups and attachments, and for a guardian whether they read it.
+/// A post as answered: with its groups and attachments, and for a guardian whether they read it
+/// and whether they still have to confirm it.
 #[derive(Debug, Clone)]
 pub struct PostView {
     pub post: PostRow,
@@ -70,6 +85,7 @@ pub struct PostView {
     pub groups: Vec<String>,
     pub attachments: Vec<AttachmentRow>,
     pub read: Option<bool>,
+    pub confirmation_needed: Option<bool>,
 }
 
 /// Keeps `limit` of the `limit + 1` items loaded; true when there were more (a next page).
@@ -88,15 +104,31 @@ fn object<'a>(id: &'a str, school_id: &'a str) -> Object<'a> {
     }
 }
 
-/// Posts as answered, with their groups and attachments: two queries for any number of posts.
+/// Posts as answered, with their groups and attachments: two queries for any number of posts,
+/// and for a guardian (`scope`) at most three more for what they still have to confirm.
 fn views(
     conn: &mut AnyConnection,
     posts: Vec<(PostRow, Option<bool>)>,
+    scope: Option<&FeedScope>,
     now: NaiveDateTime,
 ) -> Result<Vec<PostView>, RepoError> {
     let ids: Vec<String> = posts.iter().map(|(p, _)| p.id.clone()).collect();
     let mut groups = news::groups_of(conn, &ids)?;
     let mut attachments = news::attachments_of(conn, &ids)?;
+    let owed = match scope {
+        Some(scope) => {
+            let asked: Vec<PostAndGroups<'_>> = posts
+                .iter()
+                .map(|(post, _)| PostAndGroups {
+                    post,
+                    groups: groups.get(&post.id).map(Vec::as_slice).unwrap_or(&[]),
+                })
+                .collect();
+            let today = domain::schedule::school_date(now.and_utc());
+            Some(confirmations::owed(conn, scope, &asked, today)?)
+        }
+        None => None,
+    };
     posts
         .into_iter()
         .map(|(post, read)| {
@@ -107,6 +139,7 @@ fn views(
                 groups: groups.remove(&post.id).unwrap_or_default(),
                 attachments: attachments.remove(&post.id).unwrap_or_default(),
                 read,
+                confirmation_needed: owed.as_ref().map(|owed| owed.contains(&post.id)),
                 post,
             })
         })
@@ -122,13 +155,21 @@ fn state_of(post: &PostRow, now: NaiveDateTime) -> PostState {
     )
 }
 
-fn one(
+/// One post as staff see it.
+fn one(conn: &mut AnyConnection, post: PostRow, now: NaiveDateTime) -> Result<PostView, NewsError> {
+    views(conn, vec![(post, None)], None, now)?
+        .pop()
+        .ok_or(NewsError::NotFound)
+}
+
+/// One post of a guardian's feed as they see it.
+fn guardians_one(
     conn: &mut AnyConnection,
-    post: PostRow,
-    read: Option<bool>,
+    item: news::FeedItem,
+    scope: &FeedScope,
     now: NaiveDateTime,
 ) -> Result<PostView, NewsError> {
-    views(conn, vec![(post, read)], now)?
+    views(conn, vec![(item.post, Some(item.read))], Some(scope), now)?
         .pop()
         .ok_or(NewsError::NotFound)
 }
@@ -170,11 +211,7 @@ fn staff_post(
     let groups = news::groups_of(conn, std::slice::from_ref(&post.id))?
         .remove(&post.id)
         .unwrap_or_default();
-    let audience = if post.audience == "school" {
-        Audience::School
-    } else {
-        Audience::Groups(groups.iter().map(|g| persistence::ids::uuid(g)).collect())
-    };
+    let audience = audience_of(&post, &groups);
     let live = state_of(&post, now) == PostState::Published;
     let sees = if live {
         domain_news::staff_reads(actor, at, &audience)
@@ -191,6 +228,15 @@ fn staff_post(
         groups,
         audience,
     })
+}
+
+/// A post's audience as the policy reads it, from its stored kind and groups.
+fn audience_of(post: &PostRow, groups: &[String]) -> Audience {
+    if post.audience == "school" {
+        Audience::School
+    } else {
+        Audience::Groups(groups.iter().map(|g| persistence::ids::uuid(g)).collect())
+    }
 }
 
 /// A post a staff member sees, and what the policy needs of it.

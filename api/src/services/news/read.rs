@@ -12,7 +12,13 @@ use persistence::news::{self, FeedScope};
 use crate::audit::Audit;
 use crate::services::{Denied, module_school_as};
 
-use super::{NewsError, PostView, keep_page, one, school_of_post, staff_post, views};
+use domain::news::{Audience, PostReach};
+use domain::policy::SchoolRef;
+
+use super::{
+    NewsError, PostView, audience_of, guardians_one, keep_page, one, refuse, school_of_post,
+    staff_post, state_of, views,
+};
 
 /// A page of a guardian's feed, and the key after which the next page starts.
 #[derive(Debug, Clone)]
@@ -74,24 +80,94 @@ pub fn feed(
         .map(|item| (item.post, Some(item.read)))
         .collect();
     Ok(FeedPage {
-        items: views(conn, posts, now)?,
+        items: views(conn, posts, Some(&scope), now)?,
         next,
     })
 }
 
-/// A post of the guardian's feed, and its school.
-fn feed_post(
+/// A post of a guardian's feed, with what acting on it needs.
+pub(super) struct GuardianPost {
+    pub school: ModuleSchool,
+    pub at: SchoolRef,
+    pub item: news::FeedItem,
+    pub scope: FeedScope,
+    pub groups: Vec<String>,
+    pub audience: Audience,
+}
+
+impl GuardianPost {
+    /// What the policy decides on.
+    pub fn reach(&self, now: NaiveDateTime) -> PostReach<'_> {
+        PostReach {
+            school: self.at,
+            audience: &self.audience,
+            state: state_of(&self.item.post, now),
+            comments_enabled: self.item.post.comments_enabled,
+        }
+    }
+
+    /// The children's current groups, as the policy takes them.
+    pub fn child_groups(&self) -> Vec<uuid::Uuid> {
+        self.scope
+            .groups()
+            .iter()
+            .map(|g| persistence::ids::uuid(g))
+            .collect()
+    }
+
+    /// The guardian's own record at the post's school.
+    pub fn guardian_id(&self) -> Result<String, NewsError> {
+        self.scope
+            .guardian_ids()
+            .first()
+            .cloned()
+            .ok_or(NewsError::NotFound)
+    }
+}
+
+/// A post of the guardian's feed (404 when it is not in it), with its school and groups.
+pub(super) fn feed_post(
     conn: &mut AnyConnection,
     actor: &Actor,
     audit: &Audit,
     id: &str,
     now: NaiveDateTime,
-) -> Result<(ModuleSchool, news::FeedItem), NewsError> {
-    let (school, _) = school_of_post(conn, actor, audit, id, Capacity::Guardian)?;
+) -> Result<GuardianPost, NewsError> {
+    let (school, at) = school_of_post(conn, actor, audit, id, Capacity::Guardian)?;
     let today = school_date(now.and_utc());
     let scope = FeedScope::for_guardian(conn, actor, &[school.id().to_owned()], today)?;
     let item = news::find_in_feed(conn, &scope, id, now)?;
-    Ok((school, item))
+    let groups = news::groups_of(conn, std::slice::from_ref(&item.post.id))?
+        .remove(&item.post.id)
+        .unwrap_or_default();
+    let audience = audience_of(&item.post, &groups);
+    Ok(GuardianPost {
+        school,
+        at,
+        item,
+        scope,
+        groups,
+        audience,
+    })
+}
+
+/// A post a guardian of its audience acts on (comment, confirm). Staff who see the post are
+/// refused (403, recorded as `action`): the act is a guardian's; anyone else finds nothing (404).
+pub(super) fn guardian_post(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    id: &str,
+    action: &str,
+    now: NaiveDateTime,
+) -> Result<GuardianPost, NewsError> {
+    match feed_post(conn, actor, audit, id, now) {
+        Err(NewsError::NotFound) => {
+            let seen = staff_post(conn, actor, audit, id, now)?;
+            Err(refuse(conn, audit, action, id, &seen.school))
+        }
+        other => other,
+    }
 }
 
 /// One post. The school's staff (and its board's admins) read its live posts, and its drafts and
@@ -105,11 +181,11 @@ pub fn get(
     now: NaiveDateTime,
 ) -> Result<PostView, NewsError> {
     match staff_post(conn, actor, audit, id, now) {
-        Ok(seen) => one(conn, seen.post, None, now),
+        Ok(seen) => one(conn, seen.post, now),
         // Not staff there (or news is off for them as staff): as a guardian, if at all.
         Err(NewsError::NotFound) => {
-            let (_, item) = feed_post(conn, actor, audit, id, now)?;
-            one(conn, item.post, Some(item.read), now)
+            let seen = feed_post(conn, actor, audit, id, now)?;
+            guardians_one(conn, seen.item, &seen.scope, now)
         }
         Err(other) => Err(other),
     }
@@ -123,12 +199,7 @@ pub fn mark_read(
     id: &str,
     now: NaiveDateTime,
 ) -> Result<(), NewsError> {
-    let (school, _) = feed_post(conn, actor, audit, id, now)?;
-    let guardian = actor
-        .guardian
-        .iter()
-        .find(|link| link.school_id.to_string() == school.id())
-        .ok_or(NewsError::NotFound)?;
-    news::mark_read(conn, id, &guardian.guardian_id.to_string(), now)?;
+    let seen = feed_post(conn, actor, audit, id, now)?;
+    news::mark_read(conn, id, &seen.guardian_id()?, now)?;
     Ok(())
 }

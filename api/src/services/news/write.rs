@@ -15,6 +15,27 @@ use crate::services::{module_school_as, school_ref};
 
 use super::{NewsError, PostView, StaffPost, author_of, object, one, refuse, staff_post};
 
+/// Whether the caller may post news at the school at all (the module on for them as staff, and
+/// `PostNews` theirs there: 404 or 403 otherwise), before the post itself is read: the audience
+/// is checked by [`publish`].
+pub fn may_publish(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    school_id: &str,
+) -> Result<(), NewsError> {
+    module_school_as(
+        conn,
+        actor,
+        audit,
+        school_id,
+        Module::News,
+        Capacity::Staff,
+        Some(SchoolAction::PostNews),
+    )?;
+    Ok(())
+}
+
 /// Publishes (or saves as a draft, or schedules) a post at a school: a teacher to their own
 /// groups, an admin to the whole school or any of its current groups.
 pub fn publish(
@@ -64,7 +85,7 @@ pub fn publish(
         // Published at once: its notification is written with it (scheduled ones by the worker).
         super::release::release(conn, &id, now)?;
         let post = news::find_at(conn, &school, &id)?;
-        one(conn, post, None, now)
+        one(conn, post, now)
     })
 }
 
