@@ -133,7 +133,7 @@ fn in_feed<'a>(
 }
 
 /// A page of the guardian's feed after `cursor` (pinned first, then newest first, then the higher
-/// id), at most `limit` posts, with their read state: two queries per page, whatever its size.
+/// id), at most `limit` posts, with their read state: one query per page, whatever its size.
 pub fn feed(
     conn: &mut AnyConnection,
     scope: &FeedScope,
@@ -165,22 +165,24 @@ pub fn feed(
                 .filter(later_in_group)
         };
     }
-    let posts: Vec<PostRow> = query
+    // The read state comes with the page, as a correlated EXISTS on the receipts' key.
+    let read = diesel::dsl::exists(
+        news_reads::table
+            .filter(news_reads::post_id.eq(news_posts::id))
+            .filter(news_reads::guardian_id.eq_any(&scope.guardians)),
+    );
+    let posts: Vec<(PostRow, bool)> = query
         .order((
             news_posts::pinned.desc(),
             news_posts::live_at.desc(),
             news_posts::id.desc(),
         ))
         .limit(limit)
-        .select(PostRow::as_select())
+        .select((PostRow::as_select(), read))
         .load(conn)?;
-    let read = read_of(conn, scope, posts.iter().map(|p| p.id.clone()).collect())?;
     Ok(posts
         .into_iter()
-        .map(|post| FeedItem {
-            read: read.contains(&post.id),
-            post,
-        })
+        .map(|(post, read)| FeedItem { read, post })
         .collect())
 }
 

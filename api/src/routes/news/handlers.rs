@@ -96,7 +96,7 @@ pub async fn list_news_feed(
             errors: vec![FieldError::from(("query.cursor", invalid))],
         })?;
     let page = db::run(&state.db, move |conn| {
-        service::feed(conn, &auth.0, &auth.audit(), cursor, limit, now())
+        service::feed(conn, &auth.0, cursor, limit, now())
     })
     .await?;
     let body = serde_json::to_vec(&NewsFeed::from(page)).map_err(ApiError::internal)?;

@@ -4,6 +4,8 @@
 //! Each function obtains the post's school through the module gate (news switched off for the
 //! caller's audience there: the post does not exist) and records its audit events.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use domain::actor::Actor;
 use domain::change_request::Refusal;
@@ -113,7 +115,17 @@ fn views(
     now: NaiveDateTime,
 ) -> Result<Vec<PostView>, RepoError> {
     let ids: Vec<String> = posts.iter().map(|(p, _)| p.id.clone()).collect();
-    let mut groups = news::groups_of(conn, &ids)?;
+    // Posts to the whole school have no groups: no query when the page holds only those.
+    let to_groups: Vec<String> = posts
+        .iter()
+        .filter(|(p, _)| p.audience != "school")
+        .map(|(p, _)| p.id.clone())
+        .collect();
+    let mut groups = if to_groups.is_empty() {
+        HashMap::new()
+    } else {
+        news::groups_of(conn, &to_groups)?
+    };
     let mut attachments = news::attachments_of(conn, &ids)?;
     let owed = match scope {
         Some(scope) => {

@@ -2,15 +2,14 @@
 
 use chrono::NaiveDateTime;
 use domain::actor::Actor;
-use domain::modules::{Capacity, Module};
+use domain::modules::{Audience as ModuleAudience, Capacity, Module};
 use domain::news::FeedKey;
 use domain::schedule::school_date;
-use persistence::AnyConnection;
 use persistence::modules::ModuleSchool;
 use persistence::news::{self, FeedScope};
+use persistence::{AnyConnection, modules};
 
 use crate::audit::Audit;
-use crate::services::{Denied, module_school_as};
 
 use domain::news::{Audience, PostReach};
 use domain::policy::SchoolRef;
@@ -27,33 +26,22 @@ pub struct FeedPage {
     pub next: Option<FeedKey>,
 }
 
-/// The schools among the guardian's where news is on for guardians.
-fn feed_schools(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    audit: &Audit,
-) -> Result<Vec<String>, NewsError> {
-    let mut schools: Vec<String> = Vec::new();
-    for link in &actor.guardian {
-        let id = link.school_id.to_string();
-        if schools.contains(&id) {
-            continue;
-        }
-        match module_school_as(
-            conn,
-            actor,
-            audit,
-            &id,
-            Module::News,
-            Capacity::Guardian,
-            None,
-        ) {
-            Ok(_) => schools.push(id),
-            Err(Denied::NotFound) => {}
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Ok(schools)
+/// The schools among the guardian's where news is on for guardians: one query. The schools are
+/// the caller's own guardian links (read with the caller, so in their scope by construction).
+fn feed_schools(conn: &mut AnyConnection, actor: &Actor) -> Result<Vec<String>, NewsError> {
+    let mut schools: Vec<String> = actor
+        .guardian
+        .iter()
+        .map(|link| link.school_id.to_string())
+        .collect();
+    schools.sort();
+    schools.dedup();
+    Ok(modules::schools_on(
+        conn,
+        Module::News,
+        ModuleAudience::Guardian,
+        &schools,
+    )?)
 }
 
 /// A page of the caller's feed as a guardian: the posts for their children's schools and current
@@ -61,12 +49,11 @@ fn feed_schools(
 pub fn feed(
     conn: &mut AnyConnection,
     actor: &Actor,
-    audit: &Audit,
     cursor: Option<FeedKey>,
     limit: i64,
     now: NaiveDateTime,
 ) -> Result<FeedPage, NewsError> {
-    let schools = feed_schools(conn, actor, audit)?;
+    let schools = feed_schools(conn, actor)?;
     let scope = FeedScope::for_guardian(conn, actor, &schools, school_date(now.and_utc()))?;
     // One more than asked tells whether there is a next page.
     let mut items = news::feed(conn, &scope, cursor.as_ref(), limit + 1, now)?;
