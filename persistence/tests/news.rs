@@ -250,6 +250,11 @@ fn a_guardian_sees_the_posts_of_their_childrens_schools_and_current_groups_only(
         "children at two schools"
     );
     assert_eq!(
+        w.feed(conn, &w.m4, &[&w.a1, &w.a2]),
+        ["A2 H1", "A2 school", "A1 G1", "A1 school"],
+        "the schools' pages merged newest first"
+    );
+    assert_eq!(
         sorted(w.feed(conn, &w.m4, &[&w.a1])),
         ["A1 G1", "A1 school"],
         "a school where news is off for guardians is left out by the service"
