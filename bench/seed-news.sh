@@ -40,8 +40,10 @@ ANALYZE;
 SQL
   ;;
 *)
+  # IMMEDIATE: the transaction reads before it writes, and the server writes too (see
+  # persistence::connection::lock_for_write).
   sqlite3 -cmd ".timeout 60000" "$db" <<SQL
-BEGIN;
+BEGIN IMMEDIATE;
 CREATE TEMP TABLE bench_posts AS
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $n), $ranked
 SELECT printf('00000000-0000-7000-8000-%012d', i) AS id, s.id AS school_id, i,

@@ -359,3 +359,21 @@ fn a_read_is_recorded_once_and_shows_in_that_guardians_feed_only() {
         "not in another school's guardian's feed"
     );
 }
+
+#[test]
+fn a_post_for_the_childs_group_behind_many_for_other_groups_is_still_found() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let conn = &mut conn;
+    let w = World::build(conn);
+    w.post(conn, &w.a1, Post::groups("for G1", &[&w.g1]));
+    // More posts to another group than one walk of the school's feed takes (the feed reads a
+    // school's posts a chunk at a time and keeps those that reach the guardian).
+    for _ in 0..450 {
+        w.post(conn, &w.a1, Post::groups("for G2", &[&w.g2]));
+    }
+    let scope = scope(conn, &w.m1, &[&w.a1]);
+    let page = news::feed(conn, &scope, None, 25, now()).unwrap();
+    let titles: Vec<&str> = page.iter().map(|item| item.post.title.as_str()).collect();
+    assert_eq!(titles, ["for G1"]);
+}
