@@ -145,15 +145,26 @@ pub fn feed(
 ) -> Result<Vec<FeedItem>, RepoError> {
     // Neither backend merges ordered index scans over an IN list of schools, and sorting every
     // post of the schools would grow with their history: one walk per school, merged here.
-    let mut posts = Vec::new();
+    let mut keys = Vec::new();
     for school in &scope.schools {
-        posts.extend(school_page(conn, scope, school, cursor, limit, now)?);
+        keys.extend(school_page(conn, scope, school, cursor, limit, now)?);
     }
-    posts.sort_by(|a: &PostRow, b: &PostRow| {
-        (b.pinned, b.live_at, &b.id).cmp(&(a.pinned, a.live_at, &a.id))
-    });
-    posts.truncate(usize::try_from(limit).unwrap_or(0));
-    let read = read_of(conn, scope, posts.iter().map(|p| p.id.clone()).collect())?;
+    keys.sort_by(|a: &Candidate, b: &Candidate| (b.1, b.2, &b.0).cmp(&(a.1, a.2, &a.0)));
+    keys.truncate(usize::try_from(limit).unwrap_or(0));
+    let ids: Vec<String> = keys.into_iter().map(|key| key.0).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The page's rows, put back in the feed's order.
+    let mut rows: HashMap<String, PostRow> = news_posts::table
+        .filter(news_posts::id.eq_any(&ids))
+        .select(PostRow::as_select())
+        .load::<PostRow>(conn)?
+        .into_iter()
+        .map(|row| (row.id.clone(), row))
+        .collect();
+    let posts: Vec<PostRow> = ids.iter().filter_map(|id| rows.remove(id)).collect();
+    let read = read_of(conn, scope, ids)?;
     Ok(posts
         .into_iter()
         .map(|post| FeedItem {
@@ -162,6 +173,9 @@ pub fn feed(
         })
         .collect())
 }
+
+/// A post's place in the feed: id, pinned, live at, audience kind.
+type Candidate = (String, bool, Option<NaiveDateTime>, String);
 
 /// The school's live posts after `key`, in the feed's order.
 fn live_after<'a>(
@@ -217,19 +231,25 @@ fn school_page(
     cursor: Option<&FeedKey>,
     limit: i64,
     now: NaiveDateTime,
-) -> Result<Vec<PostRow>, RepoError> {
+) -> Result<Vec<Candidate>, RepoError> {
     let chunk = (limit * 4).max(100);
     let mut after = cursor.cloned();
     let mut found = Vec::new();
     loop {
-        let candidates: Vec<PostRow> = live_after(school, after.as_ref(), now)
+        // Keys only: the rows of the page are read once it is known.
+        let candidates: Vec<Candidate> = live_after(school, after.as_ref(), now)
             .limit(chunk)
-            .select(PostRow::as_select())
+            .select((
+                news_posts::id,
+                news_posts::pinned,
+                news_posts::live_at,
+                news_posts::audience,
+            ))
             .load(conn)?;
         let to_groups: Vec<&str> = candidates
             .iter()
-            .filter(|p| p.audience != "school")
-            .map(|p| p.id.as_str())
+            .filter(|p| p.3 != "school")
+            .map(|p| p.0.as_str())
             .collect();
         let reached: HashSet<String> = if to_groups.is_empty() || scope.groups.is_empty() {
             HashSet::new()
@@ -243,9 +263,15 @@ fn school_page(
                 .collect()
         };
         let more = i64::try_from(candidates.len()).unwrap_or(0) == chunk;
-        after = candidates.last().and_then(PostRow::feed_key);
+        after = candidates.last().and_then(|(id, pinned, live_at, _)| {
+            Some(FeedKey {
+                pinned: *pinned,
+                published_at: (*live_at)?.and_utc(),
+                id: crate::ids::uuid(id),
+            })
+        });
         for post in candidates {
-            if post.audience == "school" || reached.contains(&post.id) {
+            if post.3 == "school" || reached.contains(&post.0) {
                 found.push(post);
                 if i64::try_from(found.len()).unwrap_or(0) == limit {
                     return Ok(found);
