@@ -169,27 +169,8 @@ fn school_page(
     limit: i64,
     now: NaiveDateTime,
 ) -> Result<Vec<FeedItem>, RepoError> {
-    let mut query = in_feed(scope, now).filter(news_posts::school_id.eq(school.to_owned()));
-    if let Some(cursor) = cursor {
-        let at = cursor.published_at.naive_utc();
-        let id = cursor.id.to_string();
-        let later_in_group = news_posts::live_at
-            .lt(at)
-            .or(news_posts::live_at.eq(at).and(news_posts::id.lt(id)));
-        // Pinned posts come first: after a pinned cursor come the later pinned ones and every
-        // unpinned one; after an unpinned cursor, only later unpinned ones.
-        query = if cursor.pinned {
-            query.filter(
-                news_posts::pinned
-                    .eq(false)
-                    .or(news_posts::pinned.eq(true).and(later_in_group)),
-            )
-        } else {
-            query
-                .filter(news_posts::pinned.eq(false))
-                .filter(later_in_group)
-        };
-    }
+    let query = in_feed(scope, now).filter(news_posts::school_id.eq(school.to_owned()));
+    let query = after_cursor(query, cursor);
     // The read state comes with the page, as a correlated EXISTS on the receipts' key.
     let read = diesel::dsl::exists(
         news_reads::table
@@ -209,6 +190,35 @@ fn school_page(
         .into_iter()
         .map(|(post, read)| FeedItem { read, post })
         .collect())
+}
+
+/// The posts after `cursor` in the feed's order (all without one), the order SQL walks the feed
+/// index in: `(pinned, live_at, id)` descending.
+pub(super) fn after_cursor<'a>(
+    query: news_posts::BoxedQuery<'a, crate::scoped::Db>,
+    cursor: Option<&FeedKey>,
+) -> news_posts::BoxedQuery<'a, crate::scoped::Db> {
+    let Some(cursor) = cursor else {
+        return query;
+    };
+    let at = cursor.published_at.naive_utc();
+    let id = cursor.id.to_string();
+    let later_in_group = news_posts::live_at
+        .lt(at)
+        .or(news_posts::live_at.eq(at).and(news_posts::id.lt(id)));
+    // Pinned posts come first: after a pinned cursor come the later pinned ones and every
+    // unpinned one; after an unpinned cursor, only later unpinned ones.
+    if cursor.pinned {
+        query.filter(
+            news_posts::pinned
+                .eq(false)
+                .or(news_posts::pinned.eq(true).and(later_in_group)),
+        )
+    } else {
+        query
+            .filter(news_posts::pinned.eq(false))
+            .filter(later_in_group)
+    }
 }
 
 /// Which of these posts the scope's guardian has read.
