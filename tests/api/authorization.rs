@@ -241,6 +241,7 @@ const MATRIX: &[Row] = &[
     get("/api/v1/schools/{A1}/news",                [404, 200, 200, 404, 200, 404, 404, 404, 404]),
     get("/api/v1/schools/{A1}/news?state=scheduled",[404, 200, 200, 404, 200, 404, 404, 404, 404]),
     get("/api/v1/schools/{B1}/news?state=scheduled",[404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/news?state=draft",    [404, 200, 200, 404, 200, 404, 404, 404, 404]),
 
     get("/api/v1/news/{N1}",                        [404, 200, 200, 404, 200, 404, 404, 200, 200]),
     // N2 goes to G2: the teacher of G1 has no role in it.

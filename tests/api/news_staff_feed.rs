@@ -263,3 +263,67 @@ async fn scheduled_posts_are_listed_for_their_author_and_the_admins_only() {
         404
     );
 }
+
+#[tokio::test]
+async fn drafts_are_listed_for_their_author_and_the_admins_only_newest_first() {
+    let (app, world) = world().await;
+    let g1 = world.id("G1");
+    for n in 1..=3 {
+        let mut draft = to_groups(&format!("Concept {n}"), &[g1]);
+        draft["draft"] = json!(true);
+        post(&app, &world, "teacher", &draft).await;
+    }
+    let mut admins = to_school("Concept admin");
+    admins["draft"] = json!(true);
+    post(&app, &world, "school_admin", &admins).await;
+    post(
+        &app,
+        &world,
+        "teacher",
+        &scheduled(to_groups("Later G1", &[g1])),
+    )
+    .await;
+    let query = "?state=draft";
+    let first = page(&app, &world, "teacher", &format!("{query}&limit=2")).await;
+    assert_eq!(
+        titles(&first),
+        ["Concept 3", "Concept 2"],
+        "the teacher's own, newest first"
+    );
+    let cursor = first["next_cursor"]
+        .as_str()
+        .expect("a next page")
+        .to_owned();
+    let second = page(
+        &app,
+        &world,
+        "teacher",
+        &format!("{query}&limit=2&cursor={cursor}"),
+    )
+    .await;
+    assert_eq!(titles(&second), ["Concept 1"]);
+    assert!(second.get("next_cursor").is_none());
+    for admin in ["school_admin", "board_admin"] {
+        assert_eq!(
+            titles(&page(&app, &world, admin, query).await),
+            ["Concept admin", "Concept 3", "Concept 2", "Concept 1"],
+            "{admin}"
+        );
+    }
+    for staff in ["director", "care_staff", "lunch_supervisor"] {
+        assert!(
+            titles(&page(&app, &world, staff, query).await).is_empty(),
+            "{staff}"
+        );
+    }
+    assert_eq!(
+        status(
+            &app,
+            &world,
+            "guardian",
+            "/api/v1/schools/{A1}/news?state=draft"
+        )
+        .await,
+        404
+    );
+}

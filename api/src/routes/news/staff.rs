@@ -21,6 +21,9 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StaffNewsState {
+    /// Unpublished posts, the newest first: the caller's own (to groups they teach), all of the
+    /// school's for its admins.
+    Draft,
     /// Posts waiting for their publication time: the caller's own (to groups they teach), all of
     /// the school's for its admins.
     Scheduled,
@@ -38,11 +41,11 @@ pub struct StaffNewsParams {
 ///
 /// The school's live posts as its staff see them: those who manage its news (its admins, the
 /// board's admins) every post, a teacher the posts to the whole school and to the groups they
-/// teach, other staff the posts to the whole school. With `state=scheduled`, the scheduled posts
-/// the caller may edit instead. Pinned first, then newest first, paged with `next_cursor` as the
-/// caller's feed; staff have no read state. For anyone else (and where news is off for the
-/// caller as staff) the school's news does not exist. Answers `ETag`; with a matching
-/// `If-None-Match` the answer is 304 without a body.
+/// teach, other staff the posts to the whole school. With `state=draft` or `state=scheduled`, the
+/// drafts or the scheduled posts the caller may edit instead (drafts newest first). Pinned first,
+/// then newest first, paged with `next_cursor` as the caller's feed; staff have no read state.
+/// For anyone else (and where news is off for the caller as staff) the school's news does not
+/// exist. Answers `ETag`; with a matching `If-None-Match` the answer is 304 without a body.
 #[utoipa::path(
     tag = "news",
     operation_id = "list_school_news",
@@ -71,6 +74,7 @@ pub async fn list_school_news(
     let query = StaffFeedQuery {
         state: match filter.0.state {
             None => StaffFeedState::Live,
+            Some(StaffNewsState::Draft) => StaffFeedState::Draft,
             Some(StaffNewsState::Scheduled) => StaffFeedState::Scheduled,
         },
         cursor,

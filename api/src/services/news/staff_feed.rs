@@ -1,5 +1,6 @@
 //! A school's news as its staff see it (#10 item 4): the guardian feed's order, cursor and page
-//! shape, over the school's live posts the caller reads, or the scheduled posts they may edit.
+//! shape, over the school's live posts the caller reads, or the scheduled posts or drafts they
+//! may edit.
 
 use chrono::NaiveDateTime;
 use domain::actor::Actor;
@@ -12,12 +13,13 @@ use super::{FeedPage, NewsError, keep_page, views};
 use crate::audit::Audit;
 use crate::services::{module_school_as, school_ref};
 
-/// Which of the school's posts: the live ones (the default) or the scheduled ones.
+/// Which of the school's posts: the live ones (the default), the scheduled ones or the drafts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StaffFeedState {
     #[default]
     Live,
     Scheduled,
+    Draft,
 }
 
 /// What page of which posts.
@@ -30,8 +32,8 @@ pub struct StaffFeedQuery {
 
 /// A page of the school's news for its staff (those for whom news is on there as staff) and its
 /// board's admins, after the query's cursor: the live posts the caller reads
-/// ([`domain::news::staff_reads`]), or the scheduled posts they may edit
-/// ([`domain::news::may_edit`]). Anyone else: the school's news does not exist (404). Three
+/// ([`domain::news::staff_reads`]), or the scheduled posts or drafts they may
+/// edit ([`domain::news::may_edit`]). Anyone else: the school's news does not exist (404). Three
 /// queries a page at most, besides the gate.
 pub fn staff_feed(
     conn: &mut AnyConnection,
@@ -54,12 +56,13 @@ pub fn staff_feed(
     let list = match query.state {
         StaffFeedState::Live => StaffList::Live(staff_reach(actor, at)),
         StaffFeedState::Scheduled => StaffList::Scheduled(edit_reach(actor, at)),
+        StaffFeedState::Draft => StaffList::Draft(edit_reach(actor, at)),
     };
     let limit = query.limit;
     // One more than asked tells whether there is a next page.
     let mut posts = news::staff_feed(conn, &school, &list, query.cursor.as_ref(), limit + 1, now)?;
     let next = if keep_page(&mut posts, limit) {
-        posts.last().and_then(|post| post.feed_key())
+        posts.last().and_then(|post| list.key_of(post))
     } else {
         None
     };
