@@ -97,7 +97,10 @@ async fn staff_read_the_live_posts_of_their_reach_and_no_one_else_reads_any() {
     );
     // Other staff: the posts to the whole school (news is on for every role by default).
     for staff in ["director", "care_staff", "lunch_supervisor"] {
-        assert_eq!(titles(&page(&app, &world, staff, "").await), [n1.clone()]);
+        assert_eq!(
+            titles(&page(&app, &world, staff, "").await),
+            std::slice::from_ref(&n1)
+        );
     }
     // Guardians and the operator: the school's staff list does not exist for them; nor another
     // school's for anyone of A1.
