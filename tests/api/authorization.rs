@@ -144,6 +144,11 @@ const MATRIX: &[Row] = &[
     get("/api/v1/schools/{B1}/audit-events",        [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     get("/api/v1/schools/{A1}/modules",             [404, 200, 200, 200, 200, 200, 200, 200, 200]),
     get("/api/v1/schools/{B1}/modules",             [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    // A school's news for its staff, while news is on for every role (the row after this one
+    // switches it off for some): admins every live post, the teacher of G1 N1 but not N2, other
+    // staff N1; guardians have no staff list.
+    get("/api/v1/schools/{A1}/news",                [404, 200, 200, 200, 200, 200, 200, 404, 404]),
+    get("/api/v1/schools/{B1}/news",                [404, 404, 404, 404, 404, 404, 404, 404, 404]),
     Row { method: "PUT", path: "/api/v1/schools/{A1}/modules", body: Some(switch_modules),
                                                     expect: [404, 200, 200, 403, 403, 403, 403, 403, 403] },
     Row { method: "PUT", path: "/api/v1/schools/{B1}/modules", body: Some(switch_modules),
@@ -232,6 +237,12 @@ const MATRIX: &[Row] = &[
     Row { method: "POST", path: "/api/v1/schools/{B1}/news", body: Some(school_news),
                                                     expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     get("/api/v1/me/news",                          [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    // News off for the director, care staff and lunch supervisor: no staff list for them now.
+    get("/api/v1/schools/{A1}/news",                [404, 200, 200, 404, 200, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/news?state=scheduled",[404, 200, 200, 404, 200, 404, 404, 404, 404]),
+    get("/api/v1/schools/{B1}/news?state=scheduled",[404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/news?state=draft",    [404, 200, 200, 404, 200, 404, 404, 404, 404]),
+
     get("/api/v1/news/{N1}",                        [404, 200, 200, 404, 200, 404, 404, 200, 200]),
     // N2 goes to G2: the teacher of G1 has no role in it.
     get("/api/v1/news/{N2}",                        [404, 200, 200, 404, 404, 404, 404, 404, 404]),

@@ -27,6 +27,7 @@ mod news;
 mod news_comments;
 mod news_confirmations;
 mod news_edits;
+mod news_staff_feed;
 mod notifications;
 mod notifications_inbox;
 mod roster;

@@ -8,17 +8,17 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, assert_problem, error_fields};
 use crate::world::{World, marker};
 
-async fn world() -> (TestApp, World) {
+pub async fn world() -> (TestApp, World) {
     let app = TestApp::spawn_with(&[("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")]).await;
     let world = World::build(&app).await;
     (app, world)
 }
 
-fn to_groups(title: &str, groups: &[&str]) -> Value {
+pub fn to_groups(title: &str, groups: &[&str]) -> Value {
     json!({"title": title, "body": "Tekst", "audience": {"kind": "groups", "group_ids": groups}})
 }
 
-fn to_school(title: &str) -> Value {
+pub fn to_school(title: &str) -> Value {
     json!({"title": title, "body": "Tekst", "audience": {"kind": "school"}})
 }
 

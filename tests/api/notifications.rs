@@ -9,13 +9,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
+pub use crate::news::world;
 use crate::world::World;
-
-pub async fn world() -> (TestApp, World) {
-    let app = TestApp::spawn_with(&[("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")]).await;
-    let world = World::build(&app).await;
-    (app, world)
-}
 
 pub fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339).unwrap().to_utc()

@@ -14,6 +14,7 @@ pub mod confirm;
 pub mod feed;
 pub mod markdown;
 pub mod policy;
+pub mod reach;
 pub mod rules;
 
 pub use feed::{FeedKey, after, page};
@@ -21,6 +22,7 @@ pub use policy::{
     PostReach, in_audience, may_comment, may_confirm, may_delete, may_edit, may_hide_comment,
     may_post, sees_post, staff_reads,
 };
+pub use reach::{EditReach, StaffReach, edit_reach, staff_reach};
 pub use rules::{
     CheckedPost, PostTimes, check_attachments, check_audience, check_body, check_comment,
     check_edit, check_new_post, check_release, check_title, check_url, parse_language,

@@ -23,7 +23,7 @@ pub struct PostReach<'a> {
 /// The groups the actor teaches at `school_id`. The actor carries the groups of the school year
 /// that has not ended (persistence loads them so: after the roll-over, last year's groups are no
 /// longer the teacher's).
-fn teaching_groups(actor: &Actor, school_id: Uuid) -> impl Iterator<Item = Uuid> + '_ {
+pub(super) fn teaching_groups(actor: &Actor, school_id: Uuid) -> impl Iterator<Item = Uuid> + '_ {
     actor
         .staff
         .iter()

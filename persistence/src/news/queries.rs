@@ -183,7 +183,7 @@ fn live_after<'a>(
     key: Option<&FeedKey>,
     now: NaiveDateTime,
 ) -> news_posts::BoxedQuery<'a, crate::scoped::Db> {
-    let mut query = news_posts::table
+    let query = news_posts::table
         .filter(news_posts::school_id.eq(school))
         .filter(news_posts::deleted_at.is_null())
         .filter(news_posts::live_at.le(now))
@@ -193,27 +193,7 @@ fn live_after<'a>(
                 .or(news_posts::expires_at.gt(now)),
         )
         .into_boxed();
-    if let Some(key) = key {
-        let at = key.published_at.naive_utc();
-        let id = key.id.to_string();
-        let later_in_group = news_posts::live_at
-            .lt(at)
-            .or(news_posts::live_at.eq(at).and(news_posts::id.lt(id)));
-        // Pinned posts come first: after a pinned key come the later pinned ones and every
-        // unpinned one; after an unpinned key, only later unpinned ones.
-        query = if key.pinned {
-            query.filter(
-                news_posts::pinned
-                    .eq(false)
-                    .or(news_posts::pinned.eq(true).and(later_in_group)),
-            )
-        } else {
-            query
-                .filter(news_posts::pinned.eq(false))
-                .filter(later_in_group)
-        };
-    }
-    query.order((
+    after_cursor(query, key).order((
         news_posts::pinned.desc(),
         news_posts::live_at.desc(),
         news_posts::id.desc(),
@@ -281,6 +261,35 @@ fn school_page(
         if !more || after.is_none() {
             return Ok(found);
         }
+    }
+}
+
+/// Posts after `cursor` in the feed's order (pinned first, then newest first, then the higher id):
+/// the one place the cursor's filter is written, for the guardians' feed and the staff's.
+pub(super) fn after_cursor<'a>(
+    query: news_posts::BoxedQuery<'a, crate::scoped::Db>,
+    cursor: Option<&FeedKey>,
+) -> news_posts::BoxedQuery<'a, crate::scoped::Db> {
+    let Some(cursor) = cursor else {
+        return query;
+    };
+    let at = cursor.published_at.naive_utc();
+    let id = cursor.id.to_string();
+    let later_in_group = news_posts::live_at
+        .lt(at)
+        .or(news_posts::live_at.eq(at).and(news_posts::id.lt(id)));
+    // Pinned posts come first: after a pinned cursor come the later pinned ones and every
+    // unpinned one; after an unpinned cursor, only later unpinned ones.
+    if cursor.pinned {
+        query.filter(
+            news_posts::pinned
+                .eq(false)
+                .or(news_posts::pinned.eq(true).and(later_in_group)),
+        )
+    } else {
+        query
+            .filter(news_posts::pinned.eq(false))
+            .filter(later_in_group)
     }
 }
 

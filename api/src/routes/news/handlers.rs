@@ -77,16 +77,25 @@ pub async fn list_news_feed(
     query: Query<FeedParams>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    let (cursor, limit) = feed_page(&query.0)?;
+    let page = db::run(&state.db, move |conn| {
+        service::feed(conn, &auth.0, cursor, limit, now())
+    })
+    .await?;
+    tagged(&request, &NewsFeed::from(page))
+}
+
+/// The cursor and the page size of a feed's query (400 naming the parameter when not valid).
+pub(super) fn feed_page(params: &FeedParams) -> Result<(Option<FeedKey>, i64), ApiError> {
     let limit = i64::from(
-        domain::pagination::PageSize::parse(query.0.limit)
+        domain::pagination::PageSize::parse(params.limit)
             .map_err(|invalid| ApiError::BadRequest {
                 detail: "A query parameter is not valid; see `errors`.".to_owned(),
                 errors: vec![FieldError::from(("query.limit", invalid))],
             })?
             .get(),
     );
-    let cursor = query
-        .0
+    let cursor = params
         .cursor
         .as_deref()
         .map(FeedKey::from_cursor)
@@ -95,11 +104,12 @@ pub async fn list_news_feed(
             detail: "A query parameter is not valid; see `errors`.".to_owned(),
             errors: vec![FieldError::from(("query.cursor", invalid))],
         })?;
-    let page = db::run(&state.db, move |conn| {
-        service::feed(conn, &auth.0, cursor, limit, now())
-    })
-    .await?;
-    let body = serde_json::to_vec(&NewsFeed::from(page)).map_err(ApiError::internal)?;
+    Ok((cursor, limit))
+}
+
+/// A feed's page with its `ETag`; 304 without a body when `If-None-Match` names it.
+pub(super) fn tagged(request: &HttpRequest, feed: &NewsFeed) -> Result<HttpResponse, ApiError> {
+    let body = serde_json::to_vec(feed).map_err(ApiError::internal)?;
     let tag = format!(
         "W/\"{}\"",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&Sha256::digest(&body)[..16])

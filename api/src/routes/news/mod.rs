@@ -8,6 +8,7 @@ mod confirmations;
 mod dto;
 mod edits;
 mod handlers;
+mod staff;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -17,10 +18,12 @@ pub use confirmations::{
 };
 pub use dto::*;
 pub use edits::{NewsPersonName, NewsPostEdit, NewsRevision};
+pub use staff::StaffNewsState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(handlers::create_news_post)
         .service(handlers::list_news_feed)
+        .service(staff::list_school_news)
         .service(handlers::get_news_post)
         .service(edits::update_news_post)
         .service(edits::list_news_post_revisions)

@@ -28,6 +28,7 @@ mod read;
 mod receipts;
 mod release;
 mod remind;
+mod staff_feed;
 mod write;
 
 pub use comments::{CommentPage, CommentView, comment, comments, may_comment, set_hidden};
@@ -37,6 +38,7 @@ pub use read::{FeedPage, feed, get, mark_read};
 pub use receipts::{ReceiptPage, Receipts, receipts};
 pub use release::{release, release_due};
 pub use remind::remind;
+pub use staff_feed::{StaffFeedQuery, StaffFeedState, staff_feed};
 pub use write::{delete, may_publish, publish};
 
 #[derive(Debug, thiserror::Error)]
