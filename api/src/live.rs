@@ -20,6 +20,8 @@ use tokio::sync::mpsc;
 
 /// Messages a slow reader may have waiting before more are dropped (it refetches the inbox).
 const STREAM_BUFFER: usize = 64;
+/// Streams one account may hold open on one instance.
+const STREAMS_PER_ACCOUNT: usize = 5;
 /// How often the PostgreSQL listener reads its socket for notifications.
 const LISTEN_POLL: Duration = Duration::from_millis(50);
 
@@ -98,10 +100,13 @@ impl LiveHub {
             senders.retain(|s| !s.is_closed());
             !senders.is_empty()
         });
-        streams
-            .entry(account_id.to_owned())
-            .or_default()
-            .push(sender);
+        let senders = streams.entry(account_id.to_owned()).or_default();
+        // A person's apps hold a few streams; one holding ever more (a loop, a stolen token) must
+        // not hold ever more memory: the oldest beyond the bound is ended.
+        if senders.len() >= STREAMS_PER_ACCOUNT {
+            senders.remove(0);
+        }
+        senders.push(sender);
         receiver
     }
 

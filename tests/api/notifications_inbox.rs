@@ -282,3 +282,26 @@ async fn a_live_stream_carries_a_reference_only_also_from_another_instance() {
             .any(|item| item["id"] == event["id"])
     );
 }
+
+#[tokio::test]
+async fn a_sixth_stream_of_one_person_ends_the_oldest() {
+    let (app, world) = world().await;
+    let mut streams = Vec::new();
+    for _ in 0..6 {
+        let mut stream = app
+            .request(Method::GET, "/api/v1/me/notifications/stream")
+            .bearer_auth(world.token("guardian"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stream.status(), 200);
+        stream.chunk().await.unwrap().unwrap();
+        streams.push(stream);
+    }
+    // The first stream was ended when the sixth opened: it reads to its end.
+    let ended = tokio::time::timeout(Duration::from_secs(10), streams[0].chunk())
+        .await
+        .expect("the oldest stream ends")
+        .unwrap();
+    assert!(ended.is_none());
+}
