@@ -197,20 +197,24 @@ where
             Failure::Database(err)
         }
     }
-    diesel::Connection::transaction(conn, |conn| work(conn).map_err(Failure::Work)).map_err(
-        |failure| match failure {
-            Failure::Database(err) => E::from(RepoError::from(err)),
-            Failure::Work(err) => err,
-        },
-    )
+    diesel::Connection::transaction(conn, |conn| {
+        // On SQLite, as BEGIN IMMEDIATE: see `lock_for_write`. A transaction that read first and
+        // wrote after failed at once when another connection (the audit writer, a worker) wrote.
+        lock_for_write(conn).map_err(|err| Failure::Work(E::from(err)))?;
+        work(conn).map_err(Failure::Work)
+    })
+    .map_err(|failure| match failure {
+        Failure::Database(err) => E::from(RepoError::from(err)),
+        Failure::Work(err) => err,
+    })
 }
 
 /// Takes SQLite's write lock at the start of a transaction that reads before it writes. A deferred
 /// transaction that upgrades its read lock while another connection writes fails at once with
 /// "database is locked" (SQLite will not wait there, to avoid deadlock); a transaction that writes
 /// first waits its turn (`busy_timeout`) like any writer. A write that matches no row is enough.
-/// PostgreSQL locks rows, not the database: nothing to do.
-pub fn lock_for_write(conn: &mut AnyConnection) -> Result<(), RepoError> {
+/// PostgreSQL locks rows, not the database: nothing to do. Every [`transaction`] begins with it.
+fn lock_for_write(conn: &mut AnyConnection) -> Result<(), RepoError> {
     if let AnyConnection::Sqlite(lite) = conn {
         lite.batch_execute("UPDATE outbox SET id = id WHERE 0")?;
     }

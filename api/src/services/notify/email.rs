@@ -18,7 +18,6 @@ const BATCH: i64 = 500;
 pub fn hand_due_emails(db: &Database, now: DateTime<Utc>) -> Result<usize, RepoError> {
     let mut conn = db.get()?;
     transaction(&mut conn, |conn| {
-        persistence::connection::lock_for_write(conn)?;
         let due = notify::claim_due_emails(conn, now.naive_utc(), BATCH)?;
         let mut overviews: BTreeMap<(String, String), Vec<DueEmail>> = BTreeMap::new();
         let mut written = 0;

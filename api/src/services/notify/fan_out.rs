@@ -37,7 +37,6 @@ pub fn fan_out(db: &Database, owner: &str, now: DateTime<Utc>) -> Result<FanOut,
     let mut done = FanOut::default();
     for event in events {
         let written = transaction(&mut conn, |conn| {
-            persistence::connection::lock_for_write(conn)?;
             let written = deliver(conn, &event, now)?;
             if !notify::mark_fanned_out(conn, &event.id, owner, at)? {
                 // Another worker took it over after our lease ran out: undo ours.
