@@ -4,12 +4,15 @@
 //! Input from outside becomes a type of this crate once (`TryFrom`/`parse`); code after that
 //! cannot hold an invalid value.
 
+pub mod absence;
 pub mod actor;
+pub mod calendar;
 pub mod change_request;
 pub mod client;
 pub mod edexml;
 pub mod email;
 pub mod idempotency;
+pub mod leave;
 pub mod mail;
 pub mod modules;
 pub mod name;

@@ -1,0 +1,50 @@
+//! School weeks: ISO weeks (Monday–Sunday) with at least one school day. A week of holiday is no
+//! school week, so "4 consecutive school weeks" (Leerplichtwet art. 21a, SPEC §12) skips it.
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use super::{SchoolCalendar, dates};
+
+/// One school week of a calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SchoolWeek {
+    pub monday: NaiveDate,
+    /// School days in the week (1..=5 with the usual weekend).
+    pub school_days: u32,
+}
+
+impl SchoolWeek {
+    pub fn sunday(&self) -> NaiveDate {
+        self.monday
+            .checked_add_days(Days::new(6))
+            .unwrap_or(self.monday)
+    }
+
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.monday <= date && date <= self.sunday()
+    }
+}
+
+/// The Monday of the ISO week of `date`.
+pub fn monday_of(date: NaiveDate) -> NaiveDate {
+    let back = u64::from(date.weekday().num_days_from_monday());
+    date.checked_sub_days(Days::new(back)).unwrap_or(date)
+}
+
+/// The school weeks of a calendar, in order. A week that straddles 1 August counts only the days
+/// of this school year (it is always summer there in practice).
+pub(super) fn school_weeks(calendar: &SchoolCalendar) -> Vec<SchoolWeek> {
+    let year = calendar.year();
+    let mut weeks: Vec<SchoolWeek> = Vec::new();
+    for date in dates(year.starts_on(), year.ends_on()).filter(|d| calendar.is_school_day(*d)) {
+        let monday = monday_of(date);
+        match weeks.last_mut() {
+            Some(week) if week.monday == monday => week.school_days += 1,
+            _ => weeks.push(SchoolWeek {
+                monday,
+                school_days: 1,
+            }),
+        }
+    }
+    weeks
+}
