@@ -14,7 +14,7 @@ pub mod holidays;
 pub mod ical;
 pub mod lessons;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 pub mod weeks;
 
 pub use holidays::{Region, easter_sunday, fixed_days_off, region_holidays};
