@@ -7,7 +7,8 @@ use chrono::{Datelike, NaiveDate};
 pub const START_MONTH: u32 = 8;
 pub const START_DAY: u32 = 1;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Ordered by start: leave counts days per school year in a `BTreeMap`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SchoolYear {
     /// The calendar year it starts in: 2026 for 2026-2027.
     pub start_year: i32,
