@@ -302,29 +302,4 @@ impl SchoolCalendar {
     pub fn in_first_two_school_weeks(&self, date: NaiveDate) -> bool {
         matches!(self.school_week_index(date), Some(1 | 2))
     }
-
-    /// Maximal runs of days without lessons (weekends included) that hold at least one holiday
-    /// day, as (first, last): "the kerstvakantie" from its Saturday to its Sunday.
-    pub fn holiday_breaks(&self) -> Vec<(NaiveDate, NaiveDate)> {
-        let mut breaks = Vec::new();
-        let mut run: Option<(NaiveDate, NaiveDate, bool)> = None;
-        for date in dates(self.year.starts_on(), self.year.ends_on()) {
-            let kind = self.day_kind(date);
-            if kind == Some(DayKind::SchoolDay) {
-                if let Some((first, last, true)) = run.take() {
-                    breaks.push((first, last));
-                }
-                continue;
-            }
-            let holiday = kind == Some(DayKind::Holiday);
-            run = Some(match run {
-                Some((first, _, seen)) => (first, date, seen || holiday),
-                None => (date, date, holiday),
-            });
-        }
-        if let Some((first, last, true)) = run {
-            breaks.push((first, last));
-        }
-        breaks
-    }
 }

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use super::{SchoolCalendar, dates};
+use super::{DayKind, SchoolCalendar, dates};
 
 /// One school week of a calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -47,4 +47,31 @@ pub(super) fn school_weeks(calendar: &SchoolCalendar) -> Vec<SchoolWeek> {
         }
     }
     weeks
+}
+
+impl SchoolCalendar {
+    /// Maximal runs of days without lessons (weekends included) that hold at least one holiday
+    /// day, as (first, last): "the kerstvakantie" from its Saturday to its Sunday.
+    pub fn holiday_breaks(&self) -> Vec<(NaiveDate, NaiveDate)> {
+        let mut breaks = Vec::new();
+        let mut run: Option<(NaiveDate, NaiveDate, bool)> = None;
+        for date in dates(self.year.starts_on(), self.year.ends_on()) {
+            let kind = self.day_kind(date);
+            if kind == Some(DayKind::SchoolDay) {
+                if let Some((first, last, true)) = run.take() {
+                    breaks.push((first, last));
+                }
+                continue;
+            }
+            let holiday = kind == Some(DayKind::Holiday);
+            run = Some(match run {
+                Some((first, _, seen)) => (first, date, seen || holiday),
+                None => (date, date, holiday),
+            });
+        }
+        if let Some((first, last, true)) = run {
+            breaks.push((first, last));
+        }
+        breaks
+    }
 }
