@@ -18,6 +18,10 @@ use crate::calendar::{SchoolCalendar, dates, weekend};
 use crate::change_request::{Refusal, refusal};
 use crate::school_year::SchoolYear;
 
+/// Holiday leave: at most once per school year (*law* art. 13a). Granted leave counts (approved,
+/// or approved by the attendance officer); refused, withdrawn and pending requests do not (a
+/// pending one is a warning, so that two pending requests do not reject each other).
+pub const HOLIDAY_LEAVE_PER_SCHOOL_YEAR: usize = 1;
 /// Holiday leave: at most 10 school days per school year (*law* art. 13a).
 pub const HOLIDAY_LEAVE_MAX_SCHOOL_DAYS: u32 = 10;
 /// Holiday leave: never in the first two school weeks of the school year (*law* art. 13a).
@@ -200,7 +204,9 @@ pub fn evaluate(
                 };
                 if same_kind(LeaveKind::Holiday)
                     .filter(|e| e.state.is_granted())
-                    .any(|e| in_year(&e))
+                    .filter(in_year)
+                    .count()
+                    >= HOLIDAY_LEAVE_PER_SCHOOL_YEAR
                 {
                     rules.push(Rule::HolidayOncePerYear { year: *year });
                 }
