@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod actors;
 pub mod audit;
 pub mod boards;
+pub mod calendar;
 pub mod change_request;
 pub mod clients;
 pub mod connection;

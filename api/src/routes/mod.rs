@@ -28,6 +28,7 @@ macro_rules! same_enum {
 pub mod audit_events;
 pub mod auth;
 pub mod boards;
+pub mod calendar;
 pub mod change_requests;
 pub mod clients;
 pub mod fields;
@@ -62,6 +63,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(me::configure)
             .configure(boards::configure)
             .configure(schools::configure)
+            .configure(calendar::configure)
             .configure(news::configure)
             .configure(notifications::configure)
             .configure(groups::configure)

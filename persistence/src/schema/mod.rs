@@ -370,8 +370,10 @@ diesel::joinable!(change_requests -> schools (school_id));
 diesel::joinable!(change_requests -> guardians (requested_by));
 diesel::joinable!(change_request_fields -> change_requests (request_id));
 
+mod absence;
 mod news;
 mod notify;
 
+pub use absence::*;
 pub use news::*;
 pub use notify::*;
