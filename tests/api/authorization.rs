@@ -46,6 +46,10 @@ fn empty_roster(_: usize) -> Value {
     crate::world::empty_roster()
 }
 
+fn calendar(_: usize) -> Value {
+    json!({"version": 0, "lesson_minutes": [330, 330, 225, 330, 330, 0, 0], "days_off": []})
+}
+
 fn sync_settings(_: usize) -> Value {
     json!({"hold_deactivation_percent": 30})
 }
@@ -149,6 +153,15 @@ const MATRIX: &[Row] = &[
     // staff N1; guardians have no staff list.
     get("/api/v1/schools/{A1}/news",                [404, 200, 200, 200, 200, 200, 200, 404, 404]),
     get("/api/v1/schools/{B1}/news",                [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    // The school calendar (#11): everyone at the school reads it; only its admins set it (the
+    // setting itself is tested in calendar.rs: a save names the version it was made on).
+    get("/api/v1/schools/{A1}/calendar/2026-2027",  [404, 200, 200, 200, 200, 200, 200, 200, 200]),
+    get("/api/v1/schools/{A2}/calendar/2026-2027",  [404, 200, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{B1}/calendar/2026-2027",  [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/calendar/2026-2027/ical", [404, 200, 200, 200, 200, 200, 200, 200, 200]),
+    get("/api/v1/schools/{B1}/calendar/2026-2027/ical", [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "PUT", path: "/api/v1/schools/{B1}/calendar/2026-2027", body: Some(calendar),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     Row { method: "PUT", path: "/api/v1/schools/{A1}/modules", body: Some(switch_modules),
                                                     expect: [404, 200, 200, 403, 403, 403, 403, 403, 403] },
     Row { method: "PUT", path: "/api/v1/schools/{B1}/modules", body: Some(switch_modules),

@@ -12,6 +12,7 @@ mod auth;
 mod authorization;
 mod boards;
 mod bodies_after_authorization;
+mod calendar;
 mod callers;
 mod change_requests;
 mod contract;
