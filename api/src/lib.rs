@@ -8,6 +8,7 @@ pub mod audit_writer;
 pub mod auth;
 pub mod cli;
 pub mod client;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;

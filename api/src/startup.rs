@@ -65,6 +65,7 @@ pub struct Application {
     server: Server,
     hashing: Arc<HashingGate>,
     audit: Arc<AuditWriter>,
+    clock: Arc<crate::clock::Clock>,
 }
 
 impl Application {
@@ -101,6 +102,7 @@ impl Application {
             .run(),
         );
         let hashing = Arc::new(HashingGate::for_this_machine());
+        let clock = Arc::new(crate::clock::Clock::default());
         let audit = AuditWriter::start(db.clone());
         let session_feed = Arc::new(SessionFeed::new(config.session_feed_poll));
         tokio::spawn(Arc::clone(&session_feed).run(db.clone()));
@@ -118,6 +120,7 @@ impl Application {
             tokens: TokenKeys::new(&config.jwt_secret, config.access_token_ttl),
             config,
             hashing: Arc::clone(&hashing),
+            clock: Arc::clone(&clock),
         });
         let contract = openapi::document();
         let route_table = web::Data::new(RouteTable::from_contract(&contract));
@@ -173,6 +176,7 @@ impl Application {
             server: server.run(),
             hashing,
             audit,
+            clock,
         })
     }
 
@@ -183,6 +187,11 @@ impl Application {
     /// The password-hashing bound, whose count tests read.
     pub fn hashing(&self) -> Arc<HashingGate> {
         Arc::clone(&self.hashing)
+    }
+
+    /// The clock requests act at (a test holds it at an instant).
+    pub fn clock(&self) -> Arc<crate::clock::Clock> {
+        Arc::clone(&self.clock)
     }
 
     /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully); then the audit

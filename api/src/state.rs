@@ -26,4 +26,6 @@ pub struct AppState {
     pub session_feed: Arc<SessionFeed>,
     /// The live streams open on this instance.
     pub live: Arc<LiveHub>,
+    /// The time requests act at (held by tests).
+    pub clock: Arc<crate::clock::Clock>,
 }

@@ -5,6 +5,7 @@
 //! Callers run them off the async executor (the API's `db::run` takes the pooled connection inside
 //! its blocking closure).
 
+pub mod absence;
 pub mod account_tokens;
 pub mod accounts;
 pub mod actors;

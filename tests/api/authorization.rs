@@ -46,6 +46,22 @@ fn empty_roster(_: usize) -> Value {
     crate::world::empty_roster()
 }
 
+fn absence_report(_: usize) -> Value {
+    json!({"reason": "sick"})
+}
+
+fn absence_registration(_: usize) -> Value {
+    json!({"group_id": "0190a000-0000-7000-8000-000000000001", "kind": "authorized", "first_day": "2027-01-12"})
+}
+
+fn absence_change(_: usize) -> Value {
+    json!({"version": 1, "kind": "authorized"})
+}
+
+fn absence_return(_: usize) -> Value {
+    json!({"back_on": "2027-01-13"})
+}
+
 fn calendar(_: usize) -> Value {
     json!({"version": 0, "lesson_minutes": [330, 330, 225, 330, 330, 0, 0], "days_off": []})
 }
@@ -153,6 +169,31 @@ const MATRIX: &[Row] = &[
     // staff N1; guardians have no staff list.
     get("/api/v1/schools/{A1}/news",                [404, 200, 200, 200, 200, 200, 200, 404, 404]),
     get("/api/v1/schools/{B1}/news",                [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    // Absence (#11): a pupil's absences for its guardians and the staff who register them
+    // (teachers: their groups), never for another family, a board's office or the lunch
+    // supervisor; the school's day for its registering staff; the signals for the director and
+    // admins. ABS1 is P1's report at A1, ABS5 P5's at B1.
+    get("/api/v1/pupils/{P1}/absences",             [404, 403, 200, 200, 200, 200, 403, 200, 404]),
+    get("/api/v1/pupils/{P3}/absences",             [404, 403, 200, 200, 404, 200, 403, 404, 404]),
+    get("/api/v1/pupils/{P5}/absences",             [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/absences/{ABS1}",                  [404, 403, 200, 200, 200, 200, 403, 200, 404]),
+    get("/api/v1/absences/{ABS5}",                  [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/absences",            [404, 403, 200, 200, 200, 200, 403, 404, 404]),
+    get("/api/v1/schools/{B1}/absences",            [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/absence-signals",     [404, 403, 200, 200, 403, 403, 403, 404, 404]),
+    get("/api/v1/schools/{B1}/absence-signals",     [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "POST", path: "/api/v1/pupils/{P1}/absences", body: Some(absence_report),
+                                                    expect: [404, 403, 403, 403, 403, 403, 403, 201, 404] },
+    Row { method: "POST", path: "/api/v1/pupils/{P5}/absences", body: Some(absence_report),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "POST", path: "/api/v1/schools/{B1}/absences", body: Some(absence_registration),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "PATCH", path: "/api/v1/absences/{ABS5}", body: Some(absence_change),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "POST", path: "/api/v1/absences/{ABS5}/withdrawal", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "POST", path: "/api/v1/absences/{ABS5}/return", body: Some(absence_return),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     // The school calendar (#11): everyone at the school reads it; only its admins set it (the
     // setting itself is tested in calendar.rs: a save names the version it was made on).
     get("/api/v1/schools/{A1}/calendar/2026-2027",  [404, 200, 200, 200, 200, 200, 200, 200, 200]),
@@ -396,24 +437,32 @@ fn never_visible(actor: &str) -> Vec<String> {
     let objects: &[&str] = match actor {
         "operator" => &[
             "P1", "P2", "P3", "P4", "P5", "M1", "D1", "M2", "M3", "M4", "M5", "teacher",
-            "b1_admin", "N1", "N2", "N5", "W1", "W5",
+            "b1_admin", "N1", "N2", "N5", "W1", "W5", "ABS1", "ABS5",
         ],
-        "board_admin" => &["P5", "M5", "b1_admin", "N5", "W5"],
-        "school_admin" => &["P4", "M4", "P5", "M5", "b1_admin", "N5", "W5"],
-        "director" | "care_staff" => &["P4", "M4", "P5", "M5", "b1_admin", "N5", "W1", "W5"],
+        "board_admin" => &["P5", "M5", "b1_admin", "N5", "W5", "ABS1", "ABS5"],
+        "school_admin" => &[
+            "P4", "M4", "P5", "M5", "b1_admin", "N5", "W5", "ABS1", "ABS5",
+        ],
+        // ABS1's note is medical detail: the group's teacher and care staff read it, the
+        // director and admins do not.
+        "director" => &[
+            "P4", "M4", "P5", "M5", "b1_admin", "N5", "W1", "W5", "ABS1", "ABS5",
+        ],
+        "care_staff" => &["P4", "M4", "P5", "M5", "b1_admin", "N5", "W1", "W5", "ABS5"],
         "teacher" => &[
-            "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5", "W1", "W5",
+            "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5", "W1", "W5", "ABS5",
         ],
         "lunch_supervisor" => &[
-            "M1", "D1", "M2", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N5", "W1", "W5",
+            "M1", "D1", "M2", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N5", "W1", "W5", "ABS1",
+            "ABS5",
         ],
         "guardian" => &[
             "D1", "P2", "M2", "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5", "W1",
-            "W5",
+            "W5", "ABS5",
         ],
         "other_guardian" => &[
             "P1", "M1", "D1", "P3", "M3", "P4", "M4", "P5", "M5", "b1_admin", "N2", "N5", "W1",
-            "W5",
+            "W5", "ABS1", "ABS5",
         ],
         other => panic!("unknown actor {other}"),
     };
@@ -510,6 +559,40 @@ async fn switch(app: &TestApp, world: &World, module: &str, audiences: &[&str]) 
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
+}
+
+/// The absence endpoints at school A1 with absence switched off school-wide: as if they did not
+/// exist, for everyone (seed 004), and nothing is written.
+#[rustfmt::skip]
+const ABSENCE_OFF: &[Row] = &[
+    get("/api/v1/pupils/{P1}/absences",             [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/absences/{ABS1}",                  [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/absences",            [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/absence-signals",     [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    get("/api/v1/schools/{A1}/calendar/2026-2027",  [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "POST", path: "/api/v1/pupils/{P1}/absences", body: Some(absence_report),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "POST", path: "/api/v1/schools/{A1}/absences", body: Some(absence_registration),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "PATCH", path: "/api/v1/absences/{ABS1}", body: Some(absence_change),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+    Row { method: "POST", path: "/api/v1/absences/{ABS1}/withdrawal", body: None,
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
+];
+
+#[tokio::test]
+async fn with_absence_switched_off_its_endpoints_do_not_exist_and_nothing_is_written() {
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_RATE_LIMIT_PER_MINUTE", "100000")]).await;
+    let world = World::build(&app).await;
+    switch(&app, &world, "absence", &[]).await;
+    let failures = run_matrix(&app, &world, ABSENCE_OFF).await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM absences"),
+        2,
+        "the world's two"
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM absence_history"), 0);
 }
 
 /// The change-request endpoints at school A1 with the module switched off school-wide: as if they

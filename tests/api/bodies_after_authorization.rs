@@ -53,6 +53,40 @@ async fn a_caller_without_rights_is_refused_before_the_body_is_read() {
             "other_guardian",
             404,
         ),
+        ("POST", "/api/v1/pupils/{P1}/absences", "teacher", 403),
+        (
+            "POST",
+            "/api/v1/pupils/{P1}/absences",
+            "other_guardian",
+            404,
+        ),
+        (
+            "POST",
+            "/api/v1/schools/{A1}/absences",
+            "lunch_supervisor",
+            403,
+        ),
+        ("POST", "/api/v1/schools/{B1}/absences", "director", 404),
+        ("PATCH", "/api/v1/absences/{ABS1}", "lunch_supervisor", 403),
+        ("PATCH", "/api/v1/absences/{ABS5}", "guardian", 404),
+        (
+            "POST",
+            "/api/v1/absences/{ABS1}/return",
+            "other_guardian",
+            404,
+        ),
+        (
+            "PUT",
+            "/api/v1/schools/{A1}/calendar/2026-2027",
+            "teacher",
+            403,
+        ),
+        (
+            "PUT",
+            "/api/v1/schools/{B1}/calendar/2026-2027",
+            "school_admin",
+            404,
+        ),
     ];
     for (method, path, actor, status) in cases {
         let path = world.path(path);

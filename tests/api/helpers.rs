@@ -94,6 +94,8 @@ pub struct TestApp {
     pub db: Database,
     /// The app's password-hashing bound: its count tells how many passwords were checked.
     pub hashing: std::sync::Arc<api::auth::password::HashingGate>,
+    /// The time the app's requests act at: `clock.hold(Some(at))` sets it.
+    pub clock: std::sync::Arc<api::clock::Clock>,
     /// The database's URL, for a second instance beside this one.
     pub database_url: String,
     /// Dropped with the app: removes the test's database (none for a second instance).
@@ -144,6 +146,7 @@ impl TestApp {
         let app = Application::build_with(config, db.clone()).expect("application");
         let address = format!("http://127.0.0.1:{}", app.port());
         let hashing = app.hashing();
+        let clock = app.clock();
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
@@ -153,6 +156,7 @@ impl TestApp {
                 .unwrap(),
             db,
             hashing,
+            clock,
             database_url: url,
             _database: database,
         }

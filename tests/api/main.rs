@@ -7,6 +7,7 @@
 mod helpers;
 mod smtp;
 
+mod absence;
 mod audit;
 mod auth;
 mod authorization;

@@ -323,6 +323,7 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
         ids.insert(post, id);
     }
     add_webhooks(conn, &mut ids, &a1, &b1);
+    add_absences(conn, &mut ids, &a1, &b1);
     ids.insert("A1", a1);
     ids.insert("A2", a2);
     ids.insert("B1", b1);
@@ -384,5 +385,35 @@ impl World {
             "UPDATE schools SET admin_email = 'administratie@a1.example' WHERE id = '{}'",
             self.id("A1")
         ));
+    }
+}
+
+/// ABS1: P1's sick report at A1 (medical detail in its note, marked); ABS5: P5's at B1.
+fn add_absences(
+    conn: &mut persistence::AnyConnection,
+    ids: &mut HashMap<&'static str, String>,
+    a1: &str,
+    b1: &str,
+) {
+    let today = domain::schedule::school_date(chrono::Utc::now());
+    for (name, school, pupil) in [("ABS1", a1, "P1"), ("ABS5", b1, "P5")] {
+        let new = persistence::absence::NewAbsence {
+            school_id: school.to_owned(),
+            pupil_id: ids[pupil].clone(),
+            source: "guardian",
+            reported_by: None,
+            reason: "sick",
+            kind: Some("sick"),
+            note: Some(marker(name)),
+            first_day: today,
+            last_day: None,
+            expected_return: None,
+            minutes: None,
+            late: false,
+        };
+        let row = persistence::absence::insert(conn, &[new], persistence::ids::now())
+            .unwrap()
+            .remove(0);
+        ids.insert(name, row.id);
     }
 }

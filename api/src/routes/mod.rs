@@ -25,6 +25,7 @@ macro_rules! same_enum {
     };
 }
 
+pub mod absence;
 pub mod audit_events;
 pub mod auth;
 pub mod boards;
@@ -63,6 +64,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(me::configure)
             .configure(boards::configure)
             .configure(schools::configure)
+            .configure(absence::configure)
             .configure(calendar::configure)
             .configure(news::configure)
             .configure(notifications::configure)

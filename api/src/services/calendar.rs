@@ -75,10 +75,14 @@ pub struct CalendarView {
 
 /// The default calendar of a year: the default region's vacations and the national days off
 /// (the fixed days only for a year whose vacations we do not hold), the default lesson times.
-pub fn default_calendar(year: SchoolYear) -> SchoolCalendar {
+pub fn default_calendar(year: SchoolYear) -> Result<SchoolCalendar, RepoError> {
     let closures = region_holidays(year, DEFAULT_REGION).unwrap_or_else(|| fixed_days_off(year));
-    SchoolCalendar::new(year, closures, LessonTable::default())
-        .expect("the built-in holidays are valid")
+    SchoolCalendar::new(year, closures, LessonTable::default()).map_err(|refusals| {
+        RepoError::Corrupt(format!(
+            "built-in holidays of {}: {refusals:?}",
+            year.name()
+        ))
+    })
 }
 
 /// The calendars of a school for `years`, stored or default, in the order of `years`.
@@ -88,15 +92,13 @@ pub fn calendars(
     years: &[SchoolYear],
 ) -> Result<Vec<SchoolCalendar>, RepoError> {
     let mut stored = calendar::by_year(calendar::load(conn, school_id, years)?);
-    Ok(years
+    years
         .iter()
-        .map(|year| {
-            stored
-                .remove(year)
-                .map(|s| s.calendar)
-                .unwrap_or_else(|| default_calendar(*year))
+        .map(|year| match stored.remove(year) {
+            Some(s) => Ok(s.calendar),
+            None => default_calendar(*year),
         })
-        .collect())
+        .collect()
 }
 
 fn view(
@@ -112,7 +114,7 @@ fn view(
             updated_at: Some(stored.updated_at),
         },
         None => CalendarView {
-            calendar: default_calendar(year),
+            calendar: default_calendar(year)?,
             region: None,
             version: 0,
             updated_at: None,

@@ -27,6 +27,7 @@ macro_rules! gate_errors {
     };
 }
 
+pub mod absence;
 pub mod calendar;
 pub mod change_requests;
 pub mod news;

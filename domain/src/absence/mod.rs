@@ -193,3 +193,30 @@ pub struct ReportAbsence {
     /// `None`.
     pub minutes: Option<u32>,
 }
+
+/// Where an absence came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// Reported by a guardian.
+    Guardian,
+    /// Registered by staff (also what the school learned by phone).
+    Staff,
+    /// Granted leave (`crate::leave`): approved leave becomes absence of kind leave.
+    Leave,
+}
+
+impl Source {
+    pub const ALL: [Source; 3] = [Source::Guardian, Source::Staff, Source::Leave];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Guardian => "guardian",
+            Source::Staff => "staff",
+            Source::Leave => "leave",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}

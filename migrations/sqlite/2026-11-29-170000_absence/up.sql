@@ -45,9 +45,11 @@ CREATE TABLE school_absence_settings (
     updated_at             TIMESTAMP NOT NULL
 );
 
--- An absence of a pupil: reported by a guardian, registered by staff, or granted leave. `kind` is
--- the school's view of it (authorized, unauthorized, sick, leave); `minutes` of teaching time is
--- stored when staff give it, derived from the calendar otherwise. `last_day` NULL: until the
+-- An absence of a pupil: reported by a guardian, registered by staff, or granted leave. `reason`
+-- is the guardian's (sick, appointment, other, or leave) with its short `note` (medical detail when
+-- the reason is sick: teacher and care staff only); `kind` is the school's registration
+-- (authorized, unauthorized, sick, leave), NULL until staff register it. `minutes` of teaching
+-- time is stored when given, derived from the calendar otherwise. `last_day` NULL: until the
 -- return is reported.
 CREATE TABLE absences (
     id               TEXT PRIMARY KEY,
@@ -55,10 +57,9 @@ CREATE TABLE absences (
     pupil_id         TEXT NOT NULL REFERENCES pupils (id) ON DELETE CASCADE,
     source           TEXT NOT NULL CHECK (source IN ('guardian', 'staff', 'leave')),
     reported_by      TEXT REFERENCES accounts (id) ON DELETE SET NULL,
-    reason           TEXT NOT NULL,
-    kind             TEXT NOT NULL CHECK (kind IN ('authorized', 'unauthorized', 'sick', 'leave')),
+    reason           TEXT NOT NULL CHECK (reason IN ('sick', 'appointment', 'other', 'leave')),
+    kind             TEXT CHECK (kind IN ('authorized', 'unauthorized', 'sick', 'leave')),
     note             TEXT,
-    medical_note     TEXT,
     first_day        DATE NOT NULL,
     last_day         DATE,
     expected_return  DATE,

@@ -1,0 +1,383 @@
+//! Absence (#11 items 2, 3, 6, 7): guardians' reports with the late flag at the school's cut-off
+//! in winter and summer time, idempotent reports, changes and withdrawal until the day starts,
+//! staff registration for a pupil and a whole group, the teacher's day, medical detail, and the
+//! DUO signal on a constructed calendar.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, error_fields};
+use crate::news::world;
+use crate::world::{World, this_school_year};
+
+async fn report(
+    app: &TestApp,
+    world: &World,
+    actor: &str,
+    pupil: &str,
+    body: &Value,
+) -> reqwest::Response {
+    app.post_json_as(
+        world.token(actor),
+        &world.path(&format!("/api/v1/pupils/{{{pupil}}}/absences")),
+        body,
+    )
+    .await
+}
+
+async fn json_of(response: reqwest::Response, status: u16) -> Value {
+    let code = response.status().as_u16();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(code, status, "{body}");
+    body
+}
+
+fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+}
+
+#[tokio::test]
+async fn a_report_for_today_after_eight_amsterdam_time_is_late_in_winter_and_in_summer() {
+    let (app, world) = world().await;
+    // Tuesday 12 January 2027 (CET, UTC+1) and Tuesday 8 June 2027 (CEST, UTC+2).
+    for (on_time, late, day) in [
+        (utc(2027, 1, 12, 7, 0), utc(2027, 1, 12, 7, 1), "2027-01-12"),
+        (utc(2027, 6, 8, 6, 0), utc(2027, 6, 8, 6, 1), "2027-06-08"),
+    ] {
+        for (at, expected) in [(on_time, false), (late, true)] {
+            app.clock.hold(Some(at));
+            let body = json!({"reason": "sick", "first_day": day});
+            let stored = json_of(report(&app, &world, "guardian", "P1", &body).await, 201).await;
+            assert_eq!(stored["first_day"], day);
+            assert_eq!(stored["late"], expected, "{at}");
+            assert_eq!(stored["kind"], "sick");
+            assert_eq!(stored["state"], "reported");
+            assert!(stored["last_day"].is_null(), "a sick report stays open");
+        }
+        // Until the cut-off a report without a first day is for today; after it, for the next
+        // school day.
+        app.clock.hold(Some(on_time));
+        let body = json!({"reason": "sick"});
+        let stored = json_of(report(&app, &world, "guardian", "P1", &body).await, 201).await;
+        assert_eq!(stored["first_day"], day);
+        app.clock.hold(Some(late));
+        let body = json!({"reason": "appointment", "note": "tandarts"});
+        let stored = json_of(report(&app, &world, "guardian", "P1", &body).await, 201).await;
+        let next = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap() + Days::new(1);
+        assert_eq!(stored["first_day"], next.to_string());
+        assert_eq!(stored["late"], false);
+        assert!(
+            stored["kind"].is_null(),
+            "the school registers an appointment's kind"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_retried_report_with_the_same_key_creates_one_and_answers_the_first_again() {
+    let (app, world) = world().await;
+    app.clock.hold(Some(utc(2027, 1, 12, 6, 30)));
+    let path = world.path("/api/v1/pupils/{P1}/absences");
+    let body = json!({"reason": "sick", "note": "koorts"});
+    let send = || {
+        app.request(Method::POST, &path)
+            .bearer_auth(world.token("guardian"))
+            .header("Idempotency-Key", "ochtend-2027-01-12")
+            .json(&body)
+            .send()
+    };
+    let (first, second) = tokio::join!(send(), send());
+    let (first, second) = (first.unwrap(), second.unwrap());
+    let statuses = [first.status().as_u16(), second.status().as_u16()];
+    assert!(statuses.contains(&201), "{statuses:?}");
+    let third = send().await.unwrap();
+    assert_eq!(third.status(), 201);
+    assert_eq!(third.headers()["idempotent-replayed"], "true");
+    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM absences"), 1);
+}
+
+#[tokio::test]
+async fn guardians_change_and_withdraw_a_report_until_its_day_starts_and_not_in_the_past() {
+    let (app, world) = world().await;
+    app.clock.hold(Some(utc(2027, 1, 11, 18, 0)));
+    // Not for a day before today.
+    let past = json!({"reason": "sick", "first_day": "2027-01-08"});
+    let problem = assert_problem(
+        report(&app, &world, "guardian", "P1", &past).await,
+        422,
+        "validation-failed",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["first_day"]);
+    let body = json!({"reason": "appointment", "note": "orthodontist", "first_day": "2027-01-13"});
+    let stored = json_of(report(&app, &world, "guardian", "P1", &body).await, 201).await;
+    let id = stored["id"].as_str().unwrap().to_owned();
+    let absence = format!("/api/v1/absences/{id}");
+    let change =
+        |version: i64, first_day: &str| json!({"version": version, "first_day": first_day});
+    let patch = |body: Value| {
+        app.request(Method::PATCH, &absence)
+            .bearer_auth(world.token("guardian"))
+            .json(&body)
+            .send()
+    };
+    let changed = json_of(patch(change(1, "2027-01-14")).await.unwrap(), 200).await;
+    assert_eq!(changed["first_day"], "2027-01-14");
+    assert_eq!(changed["version"], 2);
+    let history = changed["history"].as_array().unwrap();
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert!(history.iter().any(|h| h["field"] == "first_day"
+        && h["from"] == "2027-01-13"
+        && h["to"] == "2027-01-14"));
+    // On the version read only.
+    assert_problem(
+        patch(change(1, "2027-01-15")).await.unwrap(),
+        409,
+        "conflict",
+    )
+    .await;
+    // The other parent's report of the same child is theirs too; another family's is not.
+    let other = app
+        .request(Method::POST, &format!("{absence}/withdrawal"))
+        .bearer_auth(world.token("other_guardian"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
+    // On the day, after the cut-off, it can no longer be changed.
+    app.clock.hold(Some(utc(2027, 1, 14, 7, 30)));
+    let withdraw = || {
+        app.request(Method::POST, &format!("{absence}/withdrawal"))
+            .bearer_auth(world.token("guardian"))
+            .send()
+    };
+    assert_problem(withdraw().await.unwrap(), 409, "conflict").await;
+    app.clock.hold(Some(utc(2027, 1, 14, 6, 59)));
+    let withdrawn = json_of(withdraw().await.unwrap(), 200).await;
+    assert_eq!(withdrawn["state"], "withdrawn");
+    // A withdrawn report is not on the school's day.
+    let day = app
+        .get_as(
+            world.token("school_admin"),
+            &world.path("/api/v1/schools/{A1}/absences?date=2027-01-14"),
+        )
+        .await;
+    let day = json_of(day, 200).await;
+    assert!(day["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn staff_register_for_a_group_and_teachers_see_their_groups_day_with_medical_detail() {
+    let (app, world) = world().await;
+    app.clock.hold(Some(utc(2027, 1, 12, 6, 30)));
+    let body = json!({"reason": "sick", "note": "buikgriep"});
+    json_of(report(&app, &world, "guardian", "P1", &body).await, 201).await;
+    // The director registers P3 (group G2) absent, and G1 on an excursion.
+    let path = world.path("/api/v1/schools/{A1}/absences");
+    let one =
+        json!({"pupil_ids": [world.id("P3")], "kind": "unauthorized", "first_day": "2027-01-12"});
+    let registered = json_of(
+        app.post_json_as(world.token("director"), &path, &one).await,
+        201,
+    )
+    .await;
+    assert_eq!(registered["items"].as_array().unwrap().len(), 1);
+    let trip = json!({"group_id": world.id("G1"), "kind": "authorized", "note": "excursie", "first_day": "2027-01-15"});
+    let registered = json_of(
+        app.post_json_as(world.token("teacher"), &path, &trip).await,
+        201,
+    )
+    .await;
+    let pupils: Vec<&str> = registered["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["pupil"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(pupils.len(), 2);
+    assert!(pupils.contains(&world.id("P1")) && pupils.contains(&world.id("P2")));
+    // A teacher registers their own groups' pupils only; the lunch supervisor none.
+    let other_group =
+        json!({"pupil_ids": [world.id("P3")], "kind": "sick", "first_day": "2027-01-12"});
+    let problem = assert_problem(
+        app.post_json_as(world.token("teacher"), &path, &other_group)
+            .await,
+        422,
+        "validation-failed",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["pupil_ids[0]"]);
+    assert_eq!(
+        app.post_json_as(world.token("lunch_supervisor"), &path, &one)
+            .await
+            .status(),
+        403
+    );
+
+    let day = |actor: &'static str| {
+        let path = world.path("/api/v1/schools/{A1}/absences?date=2027-01-12");
+        let token = world.token(actor).to_owned();
+        let app = &app;
+        async move { json_of(app.get_as(&token, &path).await, 200).await }
+    };
+    let teacher = day("teacher").await;
+    let items = teacher["items"].as_array().unwrap();
+    assert_eq!(
+        items.len(),
+        1,
+        "the teacher of G1 sees P1, not P3: {items:?}"
+    );
+    assert_eq!(
+        items[0]["note"], "buikgriep",
+        "the group's teacher reads the medical detail"
+    );
+    let director = day("director").await;
+    let items = director["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    let sick = items
+        .iter()
+        .find(|a| a["pupil"]["id"] == world.id("P1"))
+        .unwrap();
+    assert!(
+        sick["note"].is_null() && sick["note_withheld"] == true,
+        "the director does not: {sick}"
+    );
+    let care = day("care_staff").await;
+    let sick = care["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["pupil"]["id"] == world.id("P1"))
+        .unwrap()
+        .clone();
+    assert_eq!(sick["note"], "buikgriep");
+    // Guardians and the lunch supervisor have no school's day.
+    for (actor, status) in [("guardian", 404), ("lunch_supervisor", 403)] {
+        let response = app
+            .get_as(
+                world.token(actor),
+                &world.path("/api/v1/schools/{A1}/absences"),
+            )
+            .await;
+        assert_eq!(response.status(), status, "{actor}");
+    }
+    // A pupil's absences: their guardian, never another family.
+    let own = json_of(
+        app.get_as(
+            world.token("guardian"),
+            &world.path("/api/v1/pupils/{P1}/absences"),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(own["items"].as_array().unwrap().len(), 2);
+    let other = app
+        .get_as(
+            world.token("other_guardian"),
+            &world.path("/api/v1/pupils/{P1}/absences"),
+        )
+        .await;
+    assert_eq!(other.status(), 404);
+}
+
+/// The Monday of the week `weeks` weeks after today's, inside this school year (else before).
+fn monday(weeks: i64) -> NaiveDate {
+    let today = Utc::now().date_naive();
+    let this_monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
+    let year = this_school_year();
+    let ahead = this_monday + chrono::Duration::weeks(weeks);
+    if ahead + chrono::Duration::weeks(5) <= year.ends_on() {
+        ahead
+    } else {
+        this_monday - chrono::Duration::weeks(6 - weeks)
+    }
+}
+
+#[tokio::test]
+async fn sixteen_hours_of_unauthorized_absence_within_four_school_weeks_raise_the_duo_signal() {
+    let (app, world) = world().await;
+    // A calendar of 5 hours a day, Monday to Friday, no days off but the week after `start`.
+    let start = monday(1);
+    let holiday = start + Days::new(7);
+    let calendar = json!({
+        "version": 0,
+        "lesson_minutes": [300, 300, 300, 300, 300, 0, 0],
+        "days_off": [{"kind": "holiday", "name": "Vakantie", "first_day": holiday.to_string(), "last_day": (holiday + Days::new(6)).to_string()}],
+    });
+    let year = this_school_year().name();
+    let response = app
+        .request(
+            Method::PUT,
+            &world.path(&format!("/api/v1/schools/{{A1}}/calendar/{year}")),
+        )
+        .bearer_auth(world.token("school_admin"))
+        .json(&calendar)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let path = world.path("/api/v1/schools/{A1}/absences");
+    let register = |first: NaiveDate, last: NaiveDate, minutes: Option<u32>| {
+        let mut body = json!({"pupil_ids": [world.id("P1")], "kind": "unauthorized", "first_day": first.to_string(), "last_day": last.to_string()});
+        if let Some(m) = minutes {
+            body["minutes"] = json!(m);
+        }
+        let app = &app;
+        let path = path.clone();
+        let token = world.token("director").to_owned();
+        async move { json_of(app.post_json_as(&token, &path, &body).await, 201).await }
+    };
+    let signals = || {
+        let app = &app;
+        let path = world.path("/api/v1/schools/{A1}/absence-signals");
+        let token = world.token("director").to_owned();
+        async move { json_of(app.get_as(&token, &path).await, 200).await }
+    };
+    // Three days (900 minutes) in the first week, and 59 minutes after the holiday week: 959,
+    // within four school weeks (the holiday week is no school week).
+    register(start, start + Days::new(2), None).await;
+    register(holiday + Days::new(7), holiday + Days::new(7), Some(59)).await;
+    assert!(
+        signals().await["items"].as_array().unwrap().is_empty(),
+        "959 minutes raise nothing"
+    );
+    // One minute more reaches 16 hours.
+    register(holiday + Days::new(8), holiday + Days::new(8), Some(1)).await;
+    let listed = signals().await;
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{listed}");
+    assert_eq!(items[0]["kind"], "duo16_hours");
+    assert_eq!(items[0]["minutes"], 960);
+    assert_eq!(items[0]["pupil"]["id"], world.id("P1"));
+    assert_eq!(items[0]["first_day"], start.to_string());
+    // Only the director and the admins handle signals.
+    let teacher = app
+        .get_as(
+            world.token("teacher"),
+            &world.path("/api/v1/schools/{A1}/absence-signals"),
+        )
+        .await;
+    assert_eq!(teacher.status(), 403);
+    // Marked reported once; counting starts again after it.
+    let id = items[0]["id"].as_str().unwrap();
+    let mark = || {
+        app.request(
+            Method::POST,
+            &format!("/api/v1/absence-signals/{id}/reported"),
+        )
+        .bearer_auth(world.token("school_admin"))
+        .send()
+    };
+    let (a, b) = tokio::join!(mark(), mark());
+    let mut statuses = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
+    assert!(signals().await["items"].as_array().unwrap().is_empty());
+    register(holiday + Days::new(9), holiday + Days::new(9), Some(300)).await;
+    assert!(
+        signals().await["items"].as_array().unwrap().is_empty(),
+        "the reported hours do not count again"
+    );
+}
