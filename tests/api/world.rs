@@ -406,7 +406,7 @@ fn add_absences(
             kind: Some("sick"),
             note: Some(marker(name)),
             first_day: today,
-            last_day: None,
+            last_day: Some(today),
             expected_return: None,
             minutes: None,
             late: false,
