@@ -18,6 +18,7 @@ pub mod error;
 pub mod groups;
 pub mod guardians;
 pub mod idempotency;
+pub mod leave;
 pub mod ids;
 pub mod migrations;
 pub mod modules;
