@@ -38,6 +38,7 @@ pub mod health;
 pub mod invitations;
 pub mod me;
 pub mod modules;
+pub mod leave;
 pub mod news;
 pub mod notifications;
 pub mod oauth;
@@ -64,6 +65,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(boards::configure)
             .configure(schools::configure)
             .configure(calendar::configure)
+            .configure(leave::configure)
             .configure(news::configure)
             .configure(notifications::configure)
             .configure(groups::configure)
