@@ -20,6 +20,8 @@ mod errors;
 mod health;
 mod integration;
 mod las_sync;
+mod leave;
+mod leave_matrix;
 mod logs;
 mod mail;
 mod modules;

@@ -32,7 +32,8 @@ pub fn lock_pupil(conn: &mut AnyConnection, pupil_id: &str) -> Result<(), RepoEr
 pub struct NewLeave<'a> {
     pub school_id: &'a str,
     pub pupil_id: &'a str,
-    pub requested_by: &'a str,
+    /// The requesting guardian's account.
+    pub requested_by: Option<&'a str>,
     pub kind: LeaveKind,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
@@ -60,7 +61,7 @@ pub fn insert(
         id: new_id(),
         school_id: new.school_id.to_owned(),
         pupil_id: new.pupil_id.to_owned(),
-        requested_by: Some(new.requested_by.to_owned()),
+        requested_by: new.requested_by.map(str::to_owned),
         kind: new.kind.as_str().to_owned(),
         first_day: new.first_day,
         last_day: new.last_day,

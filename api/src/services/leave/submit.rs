@@ -137,7 +137,7 @@ where
             &NewLeave {
                 school_id: &pupil.row.school_id,
                 pupil_id: &pupil.row.id,
-                requested_by: &account,
+                requested_by: Some(&account),
                 kind: request.kind,
                 first_day: request.first_day,
                 last_day: request.last_day,
