@@ -55,7 +55,13 @@ pub fn holiday((first, last): (NaiveDate, NaiveDate)) -> Value {
            "employer_statement": "werkgeversverklaring.pdf"})
 }
 
-pub async fn send(app: &TestApp, token: &str, method: Method, path: &str, body: Option<&Value>) -> reqwest::Response {
+pub async fn send(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> reqwest::Response {
     let mut request = app.request(method, path).bearer_auth(token);
     if let Some(body) = body {
         request = request.json(body);
@@ -66,17 +72,34 @@ pub async fn send(app: &TestApp, token: &str, method: Method, path: &str, body: 
 /// Creates a request for P1 as its guardian; 201 expected.
 pub async fn create(app: &TestApp, world: &World, body: &Value) -> Value {
     let path = world.path("/api/v1/pupils/{P1}/leave-requests");
-    let response = send(app, world.token("guardian"), Method::POST, &path, Some(body)).await;
+    let response = send(
+        app,
+        world.token("guardian"),
+        Method::POST,
+        &path,
+        Some(body),
+    )
+    .await;
     assert_eq!(response.status(), 201, "{:?}", response.text().await);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     let created: Value = response.json().await.unwrap();
-    assert_eq!(location, format!("/api/v1/leave-requests/{}", created["id"].as_str().unwrap()));
+    assert_eq!(
+        location,
+        format!("/api/v1/leave-requests/{}", created["id"].as_str().unwrap())
+    );
     created
 }
 
 async fn decide(app: &TestApp, world: &World, id: &str, body: Value) -> reqwest::Response {
     let path = format!("/api/v1/leave-requests/{id}/decision");
-    send(app, world.token("director"), Method::POST, &path, Some(&body)).await
+    send(
+        app,
+        world.token("director"),
+        Method::POST,
+        &path,
+        Some(&body),
+    )
+    .await
 }
 
 fn count(app: &TestApp, sql: &str) -> i64 {
@@ -108,16 +131,25 @@ async fn each_kind_is_created_and_notifications_are_noted() {
     let important = json!({"kind": "important_circumstances", "first_day": near.0,
                            "last_day": near.0 + Duration::days(1), "reason": "Huwelijk van een oom"});
     let created = create(&app, &world, &important).await;
-    assert_eq!((created["state"].as_str(), created["decider"].as_str()), (Some("pending"), Some("director")));
+    assert_eq!(
+        (created["state"].as_str(), created["decider"].as_str()),
+        (Some("pending"), Some("director"))
+    );
 
     let religious = json!({"kind": "religious", "first_day": near.0 + Duration::days(2),
                            "last_day": near.0 + Duration::days(2)});
     let created = create(&app, &world, &religious).await;
-    assert_eq!((created["state"].as_str(), created["decider"].as_str()), (Some("noted"), Some("notification")));
+    assert_eq!(
+        (created["state"].as_str(), created["decider"].as_str()),
+        (Some("noted"), Some("notification"))
+    );
 
     // P1 turned five three months ago: compulsory, and 4 hours a week is a notification.
     let born = today() - Duration::days(5 * 365 + 92);
-    app.execute_sql(&format!("UPDATE pupils SET date_of_birth = '{born}' WHERE id = '{}'", world.id("P1")));
+    app.execute_sql(&format!(
+        "UPDATE pupils SET date_of_birth = '{born}' WHERE id = '{}'",
+        world.id("P1")
+    ));
     let five = json!({"kind": "five_year_old", "first_day": near.0, "last_day": near.1, "minutes_per_week": 240});
     let created = create(&app, &world, &five).await;
     assert_eq!(created["state"], "noted", "{created}");
@@ -134,18 +166,42 @@ async fn a_law_violation_is_refused_with_its_rule_and_nothing_is_stored() {
     let path = world.path("/api/v1/pupils/{P1}/leave-requests");
     let week = school_week(10, 0);
     let body = json!({"kind": "holiday", "first_day": week.0, "last_day": week.1});
-    let response = send(&app, world.token("guardian"), Method::POST, &path, Some(&body)).await;
+    let response = send(
+        &app,
+        world.token("guardian"),
+        Method::POST,
+        &path,
+        Some(&body),
+    )
+    .await;
     let problem = assert_problem(response, 422, "validation-failed").await;
-    assert_eq!(problem["errors"][0]["code"], "employer_statement_missing", "{problem}");
+    assert_eq!(
+        problem["errors"][0]["code"], "employer_statement_missing",
+        "{problem}"
+    );
     assert_eq!(error_fields(&problem), ["employer_statement"]);
 
     let body = json!({"kind": "important_circumstances", "first_day": week.0, "last_day": week.1});
-    let response = send(&app, world.token("guardian"), Method::POST, &path, Some(&body)).await;
+    let response = send(
+        &app,
+        world.token("guardian"),
+        Method::POST,
+        &path,
+        Some(&body),
+    )
+    .await;
     let problem = assert_problem(response, 422, "validation-failed").await;
     assert_eq!(problem["errors"][0]["code"], "reason_missing", "{problem}");
 
     let body = json!({"kind": "holiday", "first_day": week.1, "last_day": week.0});
-    let response = send(&app, world.token("guardian"), Method::POST, &path, Some(&body)).await;
+    let response = send(
+        &app,
+        world.token("guardian"),
+        Method::POST,
+        &path,
+        Some(&body),
+    )
+    .await;
     let problem = assert_problem(response, 422, "validation-failed").await;
     assert_eq!(error_fields(&problem), ["last_day"]);
     assert_eq!(count(&app, "leave_requests"), 0);
@@ -165,9 +221,17 @@ async fn a_late_holiday_request_is_stored_with_its_warning_in_both_languages() {
         .unwrap();
     let warning = &read["warnings"][0];
     assert_eq!(warning["code"], "holiday_late_submission");
-    assert!(warning["message_nl"].as_str().unwrap().contains("weken"), "{warning}");
-    assert!(warning["message_en"].as_str().unwrap().contains("weeks"), "{warning}");
-    let stored = app.scalar("SELECT COUNT(*) AS n FROM leave_requests WHERE issues = 'holiday_late_submission'");
+    assert!(
+        warning["message_nl"].as_str().unwrap().contains("weken"),
+        "{warning}"
+    );
+    assert!(
+        warning["message_en"].as_str().unwrap().contains("weeks"),
+        "{warning}"
+    );
+    let stored = app.scalar(
+        "SELECT COUNT(*) AS n FROM leave_requests WHERE issues = 'holiday_late_submission'",
+    );
     assert_eq!(stored, 1);
 }
 
@@ -183,26 +247,50 @@ async fn approval_makes_an_absence_tells_the_guardians_and_a_second_holiday_is_r
     let decided: Value = response.json().await.unwrap();
     assert_eq!(decided["state"], "approved");
     assert_eq!(
-        count(&app, &format!("absences WHERE leave_request_id = '{id}' AND kind = 'leave' AND source = 'leave'")),
+        count(
+            &app,
+            &format!(
+                "absences WHERE leave_request_id = '{id}' AND kind = 'leave' AND source = 'leave'"
+            )
+        ),
         1
     );
     assert_eq!(
-        count(&app, &format!("notification_events WHERE kind = 'leave.decided' AND object_id = '{id}'")),
+        count(
+            &app,
+            &format!("notification_events WHERE kind = 'leave.decided' AND object_id = '{id}'")
+        ),
         1
     );
     // The guardian with an account hears of it, without the reason or names in the title.
     app.notify_at(chrono::Utc::now());
-    let inbox: Value = send(&app, world.token("guardian"), Method::GET, "/api/v1/me/notifications", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let inbox: Value = send(
+        &app,
+        world.token("guardian"),
+        Method::GET,
+        "/api/v1/me/notifications",
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert!(inbox.to_string().contains("leave.decided"), "{inbox}");
 
     let path = world.path("/api/v1/pupils/{P1}/leave-requests");
-    let response = send(&app, world.token("guardian"), Method::POST, &path, Some(&holiday(second))).await;
+    let response = send(
+        &app,
+        world.token("guardian"),
+        Method::POST,
+        &path,
+        Some(&holiday(second)),
+    )
+    .await;
     let problem = assert_problem(response, 422, "validation-failed").await;
-    assert_eq!(problem["errors"][0]["code"], "holiday_once_per_year", "{problem}");
+    assert_eq!(
+        problem["errors"][0]["code"], "holiday_once_per_year",
+        "{problem}"
+    );
     assert_eq!(count(&app, "leave_requests"), 1);
 }
 
@@ -221,11 +309,24 @@ async fn parallel_holiday_requests_in_one_year_are_granted_once() {
     assert_eq!((ra.status().as_u16(), rb.status().as_u16()), (201, 201));
     let (ra, rb): (Value, Value) = (ra.json().await.unwrap(), rb.json().await.unwrap());
     // Under the pupil's lock the later one saw the first: warned, never both blind.
-    let warned = [&ra, &rb].iter().filter(|r| codes(r).contains(&"holiday_other_pending".to_owned())).count();
+    let warned = [&ra, &rb]
+        .iter()
+        .filter(|r| codes(r).contains(&"holiday_other_pending".to_owned()))
+        .count();
     assert_eq!(warned, 1, "{ra} {rb}");
     let (da, db) = tokio::join!(
-        decide(&app, &world, ra["id"].as_str().unwrap(), json!({"outcome": "approved"})),
-        decide(&app, &world, rb["id"].as_str().unwrap(), json!({"outcome": "approved"})),
+        decide(
+            &app,
+            &world,
+            ra["id"].as_str().unwrap(),
+            json!({"outcome": "approved"})
+        ),
+        decide(
+            &app,
+            &world,
+            rb["id"].as_str().unwrap(),
+            json!({"outcome": "approved"})
+        ),
     );
     let mut statuses = [da.status().as_u16(), db.status().as_u16()];
     statuses.sort_unstable();
@@ -248,7 +349,13 @@ async fn parallel_decisions_apply_once() {
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 409]);
-    assert_eq!(count(&app, &format!("notification_events WHERE object_id = '{id}'")), 1);
+    assert_eq!(
+        count(
+            &app,
+            &format!("notification_events WHERE object_id = '{id}'")
+        ),
+        1
+    );
 }
 
 #[tokio::test]
@@ -261,7 +368,13 @@ async fn art_14_beyond_ten_days_is_forwarded_and_the_officer_decides() {
                        "reason": "Begrafenis"});
     let created = create(&app, &world, &short).await;
     assert_eq!(created["decider"], "director");
-    let response = decide(&app, &world, created["id"].as_str().unwrap(), json!({"outcome": "forwarded"})).await;
+    let response = decide(
+        &app,
+        &world,
+        created["id"].as_str().unwrap(),
+        json!({"outcome": "forwarded"}),
+    )
+    .await;
     assert_problem(response, 409, "conflict").await;
 
     let body = json!({"kind": "important_circumstances", "first_day": first,
@@ -277,21 +390,50 @@ async fn art_14_beyond_ten_days_is_forwarded_and_the_officer_decides() {
     assert_eq!(problem["errors"][0]["code"], "attendance_officer_decides");
     let officer = format!("/api/v1/leave-requests/{id}/officer-decision");
     let granted = json!({"granted": true});
-    let response = send(&app, world.token("school_admin"), Method::POST, &officer, Some(&granted)).await;
+    let response = send(
+        &app,
+        world.token("school_admin"),
+        Method::POST,
+        &officer,
+        Some(&granted),
+    )
+    .await;
     assert_problem(response, 409, "conflict").await;
 
     let response = decide(&app, &world, id, json!({"outcome": "forwarded"})).await;
     assert_eq!(response.status(), 200);
-    let response = send(&app, world.token("school_admin"), Method::POST, &officer, Some(&json!({"granted": false}))).await;
+    let response = send(
+        &app,
+        world.token("school_admin"),
+        Method::POST,
+        &officer,
+        Some(&json!({"granted": false})),
+    )
+    .await;
     let problem = assert_problem(response, 422, "validation-failed").await;
     assert_eq!(error_fields(&problem), ["reason"]);
-    let response = send(&app, world.token("school_admin"), Method::POST, &officer, Some(&granted)).await;
+    let response = send(
+        &app,
+        world.token("school_admin"),
+        Method::POST,
+        &officer,
+        Some(&granted),
+    )
+    .await;
     assert_eq!(response.status(), 200);
     let decided: Value = response.json().await.unwrap();
     assert_eq!(decided["state"], "officer_approved");
-    assert_eq!(count(&app, &format!("absences WHERE leave_request_id = '{id}'")), 1);
-    assert_eq!(count(&app, &format!("notification_events WHERE object_id = '{id}' AND kind = 'leave.decided'")), 2);
-
+    assert_eq!(
+        count(&app, &format!("absences WHERE leave_request_id = '{id}'")),
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("notification_events WHERE object_id = '{id}' AND kind = 'leave.decided'")
+        ),
+        2
+    );
 }
 
 #[tokio::test]
@@ -300,7 +442,10 @@ async fn withdrawal_and_a_rejection_that_needs_its_reason() {
     let world = World::build(&app).await;
     let (first, second) = two_weeks_in_one_year(10);
     let created = create(&app, &world, &holiday(first)).await;
-    let path = format!("/api/v1/leave-requests/{}/withdrawal", created["id"].as_str().unwrap());
+    let path = format!(
+        "/api/v1/leave-requests/{}/withdrawal",
+        created["id"].as_str().unwrap()
+    );
     let response = send(&app, world.token("guardian"), Method::POST, &path, None).await;
     assert_eq!(response.status(), 200);
     let withdrawn: Value = response.json().await.unwrap();
@@ -313,20 +458,41 @@ async fn withdrawal_and_a_rejection_that_needs_its_reason() {
     let response = decide(&app, &world, id, json!({"outcome": "rejected"})).await;
     let problem = assert_problem(response, 422, "validation-failed").await;
     assert_eq!(error_fields(&problem), ["reason"]);
-    let response = decide(&app, &world, id, json!({"outcome": "rejected", "reason": "Geen grond"})).await;
+    let response = decide(
+        &app,
+        &world,
+        id,
+        json!({"outcome": "rejected", "reason": "Geen grond"}),
+    )
+    .await;
     assert_eq!(response.status(), 200);
-    let read: Value = send(&app, world.token("guardian"), Method::GET, &format!("/api/v1/leave-requests/{id}"), None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!((read["state"].as_str(), read["decision_reason"].as_str()), (Some("rejected"), Some("Geen grond")));
+    let read: Value = send(
+        &app,
+        world.token("guardian"),
+        Method::GET,
+        &format!("/api/v1/leave-requests/{id}"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (read["state"].as_str(), read["decision_reason"].as_str()),
+        (Some("rejected"), Some("Geen grond"))
+    );
     assert_eq!(count(&app, "absences"), 0);
-    let queue: Value = send(&app, world.token("director"), Method::GET, &world.path("/api/v1/schools/{A1}/leave-requests?state=rejected"), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let queue: Value = send(
+        &app,
+        world.token("director"),
+        Method::GET,
+        &world.path("/api/v1/schools/{A1}/leave-requests?state=rejected"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(queue["items"].as_array().unwrap().len(), 1, "{queue}");
     assert_eq!(queue["items"][0]["id"], id);
 }
@@ -337,9 +503,18 @@ async fn the_decision_record_is_json_or_csv() {
     let world = World::build(&app).await;
     let created = create(&app, &world, &holiday(school_week(10, 0))).await;
     let id = created["id"].as_str().unwrap();
-    assert_eq!(decide(&app, &world, id, json!({"outcome": "approved"})).await.status(), 200);
+    assert_eq!(
+        decide(&app, &world, id, json!({"outcome": "approved"}))
+            .await
+            .status(),
+        200
+    );
     let path = format!("/api/v1/leave-requests/{id}/record");
-    let record: Value = send(&app, world.token("director"), Method::GET, &path, None).await.json().await.unwrap();
+    let record: Value = send(&app, world.token("director"), Method::GET, &path, None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(record["state"], "approved");
     assert_eq!(record["decided_by"]["roles"], json!(["director"]));
     let response = app
@@ -350,12 +525,23 @@ async fn the_decision_record_is_json_or_csv() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
     let csv = response.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "{csv}");
     assert!(lines[0].starts_with("pupil,kind,article"));
-    for expected in [marker("P1").as_str(), "holiday", "art. 13a", "approved", "(director)"] {
+    for expected in [
+        marker("P1").as_str(),
+        "holiday",
+        "art. 13a",
+        "approved",
+        "(director)",
+    ] {
         assert!(lines[1].contains(expected), "{expected} in {csv}");
     }
     let response = send(&app, world.token("guardian"), Method::GET, &path, None).await;
@@ -379,7 +565,10 @@ async fn a_retried_create_with_the_same_key_makes_one_request() {
             .await
             .unwrap();
         assert_eq!(response.status(), 201);
-        let replayed = response.headers().get("idempotent-replayed").map(|v| v.to_str().unwrap().to_owned());
+        let replayed = response
+            .headers()
+            .get("idempotent-replayed")
+            .map(|v| v.to_str().unwrap().to_owned());
         assert_eq!(replayed.as_deref(), (attempt == 1).then_some("true"));
         let created: Value = response.json().await.unwrap();
         ids.push(created["id"].as_str().unwrap().to_owned());
@@ -395,17 +584,59 @@ async fn with_absence_switched_off_leave_does_not_exist_and_nothing_is_sent() {
     let created = create(&app, &world, &holiday(school_week(10, 0))).await;
     let id = created["id"].as_str().unwrap().to_owned();
     let off = json!({"modules": [{"module": "absence", "audiences": []}]});
-    let response = send(&app, world.token("school_admin"), Method::PUT, &world.path("/api/v1/schools/{A1}/modules"), Some(&off)).await;
+    let response = send(
+        &app,
+        world.token("school_admin"),
+        Method::PUT,
+        &world.path("/api/v1/schools/{A1}/modules"),
+        Some(&off),
+    )
+    .await;
     assert_eq!(response.status(), 200);
     let body = holiday(school_week(10, 1));
     let calls = [
-        ("guardian", Method::POST, world.path("/api/v1/pupils/{P1}/leave-requests"), Some(body)),
-        ("guardian", Method::GET, world.path("/api/v1/pupils/{P1}/leave-requests"), None),
-        ("director", Method::GET, world.path("/api/v1/schools/{A1}/leave-requests"), None),
-        ("director", Method::GET, format!("/api/v1/leave-requests/{id}"), None),
-        ("director", Method::POST, format!("/api/v1/leave-requests/{id}/decision"), Some(json!({"outcome": "approved"}))),
-        ("guardian", Method::POST, format!("/api/v1/leave-requests/{id}/withdrawal"), None),
-        ("director", Method::GET, format!("/api/v1/leave-requests/{id}/record"), None),
+        (
+            "guardian",
+            Method::POST,
+            world.path("/api/v1/pupils/{P1}/leave-requests"),
+            Some(body),
+        ),
+        (
+            "guardian",
+            Method::GET,
+            world.path("/api/v1/pupils/{P1}/leave-requests"),
+            None,
+        ),
+        (
+            "director",
+            Method::GET,
+            world.path("/api/v1/schools/{A1}/leave-requests"),
+            None,
+        ),
+        (
+            "director",
+            Method::GET,
+            format!("/api/v1/leave-requests/{id}"),
+            None,
+        ),
+        (
+            "director",
+            Method::POST,
+            format!("/api/v1/leave-requests/{id}/decision"),
+            Some(json!({"outcome": "approved"})),
+        ),
+        (
+            "guardian",
+            Method::POST,
+            format!("/api/v1/leave-requests/{id}/withdrawal"),
+            None,
+        ),
+        (
+            "director",
+            Method::GET,
+            format!("/api/v1/leave-requests/{id}/record"),
+            None,
+        ),
     ];
     for (actor, method, path, body) in calls {
         let response = send(&app, world.token(actor), method, &path, body.as_ref()).await;

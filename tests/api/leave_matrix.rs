@@ -37,7 +37,9 @@ fn seed(app: &TestApp, world: &World, pupil: &str, school: &str, state: LeaveSta
         warnings: &[],
         state,
     };
-    leave::insert(&mut conn, &new, persistence::ids::now()).unwrap().id
+    leave::insert(&mut conn, &new, persistence::ids::now())
+        .unwrap()
+        .id
 }
 
 struct Row {
@@ -60,38 +62,78 @@ fn rows() -> Vec<Row> {
     let religious = json!({"kind": "religious", "first_day": school_week(1, 0).0, "last_day": school_week(1, 0).0});
     //            operator board school_admin director teacher care lunch guardian other_guardian
     vec![
-        Row { method: Method::GET, path: "/api/v1/pupils/{P}/leave-requests", body: None, state: pending,
-              own:          [404, 404, 200, 200, 200, 200, 404, 200, 404],
-              other_family: [404, 404, 200, 200, 200, 200, 404, 404, 200],
-              other_school: NONE },
-        Row { method: Method::POST, path: "/api/v1/pupils/{P}/leave-requests", body: Some(religious), state: pending,
-              own:          [404, 403, 403, 403, 403, 403, 403, 201, 404],
-              other_family: [404, 403, 403, 403, 403, 403, 403, 404, 201],
-              other_school: NONE },
-        Row { method: Method::GET, path: "/api/v1/schools/{S}/leave-requests", body: None, state: pending,
-              own:          [404, 403, 200, 200, 403, 403, 403, 404, 404],
-              other_family: [404, 403, 200, 200, 403, 403, 403, 404, 404],
-              other_school: NONE },
-        Row { method: Method::GET, path: "/api/v1/leave-requests/{R}", body: None, state: pending,
-              own:          [404, 404, 200, 200, 200, 200, 404, 200, 404],
-              other_family: [404, 404, 200, 200, 200, 200, 404, 404, 200],
-              other_school: NONE },
-        Row { method: Method::POST, path: "/api/v1/leave-requests/{R}/decision", body: Some(json!({"outcome": "approved"})), state: pending,
-              own:          [404, 404, 403, 200, 403, 403, 404, 403, 404],
-              other_family: [404, 404, 403, 200, 403, 403, 404, 404, 403],
-              other_school: NONE },
-        Row { method: Method::POST, path: "/api/v1/leave-requests/{R}/officer-decision", body: Some(json!({"granted": true})), state: LeaveState::Forwarded,
-              own:          [404, 404, 200, 200, 403, 403, 404, 403, 404],
-              other_family: [404, 404, 200, 200, 403, 403, 404, 404, 403],
-              other_school: NONE },
-        Row { method: Method::POST, path: "/api/v1/leave-requests/{R}/withdrawal", body: None, state: pending,
-              own:          [404, 404, 403, 403, 403, 403, 404, 200, 404],
-              other_family: [404, 404, 403, 403, 403, 403, 404, 404, 200],
-              other_school: NONE },
-        Row { method: Method::GET, path: "/api/v1/leave-requests/{R}/record", body: None, state: pending,
-              own:          [404, 404, 200, 200, 403, 403, 404, 403, 404],
-              other_family: [404, 404, 200, 200, 403, 403, 404, 404, 403],
-              other_school: NONE },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/pupils/{P}/leave-requests",
+            body: None,
+            state: pending,
+            own: [404, 404, 200, 200, 200, 200, 404, 200, 404],
+            other_family: [404, 404, 200, 200, 200, 200, 404, 404, 200],
+            other_school: NONE,
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/pupils/{P}/leave-requests",
+            body: Some(religious),
+            state: pending,
+            own: [404, 403, 403, 403, 403, 403, 403, 201, 404],
+            other_family: [404, 403, 403, 403, 403, 403, 403, 404, 201],
+            other_school: NONE,
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/schools/{S}/leave-requests",
+            body: None,
+            state: pending,
+            own: [404, 403, 200, 200, 403, 403, 403, 404, 404],
+            other_family: [404, 403, 200, 200, 403, 403, 403, 404, 404],
+            other_school: NONE,
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/leave-requests/{R}",
+            body: None,
+            state: pending,
+            own: [404, 404, 200, 200, 200, 200, 404, 200, 404],
+            other_family: [404, 404, 200, 200, 200, 200, 404, 404, 200],
+            other_school: NONE,
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/leave-requests/{R}/decision",
+            body: Some(json!({"outcome": "approved"})),
+            state: pending,
+            own: [404, 404, 403, 200, 403, 403, 404, 403, 404],
+            other_family: [404, 404, 403, 200, 403, 403, 404, 404, 403],
+            other_school: NONE,
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/leave-requests/{R}/officer-decision",
+            body: Some(json!({"granted": true})),
+            state: LeaveState::Forwarded,
+            own: [404, 404, 200, 200, 403, 403, 404, 403, 404],
+            other_family: [404, 404, 200, 200, 403, 403, 404, 404, 403],
+            other_school: NONE,
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/leave-requests/{R}/withdrawal",
+            body: None,
+            state: pending,
+            own: [404, 404, 403, 403, 403, 403, 404, 200, 404],
+            other_family: [404, 404, 403, 403, 403, 403, 404, 404, 200],
+            other_school: NONE,
+        },
+        Row {
+            method: Method::GET,
+            path: "/api/v1/leave-requests/{R}/record",
+            body: None,
+            state: pending,
+            own: [404, 404, 200, 200, 403, 403, 404, 403, 404],
+            other_family: [404, 404, 200, 200, 403, 403, 404, 404, 403],
+            other_school: NONE,
+        },
     ]
 }
 
@@ -101,28 +143,56 @@ async fn every_leave_endpoint_answers_each_actor_as_the_policy_says() {
     let world = World::build(&app).await;
     let mut failures = Vec::new();
     for row in rows() {
-        let objects = [("P1", "A1", &row.own), ("P2", "A1", &row.other_family), ("P5", "B1", &row.other_school)];
+        let objects = [
+            ("P1", "A1", &row.own),
+            ("P2", "A1", &row.other_family),
+            ("P5", "B1", &row.other_school),
+        ];
         for (pupil, school, expected) in objects {
             for (actor, want) in ACTORS.iter().zip(expected.iter()) {
                 let id = seed(&app, &world, pupil, school, row.state);
                 // Another family's request at the same school, which must not leak.
-                let other = seed(&app, &world, if pupil == "P1" { "P3" } else { "P1" }, "A1", LeaveState::Pending);
+                let other = seed(
+                    &app,
+                    &world,
+                    if pupil == "P1" { "P3" } else { "P1" },
+                    "A1",
+                    LeaveState::Pending,
+                );
                 let path = row
                     .path
                     .replace("{R}", &id)
                     .replace("{P}", world.id(pupil))
                     .replace("{S}", world.id(school));
-                let response = send(&app, world.token(actor), row.method.clone(), &path, row.body.as_ref()).await;
+                let response = send(
+                    &app,
+                    world.token(actor),
+                    row.method.clone(),
+                    &path,
+                    row.body.as_ref(),
+                )
+                .await;
                 let status = response.status().as_u16();
                 let text = response.text().await.unwrap();
                 if status != *want {
-                    failures.push(format!("{} {} as {actor} on {pupil}: {status}, want {want}", row.method, row.path));
+                    failures.push(format!(
+                        "{} {} as {actor} on {pupil}: {status}, want {want}",
+                        row.method, row.path
+                    ));
                 }
                 if text.contains(&other) && !row.path.starts_with("/api/v1/schools/") {
-                    failures.push(format!("{} {} as {actor} on {pupil}: leaks {other}", row.method, row.path));
+                    failures.push(format!(
+                        "{} {} as {actor} on {pupil}: leaks {other}",
+                        row.method, row.path
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

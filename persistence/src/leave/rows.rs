@@ -211,7 +211,13 @@ mod tests {
         assert_eq!(back[0].nl, "een regel");
         assert_eq!(back[1], stored[1]);
         assert!(warnings("", "").unwrap().is_empty());
-        assert!(matches!(warnings("a,b", "x\ty"), Err(RepoError::Corrupt(_))));
-        assert!(matches!(warnings("a", "no tab"), Err(RepoError::Corrupt(_))));
+        assert!(matches!(
+            warnings("a,b", "x\ty"),
+            Err(RepoError::Corrupt(_))
+        ));
+        assert!(matches!(
+            warnings("a", "no tab"),
+            Err(RepoError::Corrupt(_))
+        ));
     }
 }

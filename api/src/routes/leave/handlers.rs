@@ -2,7 +2,6 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, web};
-use domain::schedule::school_date;
 use persistence::idempotency::StoredAnswer;
 use persistence::ids::now;
 use uuid::Uuid;
@@ -67,14 +66,21 @@ pub async fn create_leave_request(
             return Ok(Created::Replayed(answer));
         }
         let (actor, audit) = (&auth.0, auth.audit());
-        let today = school_date(chrono::Utc::now());
-        service::submit(conn, actor, &audit, &pupil_id, &asked, today, now(), |conn, stored| {
-            let answer = LeaveRequest::from(stored);
-            if let Some(claim) = &claim {
-                claim.remember(conn, StatusCode::CREATED, &answer)?;
-            }
-            Ok::<_, ApiError>(Created::New(answer))
-        })
+        service::submit(
+            conn,
+            actor,
+            &audit,
+            &pupil_id,
+            &asked,
+            chrono::Utc::now(),
+            |conn, stored| {
+                let answer = LeaveRequest::from(stored);
+                if let Some(claim) = &claim {
+                    claim.remember(conn, StatusCode::CREATED, &answer)?;
+                }
+                Ok::<_, ApiError>(Created::New(answer))
+            },
+        )
     })
     .await?;
     Ok(match created {
@@ -255,7 +261,15 @@ pub async fn record_officer_decision(
     let input = body.parse::<OfficerDecisionInput>().await?;
     let request = db::run(&state.db, move |conn| {
         let (actor, audit) = (&auth.0, auth.audit());
-        service::record_officer_decision(conn, actor, &audit, &id, input.granted, input.reason, now())
+        service::record_officer_decision(
+            conn,
+            actor,
+            &audit,
+            &id,
+            input.granted,
+            input.reason,
+            now(),
+        )
     })
     .await?;
     Ok(web::Json(request.into()))

@@ -93,7 +93,10 @@ fn field(value: &str) -> String {
 
 fn person(by: Option<&LeaveDecisionBy>) -> [String; 2] {
     match by {
-        Some(b) => [format!("{} ({})", b.name, b.roles.join("/")), b.at.to_rfc3339()],
+        Some(b) => [
+            format!("{} ({})", b.name, b.roles.join("/")),
+            b.at.to_rfc3339(),
+        ],
         None => [String::new(), String::new()],
     }
 }

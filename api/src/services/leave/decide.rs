@@ -10,9 +10,9 @@ use domain::leave::{
 };
 use domain::mail::Language;
 use domain::notify::EventKind;
+use persistence::AnyConnection;
 use persistence::leave::{self as leave, Decided, StoredLeave};
 use persistence::notify::{self, NewEvent};
-use persistence::AnyConnection;
 
 use super::{LeaveError, Pupil, Result, forbidden, request_object, visible, years_between};
 use crate::audit::Audit;
@@ -73,7 +73,11 @@ fn weigh_again(
 
 /// Tells the pupil's guardians that the request was decided: no reasons, no medical detail, only
 /// that there is a decision (the app fetches the request with the user's token).
-fn notify_guardians(conn: &mut AnyConnection, request: &StoredLeave, now: NaiveDateTime) -> Result<()> {
+fn notify_guardians(
+    conn: &mut AnyConnection,
+    request: &StoredLeave,
+    now: NaiveDateTime,
+) -> Result<()> {
     let event = NewEvent {
         school_id: &request.school_id,
         kind: EventKind::LeaveDecided,
@@ -87,17 +91,29 @@ fn notify_guardians(conn: &mut AnyConnection, request: &StoredLeave, now: NaiveD
     Ok(())
 }
 
+/// Who acts, as what (the audit log's action), and when.
+#[derive(Clone, Copy)]
+struct Act<'a> {
+    account: &'a str,
+    action: &'static str,
+    audit: &'a Audit,
+    now: NaiveDateTime,
+}
+
 /// Applies `outcome` to the request, read again under the pupil's lock.
 fn apply(
     conn: &mut AnyConnection,
     pupil: &Pupil,
     id: &str,
     outcome: &Outcome,
-    account: &str,
-    action: &str,
-    audit: &Audit,
-    now: NaiveDateTime,
+    act: &Act<'_>,
 ) -> Result<StoredLeave> {
+    let Act {
+        account,
+        action,
+        audit,
+        now,
+    } = *act;
     persistence::transaction(conn, |conn| {
         leave::lock_pupil(conn, &pupil.row.id)?;
         let request = leave::find(conn, id)?;
@@ -156,7 +172,13 @@ pub fn decide(
         return Err(forbidden(conn, audit, "decide_leave_request", &request)?);
     }
     let account = actor.account_id.to_string();
-    apply(conn, &pupil, id, outcome, &account, "decide_leave_request", audit, now)
+    let act = Act {
+        account: &account,
+        action: "decide_leave_request",
+        audit,
+        now,
+    };
+    apply(conn, &pupil, id, outcome, &act)
 }
 
 /// The attendance officer's decision on a forwarded request, recorded by the director or the
@@ -174,7 +196,9 @@ pub fn record_officer_decision(
     if !policy::may_record_officer_decision(actor, school_ref(pupil.school.row())) {
         return Err(forbidden(conn, audit, "record_officer_decision", &request)?);
     }
-    let reason = reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    let reason = reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
     if !granted && reason.is_none() {
         return Err(refused(
             "reason",
@@ -183,7 +207,13 @@ pub fn record_officer_decision(
     }
     let outcome = Outcome::DecidedByOfficer { granted, reason };
     let account = actor.account_id.to_string();
-    apply(conn, &pupil, id, &outcome, &account, "record_officer_decision", audit, now)
+    let act = Act {
+        account: &account,
+        action: "record_officer_decision",
+        audit,
+        now,
+    };
+    apply(conn, &pupil, id, &outcome, &act)
 }
 
 /// A guardian with parental authority takes the request back before it is decided.
@@ -199,5 +229,11 @@ pub fn withdraw(
         return Err(forbidden(conn, audit, "withdraw_leave_request", &request)?);
     }
     let account = actor.account_id.to_string();
-    apply(conn, &pupil, id, &Outcome::Withdrawn, &account, "withdraw_leave_request", audit, now)
+    let act = Act {
+        account: &account,
+        action: "withdraw_leave_request",
+        audit,
+        now,
+    };
+    apply(conn, &pupil, id, &Outcome::Withdrawn, &act)
 }

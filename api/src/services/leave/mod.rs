@@ -11,10 +11,10 @@ mod decide;
 mod record;
 mod submit;
 
-use domain::actor::Actor;
-use domain::leave::{Issue, LeaveState, Rule, policy};
 use domain::absence::policy::PupilRef;
+use domain::actor::Actor;
 use domain::change_request::Refusal;
+use domain::leave::{Issue, LeaveState, Rule, policy};
 use domain::modules::{Capacity, Module};
 use domain::school_year::SchoolYear;
 use persistence::ids::uuid;
@@ -166,7 +166,11 @@ fn reach(conn: &mut AnyConnection, actor: &Actor, audit: &Audit, pupil_id: &str)
         .iter()
         .map(|g| uuid(g))
         .collect();
-    Ok(Pupil { row, school, groups })
+    Ok(Pupil {
+        row,
+        school,
+        groups,
+    })
 }
 
 /// A pupil whose leave the caller may read (404 for anyone else: seed 001).
@@ -219,7 +223,12 @@ fn years_between(first: chrono::NaiveDate, last: chrono::NaiveDate, years: &mut 
 }
 
 /// One request, its read recorded (personal data of a child).
-pub fn get(conn: &mut AnyConnection, actor: &Actor, audit: &Audit, id: &str) -> Result<StoredLeave> {
+pub fn get(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    id: &str,
+) -> Result<StoredLeave> {
     let (request, _) = visible(conn, actor, audit, id)?;
     audit.read(conn, request_object(&request))?;
     Ok(request)

@@ -52,7 +52,12 @@ pub fn record(
 ) -> Result<DecisionRecord> {
     let (request, pupil) = visible(conn, actor, audit, id)?;
     if !policy::may_record_officer_decision(actor, school_ref(pupil.school.row())) {
-        return Err(forbidden(conn, audit, "read_leave_decision_record", &request)?);
+        return Err(forbidden(
+            conn,
+            audit,
+            "read_leave_decision_record",
+            &request,
+        )?);
     }
     audit.read(conn, request_object(&request))?;
     let school = request.school_id.clone();

@@ -2,13 +2,14 @@
 //! requests and the calendars of the school years it touches, under the pupil's write lock, and
 //! it is stored only when it breaks no rule of the law.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use domain::actor::Actor;
 use domain::leave::{
     LeaveKind, LeaveRequest, LeaveSettings, LeaveState, PupilFacts, Severity, check, evaluate,
     policy,
 };
 use domain::mail::Language;
+use domain::schedule::school_date;
 use persistence::leave::{self as leave, NewLeave, StoredLeave, Warning};
 use persistence::{AnyConnection, RepoError};
 
@@ -62,7 +63,7 @@ pub fn may_submit(
     requestable(conn, actor, audit, pupil_id).map(drop)
 }
 
-/// Submits a request on `today` (Amsterdam): refused (nothing stored) when a field is out of
+/// Submits a request at `now`, on its date in Amsterdam: refused (nothing stored) when a field is out of
 /// bounds or a rule of the law is broken; stored otherwise with the practice and routing rules as
 /// warnings, pending for the director (or the attendance officer), or noted when it is a
 /// notification. `answer` runs in the transaction (an idempotent create remembers its answer).
@@ -72,14 +73,14 @@ pub fn submit<T, E>(
     audit: &Audit,
     pupil_id: &str,
     asked: &NewLeaveRequest,
-    today: NaiveDate,
-    now: NaiveDateTime,
+    now: DateTime<Utc>,
     answer: impl FnOnce(&mut AnyConnection, StoredLeave) -> Result<T, E>,
 ) -> Result<T, E>
 where
     E: From<LeaveError> + From<RepoError>,
 {
     let pupil = requestable(conn, actor, audit, pupil_id)?;
+    let (today, now) = (school_date(now), now.naive_utc().trunc_subsecs(6));
     let request = LeaveRequest {
         kind: asked.kind,
         first_day: asked.first_day,
