@@ -21,6 +21,7 @@ mod health;
 mod integration;
 mod las_sync;
 mod leave;
+mod leave_decisions;
 mod leave_matrix;
 mod logs;
 mod mail;
