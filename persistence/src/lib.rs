@@ -20,6 +20,7 @@ pub mod groups;
 pub mod guardians;
 pub mod idempotency;
 pub mod ids;
+pub mod leave;
 pub mod migrations;
 pub mod modules;
 pub mod news;

@@ -37,6 +37,7 @@ pub mod groups;
 pub mod guardians;
 pub mod health;
 pub mod invitations;
+pub mod leave;
 pub mod me;
 pub mod modules;
 pub mod news;
@@ -66,6 +67,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(schools::configure)
             .configure(absence::configure)
             .configure(calendar::configure)
+            .configure(leave::configure)
             .configure(news::configure)
             .configure(notifications::configure)
             .configure(groups::configure)

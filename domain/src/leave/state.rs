@@ -27,6 +27,16 @@ impl Decider {
             Decider::AttendanceOfficer => "attendance_officer",
         }
     }
+
+    pub fn parse(value: &str) -> Option<Decider> {
+        [
+            Decider::Notification,
+            Decider::Director,
+            Decider::AttendanceOfficer,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == value)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -115,7 +125,8 @@ pub enum Outcome {
 
 /// The state after `outcome`, for a request of `kind` whose verdict named `decider` and
 /// `breaks_law` (see `Verdict`). Refused: approving what the law forbids or what is the attendance
-/// officer's to decide; a rejection without reason; forwarding other than art. 14 leave; an
+/// officer's to decide; a rejection without reason; forwarding other than art. 14 leave beyond the
+/// director's 10 days (the director decides the rest: art. 14 lid 3 is for more); an
 /// officer's decision on a request not forwarded; anything on a final state.
 pub fn decide(
     state: LeaveState,
@@ -141,7 +152,10 @@ pub fn decide(
             Invalid::new("reason_required", "a rejection gives its reason"),
         ),
         (LeaveState::Pending, Outcome::Rejected { .. }) => Ok(LeaveState::Rejected),
-        (LeaveState::Pending, Outcome::Forwarded) if kind == LeaveKind::ImportantCircumstances => {
+        (LeaveState::Pending, Outcome::Forwarded)
+            if kind == LeaveKind::ImportantCircumstances
+                && decider == Decider::AttendanceOfficer =>
+        {
             Ok(LeaveState::Forwarded)
         }
         (LeaveState::Forwarded, Outcome::DecidedByOfficer { granted, .. }) => Ok(if *granted {

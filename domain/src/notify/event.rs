@@ -21,13 +21,17 @@ pub enum EventKind {
     /// The school processed or rejected a guardian's change request.
     #[serde(rename = "change_request.decided")]
     ChangeRequestDecided,
+    /// The director (or the attendance officer, recorded by the school) decided a leave request.
+    #[serde(rename = "leave.decided")]
+    LeaveDecided,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 3] = [
+    pub const ALL: [EventKind; 4] = [
         EventKind::NewsPublished,
         EventKind::NewsConfirmationRequested,
         EventKind::ChangeRequestDecided,
+        EventKind::LeaveDecided,
     ];
 
     /// The stored and wire form; the same as serde's.
@@ -36,6 +40,7 @@ impl EventKind {
             EventKind::NewsPublished => "news.published",
             EventKind::NewsConfirmationRequested => "news.confirmation_requested",
             EventKind::ChangeRequestDecided => "change_request.decided",
+            EventKind::LeaveDecided => "leave.decided",
         }
     }
 
@@ -49,6 +54,7 @@ impl EventKind {
         match self {
             EventKind::NewsPublished | EventKind::NewsConfirmationRequested => "news_post",
             EventKind::ChangeRequestDecided => "change_request",
+            EventKind::LeaveDecided => "leave_request",
         }
     }
 
@@ -64,7 +70,8 @@ impl EventKind {
         match self {
             EventKind::NewsPublished
             | EventKind::NewsConfirmationRequested
-            | EventKind::ChangeRequestDecided => None,
+            | EventKind::ChangeRequestDecided
+            | EventKind::LeaveDecided => None,
         }
     }
 }

@@ -107,6 +107,8 @@ CREATE TABLE leave_requests (
     school_days          INTEGER NOT NULL,
     decider              TEXT NOT NULL CHECK (decider IN ('notification', 'director', 'attendance_officer')),
     issues               TEXT NOT NULL,
+    -- The messages of `issues` as the guardian saw them, one line per issue: Dutch, a tab, English.
+    issue_messages       TEXT NOT NULL,
     state                TEXT NOT NULL CHECK (state IN ('pending', 'noted', 'approved', 'rejected', 'forwarded', 'officer_approved', 'officer_rejected', 'withdrawn')),
     decided_by           TEXT REFERENCES accounts (id) ON DELETE SET NULL,
     decided_at           TIMESTAMP,

@@ -36,6 +36,9 @@ pub fn recipients(conn: &mut AnyConnection, event: &EventRow) -> Result<Vec<Reci
                 .collect()
         }
         EventKind::ChangeRequestDecided => requester(conn, &event.school_id, &event.object_id)?,
+        EventKind::LeaveDecided => {
+            crate::leave::guardian_accounts(conn, &event.school_id, &event.object_id)?
+        }
     };
     Ok(by_account(pairs))
 }

@@ -97,6 +97,7 @@ diesel::table! {
         school_days -> Integer,
         decider -> Text,
         issues -> Text,
+        issue_messages -> Text,
         state -> Text,
         decided_by -> Nullable<Text>,
         decided_at -> Nullable<Timestamp>,

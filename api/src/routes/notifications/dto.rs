@@ -19,6 +19,8 @@ pub enum EventType {
     NewsConfirmationRequested,
     #[serde(rename = "change_request.decided")]
     ChangeRequestDecided,
+    #[serde(rename = "leave.decided")]
+    LeaveDecided,
 }
 same_enum!(
     EventType,
@@ -26,14 +28,15 @@ same_enum!(
     [
         NewsPublished,
         NewsConfirmationRequested,
-        ChangeRequestDecided
+        ChangeRequestDecided,
+        LeaveDecided
     ]
 );
 
 /// What a notification refers to; the app fetches it with the person's token.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ObjectRef {
-    /// `news_post` or `change_request`.
+    /// `news_post`, `change_request` or `leave_request`.
     #[schema(max_length = 32, pattern = "^[a-z_]+$")]
     pub kind: String,
     #[schema(format = Uuid, max_length = 36)]

@@ -23,6 +23,9 @@ pub enum WebhookEventType {
     /// The school decided a change request. Object: `change_request`.
     #[serde(rename = "change_request.decided")]
     ChangeRequestDecided,
+    /// The school decided a leave request. Object: `leave_request`.
+    #[serde(rename = "leave.decided")]
+    LeaveDecided,
 }
 same_enum!(
     WebhookEventType,
@@ -30,7 +33,8 @@ same_enum!(
     [
         NewsPublished,
         NewsConfirmationRequested,
-        ChangeRequestDecided
+        ChangeRequestDecided,
+        LeaveDecided
     ]
 );
 
