@@ -23,7 +23,8 @@ pub fn school_week(weeks: i64, nth: usize) -> (NaiveDate, NaiveDate) {
     }
     let mut found = 0;
     loop {
-        let calendar = api::services::calendar::default_calendar(SchoolYear::containing(monday));
+        let calendar =
+            api::services::calendar::default_calendar(SchoolYear::containing(monday)).unwrap();
         let fine = (0..5).all(|d| {
             let day = monday + Duration::days(d);
             calendar.is_school_day(day) && calendar.school_week_index(day).is_some_and(|w| w > 2)
