@@ -385,3 +385,49 @@ async fn sixteen_hours_of_unauthorized_absence_within_four_school_weeks_raise_th
         "the reported hours do not count again"
     );
 }
+
+#[tokio::test]
+async fn the_cut_off_is_a_school_setting_its_admins_change() {
+    let (app, world) = world().await;
+    let path = world.path("/api/v1/schools/{A1}/absence-settings");
+    let read = json_of(app.get_as(world.token("guardian"), &path).await, 200).await;
+    assert_eq!(
+        read,
+        json!({"report_cutoff": "08:00", "leave_notice_weeks": 8})
+    );
+    let put = |actor: &'static str, body: Value| {
+        app.request(Method::PUT, &path)
+            .bearer_auth(world.token(actor))
+            .json(&body)
+            .send()
+    };
+    let half_past = json!({"report_cutoff": "08:30", "leave_notice_weeks": 6});
+    assert_eq!(
+        put("teacher", half_past.clone()).await.unwrap().status(),
+        403
+    );
+    let bad = json!({"report_cutoff": "8:30", "leave_notice_weeks": 60});
+    let problem = assert_problem(
+        put("school_admin", bad).await.unwrap(),
+        422,
+        "validation-failed",
+    )
+    .await;
+    let mut fields = error_fields(&problem);
+    fields.sort();
+    assert_eq!(fields, ["leave_notice_weeks", "report_cutoff"]);
+    assert_eq!(
+        json_of(put("school_admin", half_past.clone()).await.unwrap(), 200).await,
+        half_past
+    );
+    // 08:15 in winter is on time now, 08:31 late.
+    for (at, late) in [
+        (utc(2027, 1, 12, 7, 15), false),
+        (utc(2027, 1, 12, 7, 31), true),
+    ] {
+        app.clock.hold(Some(at));
+        let body = json!({"reason": "sick", "first_day": "2027-01-12"});
+        let stored = json_of(report(&app, &world, "guardian", "P1", &body).await, 201).await;
+        assert_eq!(stored["late"], late, "{at}");
+    }
+}

@@ -3,11 +3,13 @@
 
 mod dto;
 mod handlers;
+mod settings;
 mod signals;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use dto::*;
+pub use settings::AbsenceSettings;
 pub use signals::{AbsenceSignal, AbsenceSignalKind};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -20,5 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::withdraw_absence)
         .service(handlers::report_absence_return)
         .service(signals::list_absence_signals)
-        .service(signals::mark_absence_signal_reported);
+        .service(signals::mark_absence_signal_reported)
+        .service(settings::get_absence_settings)
+        .service(settings::update_absence_settings);
 }

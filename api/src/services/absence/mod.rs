@@ -25,6 +25,7 @@ use crate::error::{ApiError, FieldError};
 mod read;
 mod register;
 mod report;
+pub mod settings;
 pub mod signals;
 
 pub use read::{AbsenceView, DayPage, DayQuery, PupilPage, day, get, of_pupil};

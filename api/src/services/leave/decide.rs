@@ -50,13 +50,11 @@ fn weigh_again(
     let facts = PupilFacts {
         birth_date: pupil.row.date_of_birth,
     };
-    let verdict = evaluate(
-        &request.request(),
-        &calendars,
-        &earlier,
-        &facts,
-        &LeaveSettings::default(),
-    );
+    let settings = LeaveSettings {
+        advance_weeks: persistence::absence::settings::get(conn, &request.school_id)?
+            .leave_notice_weeks,
+    };
+    let verdict = evaluate(&request.request(), &calendars, &earlier, &facts, &settings);
     let decider = if verdict.decider == Decider::AttendanceOfficer {
         Decider::AttendanceOfficer
     } else {

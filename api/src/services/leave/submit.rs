@@ -108,13 +108,11 @@ where
         let facts = PupilFacts {
             birth_date: pupil.row.date_of_birth,
         };
-        let verdict = evaluate(
-            &request,
-            &calendars,
-            &earlier,
-            &facts,
-            &LeaveSettings::default(),
-        );
+        let settings = LeaveSettings {
+            advance_weeks: persistence::absence::settings::get(conn, &pupil.row.school_id)?
+                .leave_notice_weeks,
+        };
+        let verdict = evaluate(&request, &calendars, &earlier, &facts, &settings);
         if verdict.breaks_law() {
             let law = verdict
                 .issues
