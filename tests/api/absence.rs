@@ -333,25 +333,36 @@ async fn sixteen_hours_of_unauthorized_absence_within_four_school_weeks_raise_th
         let token = world.token("director").to_owned();
         async move { json_of(app.post_json_as(&token, &path, &body).await, 201).await }
     };
-    let signals = || {
+    // The open signals of a kind.
+    let signals = |kind: &'static str| {
         let app = &app;
         let path = world.path("/api/v1/schools/{A1}/absence-signals");
         let token = world.token("director").to_owned();
-        async move { json_of(app.get_as(&token, &path).await, 200).await }
+        async move {
+            let page = json_of(app.get_as(&token, &path).await, 200).await;
+            let items = page["items"].as_array().unwrap().clone();
+            items
+                .into_iter()
+                .filter(|i| i["kind"] == kind)
+                .collect::<Vec<Value>>()
+        }
     };
     // Three days (900 minutes) in the first week, and 59 minutes after the holiday week: 959,
     // within four school weeks (the holiday week is no school week).
     register(start, start + Days::new(2), None).await;
     register(holiday + Days::new(7), holiday + Days::new(7), Some(59)).await;
     assert!(
-        signals().await["items"].as_array().unwrap().is_empty(),
+        signals("duo16_hours").await.is_empty(),
         "959 minutes raise nothing"
     );
+    // Absent the school day right after the holiday week: the school may ask (luxury absence).
+    let luxury = signals("luxury_absence").await;
+    assert_eq!(luxury.len(), 1, "{luxury:?}");
+    assert_eq!(luxury[0]["first_day"], (holiday + Days::new(7)).to_string());
     // One minute more reaches 16 hours.
     register(holiday + Days::new(8), holiday + Days::new(8), Some(1)).await;
-    let listed = signals().await;
-    let items = listed["items"].as_array().unwrap();
-    assert_eq!(items.len(), 1, "{listed}");
+    let items = signals("duo16_hours").await;
+    assert_eq!(items.len(), 1, "{items:?}");
     assert_eq!(items[0]["kind"], "duo16_hours");
     assert_eq!(items[0]["minutes"], 960);
     assert_eq!(items[0]["pupil"]["id"], world.id("P1"));
@@ -378,10 +389,10 @@ async fn sixteen_hours_of_unauthorized_absence_within_four_school_weeks_raise_th
     let mut statuses = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 409]);
-    assert!(signals().await["items"].as_array().unwrap().is_empty());
+    assert!(signals("duo16_hours").await.is_empty());
     register(holiday + Days::new(9), holiday + Days::new(9), Some(300)).await;
     assert!(
-        signals().await["items"].as_array().unwrap().is_empty(),
+        signals("duo16_hours").await.is_empty(),
         "the reported hours do not count again"
     );
 }

@@ -11,6 +11,6 @@ pub mod signals;
 
 pub use commands::{Change, Edited, NewAbsence, edit, history, insert};
 pub use queries::{
-    DayItem, PupilAt, counted_unauthorized, find, group_pupils, of_pupil, of_school_on, pupil_at,
+    DayItem, PupilAt, find, for_signals, group_pupils, of_pupil, of_school_on, pupil_at,
 };
 pub use rows::{AbsenceRow, HistoryRow};

@@ -207,16 +207,20 @@ pub fn of_school_on(
     )
 }
 
-/// The pupil's absences registered unauthorized (not withdrawn) that touch `from..`, for the DUO
-/// count.
-pub fn counted_unauthorized(
+/// The pupil's absences the signals count (not withdrawn) that touch `from..`: unauthorized ones
+/// (the DUO count, long absence) and sick ones (luxury absence around holidays).
+pub fn for_signals(
     conn: &mut AnyConnection,
     pupil_id: &str,
     from: NaiveDate,
 ) -> Result<Vec<AbsenceRow>, RepoError> {
     Ok(absences::table
         .filter(absences::pupil_id.eq(pupil_id))
-        .filter(absences::kind.eq("unauthorized"))
+        .filter(
+            absences::kind
+                .eq_any(["unauthorized", "sick"])
+                .or(absences::reason.eq("sick")),
+        )
         .filter(absences::withdrawn_at.is_null())
         .filter(absences::last_day.ge(from).or(absences::last_day.is_null()))
         .select(AbsenceRow::as_select())

@@ -51,7 +51,7 @@ fn kind(value: &str) -> Result<AbsenceSignalKind, ApiError> {
     match value {
         service::DUO => Ok(AbsenceSignalKind::Duo16Hours),
         service::LONG => Ok(AbsenceSignalKind::LongAbsence),
-        "luxury_absence" => Ok(AbsenceSignalKind::LuxuryAbsence),
+        service::LUXURY => Ok(AbsenceSignalKind::LuxuryAbsence),
         other => Err(ApiError::Internal(format!(
             "absence_signals.kind = {other:?}"
         ))),

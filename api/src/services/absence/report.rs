@@ -131,6 +131,13 @@ where
             object("absence", &row.id, &school_id),
             "ok",
         )?;
+        // Sick right before or after a holiday: the signal is the school's question. Only then
+        // are the pupil's signals read again (not on every morning's report).
+        let last = assessed.last_day.unwrap_or(first_day);
+        let days: Vec<NaiveDate> = domain::calendar::dates(first_day, last).collect();
+        if !rules::suspected_luxury_absence(std::slice::from_ref(&calendar), &days).is_empty() {
+            super::signals::refresh(conn, &pupil.at, now)?;
+        }
         let answer = view(actor, &pupil, row, Vec::new())?;
         finish(conn, &answer)
     })

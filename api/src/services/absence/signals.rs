@@ -4,13 +4,15 @@
 //! director and the school admin (`domain::absence::policy::may_handle_signals`).
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use domain::absence::{CountedAbsence, duo_signals, long_absences, policy};
+use domain::absence::{
+    CountedAbsence, duo_signals, long_absences, policy, suspected_luxury_absence,
+};
 use domain::actor::Actor;
 use domain::calendar::{SchoolCalendar, dates};
 use domain::modules::{Capacity, Module};
 use domain::school_year::SchoolYear;
 use persistence::absence::signals::{self as store, Raise, SignalItem};
-use persistence::absence::{PupilAt, counted_unauthorized};
+use persistence::absence::{PupilAt, for_signals};
 use persistence::modules::ModuleSchool;
 use persistence::page::Page;
 use persistence::{AnyConnection, RepoError};
@@ -21,6 +23,7 @@ use crate::services::{module_school_as, school_ref};
 
 pub const DUO: &str = "duo_16_hours";
 pub const LONG: &str = "long_absence";
+pub const LUXURY: &str = "luxury_absence";
 
 /// How far back an unreported pupil's absence is read: the window is 4 school weeks, so a year
 /// holds every window that can still be reported (our bound).
@@ -36,7 +39,7 @@ pub fn refresh(
     let today = domain::schedule::school_date(now);
     let reported = store::last_reported(conn, &pupil.id, DUO)?;
     let from = reported.unwrap_or(today - Days::new(LOOK_BACK_DAYS));
-    let rows = counted_unauthorized(conn, &pupil.id, from)?;
+    let rows = for_signals(conn, &pupil.id, from)?;
     if rows.is_empty() {
         return Ok(0);
     }
@@ -57,7 +60,9 @@ pub fn refresh(
     let calendar_of =
         |day: NaiveDate| -> Option<&SchoolCalendar> { calendars.iter().find(|c| c.contains(day)) };
     let mut counted = Vec::new();
+    let mut sick = Vec::new();
     for row in &rows {
+        let unauthorized = row.kind.as_deref() == Some("unauthorized");
         let last_day = row.last_day.unwrap_or(today);
         let single = last_day == row.first_day;
         for day in dates(row.first_day, last_day) {
@@ -71,7 +76,11 @@ pub fn refresh(
                 (true, Some(given)) => given,
                 _ => calendar.teaching_minutes(group, day),
             };
-            counted.push(CountedAbsence { date: day, minutes });
+            if unauthorized {
+                counted.push(CountedAbsence { date: day, minutes });
+            } else {
+                sick.push(CountedAbsence { date: day, minutes });
+            }
         }
     }
     let mut raise: Vec<Raise> = duo_signals(&calendars, &counted, reported)
@@ -92,6 +101,24 @@ pub fn refresh(
                 first_day: l.first_day,
                 last_day: l.reached_on,
                 minutes: 0,
+            }),
+    );
+    // Sick or unauthorized on the school day right before or after a holiday of a week or more:
+    // a question for the school, not a report (our heuristic, `domain::absence::signals`).
+    let both: Vec<CountedAbsence> = counted.iter().chain(&sick).copied().collect();
+    let days: Vec<NaiveDate> = both.iter().map(|c| c.date).collect();
+    raise.extend(
+        suspected_luxury_absence(&calendars, &days)
+            .into_iter()
+            .map(|day| Raise {
+                kind: LUXURY,
+                first_day: day,
+                last_day: day,
+                minutes: both
+                    .iter()
+                    .filter(|c| c.date == day)
+                    .map(|c| c.minutes)
+                    .sum(),
             }),
     );
     store::raise(conn, &pupil.school_id, &pupil.id, &raise, now.naive_utc())
