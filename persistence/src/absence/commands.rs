@@ -138,6 +138,8 @@ pub fn history(conn: &mut AnyConnection, absence_id: &str) -> Result<Vec<History
     Ok(absence_history::table
         .filter(absence_history::absence_id.eq(absence_id))
         .order(absence_history::id.asc())
+        // The contract's bound: an absence changed more often shows its first 500 changes.
+        .limit(500)
         .select(HistoryRow::as_select())
         .load(conn)?)
 }

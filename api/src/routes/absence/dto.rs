@@ -159,6 +159,7 @@ impl From<AbsenceRegistrationInput> for Registration {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct AbsenceChangeInput {
+    #[schema(minimum = 1, maximum = 2147483647)]
     pub version: i32,
     pub reason: Option<AbsenceReasonKind>,
     #[schema(max_length = 200)]
@@ -181,9 +182,13 @@ pub struct AbsenceReturnInput {
 /// The pupil an absence is about.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AbsencePupil {
+    #[schema(format = Uuid, max_length = 36)]
     pub id: String,
+    #[schema(max_length = 100)]
     pub first_name: String,
+    #[schema(max_length = 30)]
     pub name_prefix: Option<String>,
+    #[schema(max_length = 100)]
     pub last_name: String,
 }
 
@@ -191,8 +196,11 @@ pub struct AbsencePupil {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AbsenceHistoryEntry {
     /// `reason`, `note`, `first_day`, `last_day`, `expected_return`, `kind`, `minutes`, `state`.
+    #[schema(max_length = 30)]
     pub field: String,
+    #[schema(max_length = 200)]
     pub from: Option<String>,
+    #[schema(max_length = 200)]
     pub to: Option<String>,
     pub changed_at: NaiveDateTime,
 }
@@ -200,12 +208,15 @@ pub struct AbsenceHistoryEntry {
 /// An absence of a pupil.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Absence {
+    #[schema(format = Uuid, max_length = 36)]
     pub id: String,
+    #[schema(format = Uuid, max_length = 36)]
     pub school_id: String,
     pub pupil: AbsencePupil,
     pub source: AbsenceSource,
     pub reason: AbsenceReasonKind,
     /// Left out (with `note_withheld`) when it is medical detail the caller may not see.
+    #[schema(max_length = 200)]
     pub note: Option<String>,
     pub note_withheld: bool,
     /// The school's registration; absent until staff register it (a sick report is sick).
@@ -217,15 +228,18 @@ pub struct Absence {
     pub expected_return: Option<NaiveDate>,
     pub returned_on: Option<NaiveDate>,
     /// Minutes of teaching given for part of a day; absent: the calendar's lesson time.
+    #[schema(minimum = 1, maximum = 480)]
     pub minutes: Option<i32>,
     /// Reported for today after the school's cut-off (08:00): the school calls.
     pub late: bool,
     /// Give it back when changing the absence.
+    #[schema(minimum = 1, maximum = 2147483647)]
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     /// Its changes, oldest first (in the answer for one absence only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 500)]
     pub history: Option<Vec<AbsenceHistoryEntry>>,
 }
 
@@ -310,5 +324,6 @@ pub struct DayParams {
 /// The absences registered for several pupils at once.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AbsenceRegistration {
+    #[schema(max_items = 100)]
     pub items: Vec<Absence>,
 }

@@ -33,6 +33,7 @@ pub enum AbsenceSignalKind {
 /// A signal with what the report to DUO needs: the pupil, the period and the hours.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AbsenceSignal {
+    #[schema(format = Uuid, max_length = 36)]
     pub id: String,
     pub pupil: AbsencePupil,
     pub kind: AbsenceSignalKind,
@@ -41,6 +42,7 @@ pub struct AbsenceSignal {
     /// The day the threshold was reached.
     pub last_day: NaiveDate,
     /// Minutes of unauthorized teaching time counted (0 for long absence).
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub minutes: i32,
     pub raised_at: NaiveDateTime,
     /// When an admin marked it reported; counting starts again after `last_day`.

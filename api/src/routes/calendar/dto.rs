@@ -48,6 +48,30 @@ pub enum DayOffKind {
     StudyDay,
 }
 
+/// Minutes of teaching on one weekday.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DayMinutes(pub u32);
+
+impl utoipa::PartialSchema for DayMinutes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Int32,
+            )))
+            .minimum(Some(0))
+            .maximum(Some(MAX_DAY_MINUTES))
+            .into()
+    }
+}
+
+impl ToSchema for DayMinutes {}
+
+fn minutes_of(week: &WeekMinutes) -> Vec<DayMinutes> {
+    week.0.iter().copied().map(DayMinutes).collect()
+}
+
 /// Days without lessons, both ends included.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -67,7 +91,7 @@ pub struct GroupLessonMinutes {
     pub group_id: Uuid,
     /// Minutes of teaching Monday to Sunday (seven numbers, each at most 480; 0: no lessons).
     #[schema(min_items = 7, max_items = 7)]
-    pub lesson_minutes: Vec<u32>,
+    pub lesson_minutes: Vec<DayMinutes>,
 }
 
 /// A school's calendar for one school year. Until an admin sets it, the default: the middle
@@ -75,21 +99,27 @@ pub struct GroupLessonMinutes {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SchoolCalendarDto {
     /// `2026-2027`.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{4}$", max_length = 9)]
     pub school_year: String,
     /// The region its vacations were seeded from, when named.
     pub region: Option<HolidayRegion>,
     /// 0 while the default is answered; give it back when setting the calendar.
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub version: i32,
     pub updated_at: Option<NaiveDateTime>,
     /// Minutes of teaching Monday to Sunday, the school's (seven numbers; 0: no lessons).
     #[schema(min_items = 7, max_items = 7)]
-    pub lesson_minutes: Vec<u32>,
+    pub lesson_minutes: Vec<DayMinutes>,
+    #[schema(max_items = 100)]
     pub groups: Vec<GroupLessonMinutes>,
     /// Sorted by first day.
+    #[schema(max_items = 200)]
     pub days_off: Vec<DayOff>,
     /// School days in the school year.
+    #[schema(minimum = 0, maximum = 366)]
     pub school_days: u32,
     /// Weeks with at least one school day.
+    #[schema(minimum = 0, maximum = 53)]
     pub school_weeks: u32,
 }
 
@@ -102,14 +132,14 @@ impl From<CalendarView> for SchoolCalendarDto {
             region: view.region.map(Into::into),
             version: view.version,
             updated_at: view.updated_at,
-            lesson_minutes: calendar.lessons().default.0.to_vec(),
+            lesson_minutes: minutes_of(&calendar.lessons().default),
             groups: calendar
                 .lessons()
                 .groups
                 .iter()
                 .map(|(group_id, minutes)| GroupLessonMinutes {
                     group_id: *group_id,
-                    lesson_minutes: minutes.0.to_vec(),
+                    lesson_minutes: minutes_of(minutes),
                 })
                 .collect(),
             days_off: calendar
@@ -136,7 +166,7 @@ impl From<CalendarView> for SchoolCalendarDto {
 #[serde(deny_unknown_fields)]
 pub struct SchoolCalendarInput {
     /// The version read (0 for the default): a save on an older version answers 409.
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub version: i32,
     /// The school's holiday region. Without `days_off`, the region's vacations and the national
     /// days off are stored (the middle region's when none is named).
@@ -144,7 +174,7 @@ pub struct SchoolCalendarInput {
     /// Minutes of teaching Monday to Sunday, the school's (seven numbers, each at most 480; 0: no
     /// lessons).
     #[schema(min_items = 7, max_items = 7)]
-    pub lesson_minutes: Vec<u32>,
+    pub lesson_minutes: Vec<DayMinutes>,
     #[serde(default)]
     #[schema(max_items = 100)]
     pub groups: Vec<GroupLessonMinutes>,
@@ -153,8 +183,9 @@ pub struct SchoolCalendarInput {
     pub days_off: Option<Vec<DayOff>>,
 }
 
-fn week(field: &str, minutes: &[u32]) -> Result<WeekMinutes, FieldError> {
-    let days: [u32; 7] = minutes.try_into().map_err(|_| {
+fn week(field: &str, minutes: &[DayMinutes]) -> Result<WeekMinutes, FieldError> {
+    let days: Vec<u32> = minutes.iter().map(|m| m.0).collect();
+    let days: [u32; 7] = days.try_into().map_err(|_| {
         FieldError::new(
             field,
             "seven_days",

@@ -14,6 +14,21 @@ use crate::extract::JsonBody;
 use crate::services::calendar as service;
 use crate::state::AppState;
 
+/// An iCalendar document (RFC 5545), at most 1 MB (a year's days off are a few kilobytes).
+#[derive(Debug)]
+pub struct ICalendarText;
+
+impl utoipa::PartialSchema for ICalendarText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(1_000_000))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ICalendarText {}
+
 /// The school year of the path (`2026-2027`); 400 naming it otherwise.
 fn school_year(value: &str) -> Result<SchoolYear, ApiError> {
     SchoolYear::parse(value).ok_or_else(|| ApiError::BadRequest {
@@ -66,7 +81,7 @@ pub async fn get_school_calendar(
         ("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school."),
         ("school_year" = String, Path, pattern = r"^[0-9]{4}-[0-9]{4}$", max_length = 9, description = "The school year, e.g. `2026-2027`."),
     ),
-    responses((status = 200, description = "The calendar.", content_type = "text/calendar", body = String)),
+    responses((status = 200, description = "The calendar.", content_type = "text/calendar", body = ICalendarText)),
     security(("bearer" = []))
 )]
 #[get("/schools/{school_id}/calendar/{school_year}/ical")]

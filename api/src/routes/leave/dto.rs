@@ -162,6 +162,7 @@ pub struct LeaveRequest {
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
     /// The school days asked for, on the school's calendar.
+    #[schema(minimum = 0, maximum = 400)]
     pub school_days: u32,
     /// The date (Amsterdam) it was submitted on.
     pub submitted_on: NaiveDate,
@@ -169,6 +170,7 @@ pub struct LeaveRequest {
     pub reason: Option<String>,
     #[schema(max_length = 200)]
     pub employer_statement: Option<String>,
+    #[schema(minimum = 1, maximum = 2400)]
     pub minutes_per_week: Option<u32>,
     pub state: LeaveRequestState,
     pub decider: LeaveDecider,

@@ -15,13 +15,28 @@ use crate::error::ApiError;
 use crate::services::leave::{self as service, DecisionRecord};
 use crate::state::AppState;
 
+/// The decision record as CSV (RFC 4180): a header line and one line.
+#[derive(Debug)]
+pub struct LeaveDecisionCsv;
+
+impl utoipa::PartialSchema for LeaveDecisionCsv {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(20_000))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for LeaveDecisionCsv {}
+
 /// Who took a decision.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LeaveDecisionBy {
     #[schema(max_length = 200)]
     pub name: String,
     /// Their roles at the school, e.g. `director`.
-    #[schema(max_items = 10)]
+    #[schema(max_items = 10, value_type = Vec<crate::routes::fields::Role>)]
     pub roles: Vec<String>,
     pub at: DateTime<Utc>,
 }
@@ -38,6 +53,7 @@ pub struct LeaveDecisionRecord {
     pub article: String,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
+    #[schema(minimum = 0, maximum = 400)]
     pub school_days: u32,
     pub submitted_on: NaiveDate,
     pub state: LeaveRequestState,
@@ -156,7 +172,7 @@ fn wants_csv(req: &HttpRequest) -> bool {
     params(("request_id" = String, Path, format = Uuid, max_length = 36, description = "The request.")),
     responses((status = 200, description = "The record.", content(
         (LeaveDecisionRecord = "application/json"),
-        (String = "text/csv")
+        (LeaveDecisionCsv = "text/csv")
     ))),
     security(("bearer" = []))
 )]
