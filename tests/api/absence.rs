@@ -404,7 +404,7 @@ async fn the_cut_off_is_a_school_setting_its_admins_change() {
     let read = json_of(app.get_as(world.token("guardian"), &path).await, 200).await;
     assert_eq!(
         read,
-        json!({"report_cutoff": "08:00", "leave_notice_weeks": 8})
+        json!({"report_cutoff": "08:00", "leave_notice_weeks": 8, "notify_unreported": false})
     );
     let put = |actor: &'static str, body: Value| {
         app.request(Method::PUT, &path)
@@ -412,12 +412,13 @@ async fn the_cut_off_is_a_school_setting_its_admins_change() {
             .json(&body)
             .send()
     };
-    let half_past = json!({"report_cutoff": "08:30", "leave_notice_weeks": 6});
+    let half_past =
+        json!({"report_cutoff": "08:30", "leave_notice_weeks": 6, "notify_unreported": false});
     assert_eq!(
         put("teacher", half_past.clone()).await.unwrap().status(),
         403
     );
-    let bad = json!({"report_cutoff": "8:30", "leave_notice_weeks": 60});
+    let bad = json!({"report_cutoff": "8:30", "leave_notice_weeks": 60, "notify_unreported": true});
     let problem = assert_problem(
         put("school_admin", bad).await.unwrap(),
         422,
@@ -441,4 +442,80 @@ async fn the_cut_off_is_a_school_setting_its_admins_change() {
         let stored = json_of(report(&app, &world, "guardian", "P1", &body).await, 201).await;
         assert_eq!(stored["late"], late, "{at}");
     }
+}
+
+#[tokio::test]
+async fn with_the_schools_switch_guardians_hear_of_absence_they_did_not_report() {
+    let (app, world) = world().await;
+    app.clock.hold(Some(utc(2027, 1, 12, 8, 30)));
+    let registration = |pupil: &str| json!({"pupil_ids": [world.id(pupil)], "kind": "unauthorized", "first_day": "2027-01-12"});
+    let path = world.path("/api/v1/schools/{A1}/absences");
+    let notices = || {
+        app.scalar(
+            "SELECT COUNT(*) AS n FROM notification_events WHERE kind = 'absence.unreported'",
+        )
+    };
+    // Off by default: nothing is sent.
+    json_of(
+        app.post_json_as(world.token("teacher"), &path, &registration("P2"))
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(notices(), 0);
+    let on = json!({"report_cutoff": "08:00", "leave_notice_weeks": 8, "notify_unreported": true});
+    let response = app
+        .request(
+            Method::PUT,
+            &world.path("/api/v1/schools/{A1}/absence-settings"),
+        )
+        .bearer_auth(world.token("school_admin"))
+        .json(&on)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    // P1's guardian reported today; P2's did not.
+    let sick = json!({"reason": "sick", "first_day": "2027-01-12"});
+    json_of(report(&app, &world, "guardian", "P1", &sick).await, 201).await;
+    json_of(
+        app.post_json_as(world.token("teacher"), &path, &registration("P1"))
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(notices(), 0, "a reported absence needs no notice");
+    json_of(
+        app.post_json_as(world.token("teacher"), &path, &registration("P2"))
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(notices(), 1);
+    // It reaches P2's guardian, urgent, and nobody else.
+    app.notify_at(utc(2027, 1, 12, 8, 31));
+    let inbox = json_of(
+        app.get_as(world.token("other_guardian"), "/api/v1/me/notifications")
+            .await,
+        200,
+    )
+    .await;
+    let items = inbox["items"].as_array().unwrap();
+    assert!(
+        items.iter().any(|i| i["type"] == "absence.unreported"),
+        "{inbox}"
+    );
+    let own = json_of(
+        app.get_as(world.token("guardian"), "/api/v1/me/notifications")
+            .await,
+        200,
+    )
+    .await;
+    assert!(
+        !own["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["type"] == "absence.unreported")
+    );
 }

@@ -24,14 +24,19 @@ pub enum EventKind {
     /// The director (or the attendance officer, recorded by the school) decided a leave request.
     #[serde(rename = "leave.decided")]
     LeaveDecided,
+    /// Staff registered a pupil absent (unauthorized) while no report of a guardian covers the day,
+    /// at a school that switched this notice on (issue #11). Urgent: the child is not at school.
+    #[serde(rename = "absence.unreported")]
+    AbsenceUnreported,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 4] = [
+    pub const ALL: [EventKind; 5] = [
         EventKind::NewsPublished,
         EventKind::NewsConfirmationRequested,
         EventKind::ChangeRequestDecided,
         EventKind::LeaveDecided,
+        EventKind::AbsenceUnreported,
     ];
 
     /// The stored and wire form; the same as serde's.
@@ -41,6 +46,7 @@ impl EventKind {
             EventKind::NewsConfirmationRequested => "news.confirmation_requested",
             EventKind::ChangeRequestDecided => "change_request.decided",
             EventKind::LeaveDecided => "leave.decided",
+            EventKind::AbsenceUnreported => "absence.unreported",
         }
     }
 
@@ -55,6 +61,7 @@ impl EventKind {
             EventKind::NewsPublished | EventKind::NewsConfirmationRequested => "news_post",
             EventKind::ChangeRequestDecided => "change_request",
             EventKind::LeaveDecided => "leave_request",
+            EventKind::AbsenceUnreported => "absence",
         }
     }
 
@@ -71,7 +78,8 @@ impl EventKind {
             EventKind::NewsPublished
             | EventKind::NewsConfirmationRequested
             | EventKind::ChangeRequestDecided
-            | EventKind::LeaveDecided => None,
+            | EventKind::LeaveDecided
+            | EventKind::AbsenceUnreported => None,
         }
     }
 }

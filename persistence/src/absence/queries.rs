@@ -253,3 +253,59 @@ pub fn group_pupils(
             .load(conn)?,
     ))
 }
+
+/// Whether a guardian's report (not withdrawn) covers `day` for the pupil.
+pub fn reported_on(
+    conn: &mut AnyConnection,
+    pupil_id: &str,
+    day: NaiveDate,
+) -> Result<bool, RepoError> {
+    let found: i64 = absences::table
+        .filter(absences::pupil_id.eq(pupil_id))
+        .filter(absences::source.eq("guardian"))
+        .filter(absences::withdrawn_at.is_null())
+        .filter(absences::first_day.le(day))
+        .filter(absences::last_day.ge(day).or(absences::last_day.is_null()))
+        .select(diesel::dsl::count_star())
+        .get_result(conn)?;
+    Ok(found > 0)
+}
+
+/// Who hears that their child was registered absent without a report: the accounts of the
+/// pupil's active guardians at the school, each with the child's first name.
+pub fn guardian_accounts(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    absence_id: &str,
+) -> Result<Vec<(String, Option<String>)>, RepoError> {
+    use crate::schema::{accounts, guardian_pupils, guardians};
+    let pupil: Option<String> = absences::table
+        .filter(absences::id.eq(absence_id))
+        .filter(absences::school_id.eq(school_id))
+        .select(absences::pupil_id)
+        .get_result(conn)
+        .optional()?;
+    let Some(pupil) = pupil else {
+        return Ok(Vec::new());
+    };
+    let active_accounts = accounts::table
+        .filter(accounts::disabled_at.is_null())
+        .select(accounts::id);
+    let rows: Vec<(String, String)> = guardians::table
+        .inner_join(guardian_pupils::table.inner_join(pupils::table))
+        .filter(guardian_pupils::pupil_id.eq(&pupil))
+        .filter(guardians::school_id.eq(school_id))
+        .filter(guardians::deactivated_at.is_null())
+        .filter(
+            guardians::account_id
+                .assume_not_null()
+                .eq_any(active_accounts),
+        )
+        .filter(pupils::left_on.is_null())
+        .select((guardians::account_id.assume_not_null(), pupils::first_name))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(account, child)| (account, Some(child)))
+        .collect())
+}

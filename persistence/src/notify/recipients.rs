@@ -39,6 +39,9 @@ pub fn recipients(conn: &mut AnyConnection, event: &EventRow) -> Result<Vec<Reci
         EventKind::LeaveDecided => {
             crate::leave::guardian_accounts(conn, &event.school_id, &event.object_id)?
         }
+        EventKind::AbsenceUnreported => {
+            crate::absence::guardian_accounts(conn, &event.school_id, &event.object_id)?
+        }
     };
     Ok(by_account(pairs))
 }

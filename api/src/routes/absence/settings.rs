@@ -28,6 +28,9 @@ pub struct AbsenceSettings {
     /// a warning the director sees, not a refusal (school practice, not the law).
     #[schema(minimum = 0, maximum = 52)]
     pub leave_notice_weeks: u32,
+    /// Tell the guardians when staff register their child absent (unauthorized) and no report of
+    /// theirs covers the day (default off).
+    pub notify_unreported: bool,
 }
 
 impl From<Settings> for AbsenceSettings {
@@ -35,6 +38,7 @@ impl From<Settings> for AbsenceSettings {
         AbsenceSettings {
             report_cutoff: settings.absence.cutoff.format("%H:%M").to_string(),
             leave_notice_weeks: settings.leave_notice_weeks,
+            notify_unreported: settings.notify_unreported,
         }
     }
 }
@@ -64,7 +68,7 @@ impl AbsenceSettings {
             Some(cutoff) if errors.is_empty() => Ok(Settings {
                 absence: domain::absence::AbsenceSettings { cutoff },
                 leave_notice_weeks: self.leave_notice_weeks,
-                ..Settings::default()
+                notify_unreported: self.notify_unreported,
             }),
             _ => Err(ApiError::Validation(errors)),
         }

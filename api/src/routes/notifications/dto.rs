@@ -21,6 +21,10 @@ pub enum EventType {
     ChangeRequestDecided,
     #[serde(rename = "leave.decided")]
     LeaveDecided,
+    /// Staff registered a pupil absent while no guardian reported it (at a school that switched
+    /// this notice on). Object: `absence`.
+    #[serde(rename = "absence.unreported")]
+    AbsenceUnreported,
 }
 same_enum!(
     EventType,
@@ -29,7 +33,8 @@ same_enum!(
         NewsPublished,
         NewsConfirmationRequested,
         ChangeRequestDecided,
-        LeaveDecided
+        LeaveDecided,
+        AbsenceUnreported
     ]
 );
 

@@ -26,6 +26,10 @@ pub enum WebhookEventType {
     /// The school decided a leave request. Object: `leave_request`.
     #[serde(rename = "leave.decided")]
     LeaveDecided,
+    /// Staff registered a pupil absent while no guardian reported it (at a school that switched
+    /// this notice on). Object: `absence`.
+    #[serde(rename = "absence.unreported")]
+    AbsenceUnreported,
 }
 same_enum!(
     WebhookEventType,
@@ -34,7 +38,8 @@ same_enum!(
         NewsPublished,
         NewsConfirmationRequested,
         ChangeRequestDecided,
-        LeaveDecided
+        LeaveDecided,
+        AbsenceUnreported
     ]
 );
 

@@ -199,11 +199,36 @@ pub fn register(
             )?;
             if registration.kind == AbsenceKind::Unauthorized {
                 super::signals::refresh(conn, &pupil.at, now)?;
+                if settings.notify_unreported
+                    && !store::reported_on(conn, &row.pupil_id, row.first_day)?
+                {
+                    tell_guardians(conn, &row, now)?;
+                }
             }
             views.push(view(actor, pupil, row, Vec::new())?);
         }
         Ok(views)
     })
+}
+
+/// Tells the pupil's guardians that the school registered their child absent without a report
+/// (the school's switch, issue #11): urgent, as the child is not at school. No reason or note in
+/// the message; the app shows the absence to those who may see it.
+fn tell_guardians(
+    conn: &mut AnyConnection,
+    row: &AbsenceRow,
+    now: DateTime<Utc>,
+) -> Result<(), persistence::RepoError> {
+    let event = persistence::notify::NewEvent {
+        school_id: &row.school_id,
+        kind: domain::notify::EventKind::AbsenceUnreported,
+        object_id: &row.id,
+        urgent: true,
+        language: domain::mail::Language::Dutch,
+        title: "Afwezig zonder melding",
+        body: "De school heeft uw kind afwezig gemeld, maar er is geen melding van u. Neem contact op met de school.",
+    };
+    persistence::notify::emit(conn, &event, now.naive_utc()).map(drop)
 }
 
 /// The school's view of an absence, as staff change it.

@@ -66,7 +66,7 @@ fn module_of(kind: EventKind) -> Module {
     match kind {
         EventKind::NewsPublished | EventKind::NewsConfirmationRequested => Module::News,
         EventKind::ChangeRequestDecided => Module::ChangeRequests,
-        EventKind::LeaveDecided => Module::Absence,
+        EventKind::LeaveDecided | EventKind::AbsenceUnreported => Module::Absence,
     }
 }
 
