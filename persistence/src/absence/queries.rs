@@ -208,7 +208,9 @@ pub fn of_school_on(
 }
 
 /// The pupil's absences the signals count (not withdrawn) that touch `from..`: unauthorized ones
-/// (the DUO count, long absence) and sick ones (luxury absence around holidays).
+/// (the DUO count, long absence) and sick ones (luxury absence around holidays). The school's
+/// registration decides; a reported reason counts only while staff have registered none (a sick
+/// report registered authorized is authorized).
 pub fn for_signals(
     conn: &mut AnyConnection,
     pupil_id: &str,
@@ -219,7 +221,7 @@ pub fn for_signals(
         .filter(
             absences::kind
                 .eq_any(["unauthorized", "sick"])
-                .or(absences::reason.eq("sick")),
+                .or(absences::kind.is_null().and(absences::reason.eq("sick"))),
         )
         .filter(absences::withdrawn_at.is_null())
         .filter(absences::last_day.ge(from).or(absences::last_day.is_null()))
