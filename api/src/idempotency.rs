@@ -138,3 +138,42 @@ pub fn replay(answer: StoredAnswer) -> HttpResponse {
         .insert_header(("Idempotent-Replayed", "true"))
         .body(answer.body)
 }
+
+/// What a create under an optional key answers: the new object, or the first answer to a repeat.
+pub enum Created<T> {
+    New(T),
+    Replayed(StoredAnswer),
+}
+
+/// The stored first answer when this request repeats an earlier one under its key (422 when the
+/// key was used for another request); `None` without a key or for a first request.
+pub fn replayed(
+    claim: Option<&Claim>,
+    conn: &mut AnyConnection,
+) -> Result<Option<StoredAnswer>, ApiError> {
+    Ok(claim.map(|c| c.prior(conn)).transpose()?.flatten())
+}
+
+/// Remembers `answer` under the key, in the create's transaction, and hands it on as new.
+pub fn remembered<T: serde::Serialize>(
+    claim: Option<&Claim>,
+    conn: &mut AnyConnection,
+    answer: T,
+) -> Result<Created<T>, ApiError> {
+    if let Some(claim) = claim {
+        claim.remember(conn, StatusCode::CREATED, &answer)?;
+    }
+    Ok(Created::New(answer))
+}
+
+impl<T: serde::Serialize> Created<T> {
+    /// 201 with the new object's `Location`, or the stored first answer again.
+    pub fn respond(self, location: impl FnOnce(&T) -> String) -> HttpResponse {
+        match self {
+            Created::New(answer) => HttpResponse::Created()
+                .insert_header((actix_web::http::header::LOCATION, location(&answer)))
+                .json(answer),
+            Created::Replayed(answer) => replay(answer),
+        }
+    }
+}

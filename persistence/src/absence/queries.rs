@@ -273,41 +273,16 @@ pub fn reported_on(
     Ok(found > 0)
 }
 
-/// Who hears that their child was registered absent without a report: the accounts of the
-/// pupil's active guardians at the school, each with the child's first name.
-pub fn guardian_accounts(
+/// The pupil an absence of `school_id` is about; `None` for an absence that is gone.
+pub fn pupil_of(
     conn: &mut AnyConnection,
     school_id: &str,
     absence_id: &str,
-) -> Result<Vec<(String, Option<String>)>, RepoError> {
-    use crate::schema::{accounts, guardian_pupils, guardians};
-    let pupil: Option<String> = absences::table
+) -> Result<Option<String>, RepoError> {
+    Ok(absences::table
         .filter(absences::id.eq(absence_id))
         .filter(absences::school_id.eq(school_id))
         .select(absences::pupil_id)
         .get_result(conn)
-        .optional()?;
-    let Some(pupil) = pupil else {
-        return Ok(Vec::new());
-    };
-    let active_accounts = accounts::table
-        .filter(accounts::disabled_at.is_null())
-        .select(accounts::id);
-    let rows: Vec<(String, String)> = guardians::table
-        .inner_join(guardian_pupils::table.inner_join(pupils::table))
-        .filter(guardian_pupils::pupil_id.eq(&pupil))
-        .filter(guardians::school_id.eq(school_id))
-        .filter(guardians::deactivated_at.is_null())
-        .filter(
-            guardians::account_id
-                .assume_not_null()
-                .eq_any(active_accounts),
-        )
-        .filter(pupils::left_on.is_null())
-        .select((guardians::account_id.assume_not_null(), pupils::first_name))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(account, child)| (account, Some(child)))
-        .collect())
+        .optional()?)
 }

@@ -8,7 +8,5 @@ mod queries;
 mod rows;
 
 pub use commands::{Decided, NewLeave, insert, insert_absence, lock_pupil, record_decision};
-pub use queries::{
-    find, for_pupil, guardian_accounts, list_at, list_for_pupil, person_name, pupil_groups,
-};
+pub use queries::{find, for_pupil, list_at, list_for_pupil, person_name, pupil_groups, pupil_of};
 pub use rows::{LeaveRow, StoredLeave, Warning};

@@ -10,9 +10,7 @@ use crate::connection::AnyConnection;
 use crate::error::RepoError;
 use crate::modules::ModuleSchool;
 use crate::page::{Page, fetch_page};
-use crate::schema::{
-    accounts, enrolments, guardian_pupils, guardians, leave_requests, pupils, staff, staff_roles,
-};
+use crate::schema::{enrolments, leave_requests, staff, staff_roles};
 
 fn stored(rows: Vec<LeaveRow>) -> Result<Vec<StoredLeave>, RepoError> {
     rows.into_iter().map(StoredLeave::try_from).collect()
@@ -144,38 +142,16 @@ pub fn person_name(
     Ok(Some((name, roles)))
 }
 
-/// Who hears of a decision on the request: the accounts of the pupil's active guardians at the
-/// school, each with the child's first name. Nobody for a request that is gone.
-pub fn guardian_accounts(
+/// The pupil a request of `school_id` is about; `None` for a request that is gone.
+pub fn pupil_of(
     conn: &mut AnyConnection,
     school_id: &str,
     request_id: &str,
-) -> Result<Vec<(String, Option<String>)>, RepoError> {
-    let pupil: Option<String> = leave_requests::table
+) -> Result<Option<String>, RepoError> {
+    Ok(leave_requests::table
         .filter(leave_requests::id.eq(request_id))
         .filter(leave_requests::school_id.eq(school_id))
         .select(leave_requests::pupil_id)
         .first(conn)
-        .optional()?;
-    let Some(pupil) = pupil else {
-        return Ok(Vec::new());
-    };
-    let active_accounts = accounts::table
-        .filter(accounts::disabled_at.is_null())
-        .select(accounts::id);
-    let rows: Vec<(String, String)> = guardians::table
-        .inner_join(guardian_pupils::table.inner_join(pupils::table))
-        .filter(guardian_pupils::pupil_id.eq(&pupil))
-        .filter(guardians::school_id.eq(school_id))
-        .filter(guardians::deactivated_at.is_null())
-        .filter(guardians::account_id.is_not_null())
-        .filter(
-            guardians::account_id
-                .assume_not_null()
-                .eq_any(active_accounts),
-        )
-        .filter(pupils::left_on.is_null())
-        .select((guardians::account_id.assume_not_null(), pupils::first_name))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(a, c)| (a, Some(c))).collect())
+        .optional()?)
 }

@@ -37,13 +37,44 @@ pub fn recipients(conn: &mut AnyConnection, event: &EventRow) -> Result<Vec<Reci
         }
         EventKind::ChangeRequestDecided => requester(conn, &event.school_id, &event.object_id)?,
         EventKind::LeaveDecided => {
-            crate::leave::guardian_accounts(conn, &event.school_id, &event.object_id)?
+            let pupil = crate::leave::pupil_of(conn, &event.school_id, &event.object_id)?;
+            pupil_guardians(conn, &event.school_id, pupil)?
         }
         EventKind::AbsenceUnreported => {
-            crate::absence::guardian_accounts(conn, &event.school_id, &event.object_id)?
+            let pupil = crate::absence::pupil_of(conn, &event.school_id, &event.object_id)?;
+            pupil_guardians(conn, &event.school_id, pupil)?
         }
     };
     Ok(by_account(pairs))
+}
+
+/// The accounts (active) of the pupil's active guardians at the school, each with the child's
+/// first name; nobody for an object that is gone (`None`) or a pupil who left.
+fn pupil_guardians(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    pupil: Option<String>,
+) -> Result<Vec<(String, Option<String>)>, RepoError> {
+    let Some(pupil) = pupil else {
+        return Ok(Vec::new());
+    };
+    let active_accounts = accounts::table
+        .filter(accounts::disabled_at.is_null())
+        .select(accounts::id);
+    let rows: Vec<(String, String)> = guardians::table
+        .inner_join(guardian_pupils::table.inner_join(pupils::table))
+        .filter(guardian_pupils::pupil_id.eq(&pupil))
+        .filter(guardians::school_id.eq(school_id))
+        .filter(guardians::deactivated_at.is_null())
+        .filter(
+            guardians::account_id
+                .assume_not_null()
+                .eq_any(active_accounts),
+        )
+        .filter(pupils::left_on.is_null())
+        .select((guardians::account_id.assume_not_null(), pupils::first_name))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(a, c)| (a, Some(c))).collect())
 }
 
 fn by_account(pairs: Vec<(String, Option<String>)>) -> Vec<Recipient> {

@@ -1,9 +1,7 @@
 //! One handler per operation: extract, convert, one service call, answer. A handler with a body
 //! authorizes the caller first and reads the body after (`JsonBody`).
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, patch, post, web};
-use persistence::idempotency::StoredAnswer;
 use uuid::Uuid;
 
 use super::dto::{
@@ -14,7 +12,7 @@ use crate::auth::Authenticated;
 use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::extract::{JsonBody, Query};
-use crate::idempotency::{IdempotencyKey, replay};
+use crate::idempotency::{Created, IdempotencyKey, remembered, replayed};
 use crate::routes::pagination::{Page, PageParams};
 use crate::services::absence::{self as service, AbsenceEdit, DayQuery};
 use crate::state::AppState;
@@ -26,11 +24,6 @@ fn limit(value: Option<u32>) -> Result<u16, ApiError> {
     }
     .page_size()
     .map(|size| size.get())
-}
-
-enum Created {
-    New(Absence),
-    Replayed(StoredAnswer),
 }
 
 /// Report my child absent
@@ -75,25 +68,16 @@ pub async fn create_absence_report(
         )])
     })?;
     let created = db::run(&state.db, move |conn| {
-        if let Some(answer) = claim.as_ref().map(|c| c.prior(conn)).transpose()?.flatten() {
+        if let Some(answer) = replayed(claim.as_ref(), conn)? {
             return Ok(Created::Replayed(answer));
         }
         let (actor, audit) = (&auth.0, auth.audit());
         service::report(conn, actor, &audit, &pupil_id, report, now, |conn, view| {
-            let answer = Absence::new(view.clone(), false);
-            if let Some(claim) = &claim {
-                claim.remember(conn, StatusCode::CREATED, &answer)?;
-            }
-            Ok::<_, ApiError>(Created::New(answer))
+            remembered(claim.as_ref(), conn, Absence::new(view.clone(), false))
         })
     })
     .await?;
-    Ok(match created {
-        Created::New(answer) => HttpResponse::Created()
-            .insert_header((header::LOCATION, format!("/api/v1/absences/{}", answer.id)))
-            .json(answer),
-        Created::Replayed(answer) => replay(answer),
-    })
+    Ok(created.respond(|answer| format!("/api/v1/absences/{}", answer.id)))
 }
 
 /// A pupil's absences

@@ -1,9 +1,7 @@
 //! One handler per operation: extract, convert, one service call, answer.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, put, web};
 use domain::change_request::SubjectKind;
-use persistence::idempotency::StoredAnswer;
 use uuid::Uuid;
 
 use super::dto::{
@@ -14,16 +12,10 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extract::{Json, JsonBody, Query};
 use crate::i18n;
-use crate::idempotency::{IdempotencyKey, replay};
+use crate::idempotency::{Created, IdempotencyKey, remembered, replayed};
 use crate::routes::pagination::{Page, PageParams};
 use crate::services::change_requests as service;
 use crate::state::AppState;
-
-/// What a submission answers: the new request, or the first answer to a retried one.
-enum Created {
-    New(ChangeRequest),
-    Replayed(StoredAnswer),
-}
 
 /// Submits for a subject, once per idempotency key: a retry gets the first answer, and the answer
 /// is remembered in the submission's transaction. The caller is authorized for the subject before
@@ -46,28 +38,16 @@ async fn submit(
     // Task-local: read it here, not on the blocking thread.
     let language = i18n::current();
     let created = db::run(&state.db, move |conn| {
-        if let Some(answer) = claim.as_ref().map(|c| c.prior(conn)).transpose()?.flatten() {
+        if let Some(answer) = replayed(claim.as_ref(), conn)? {
             return Ok(Created::Replayed(answer));
         }
         let (actor, audit) = (&auth.0, auth.audit());
         service::submit(conn, actor, &audit, &command, language, |conn, request| {
-            let answer = ChangeRequest::new(request, language);
-            if let Some(claim) = &claim {
-                claim.remember(conn, StatusCode::CREATED, &answer)?;
-            }
-            Ok::<_, ApiError>(Created::New(answer))
+            remembered(claim.as_ref(), conn, ChangeRequest::new(request, language))
         })
     })
     .await?;
-    Ok(match created {
-        Created::New(answer) => HttpResponse::Created()
-            .insert_header((
-                header::LOCATION,
-                format!("/api/v1/change-requests/{}", answer.id),
-            ))
-            .json(answer),
-        Created::Replayed(answer) => replay(answer),
-    })
+    Ok(created.respond(|answer| format!("/api/v1/change-requests/{}", answer.id)))
 }
 
 /// Ask the school to change my details

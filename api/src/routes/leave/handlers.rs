@@ -1,8 +1,6 @@
 //! One handler per operation: extract, convert, one service call, answer.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, web};
-use persistence::idempotency::StoredAnswer;
 use persistence::ids::now;
 use uuid::Uuid;
 
@@ -13,16 +11,10 @@ use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, Query};
-use crate::idempotency::{IdempotencyKey, replay};
+use crate::idempotency::{Created, IdempotencyKey, remembered, replayed};
 use crate::routes::pagination::{Page, PageParams};
 use crate::services::leave as service;
 use crate::state::AppState;
-
-/// What a submission answers: the new request, or the first answer to a retried one.
-enum Created {
-    New(LeaveRequest),
-    Replayed(StoredAnswer),
-}
 
 /// Request leave for a child
 ///
@@ -61,8 +53,9 @@ pub async fn create_leave_request(
     let input: LeaveRequestInput = body.parse().await?;
     let claim = key.claim(&auth.0.account_id.to_string(), &input);
     let asked = input.into();
+    let now = state.clock.now();
     let created = db::run(&state.db, move |conn| {
-        if let Some(answer) = claim.as_ref().map(|c| c.prior(conn)).transpose()?.flatten() {
+        if let Some(answer) = replayed(claim.as_ref(), conn)? {
             return Ok(Created::Replayed(answer));
         }
         let (actor, audit) = (&auth.0, auth.audit());
@@ -72,26 +65,12 @@ pub async fn create_leave_request(
             &audit,
             &pupil_id,
             &asked,
-            chrono::Utc::now(),
-            |conn, stored| {
-                let answer = LeaveRequest::from(stored);
-                if let Some(claim) = &claim {
-                    claim.remember(conn, StatusCode::CREATED, &answer)?;
-                }
-                Ok::<_, ApiError>(Created::New(answer))
-            },
+            now,
+            |conn, stored| remembered(claim.as_ref(), conn, LeaveRequest::from(stored)),
         )
     })
     .await?;
-    Ok(match created {
-        Created::New(answer) => HttpResponse::Created()
-            .insert_header((
-                header::LOCATION,
-                format!("/api/v1/leave-requests/{}", answer.id),
-            ))
-            .json(answer),
-        Created::Replayed(answer) => replay(answer),
-    })
+    Ok(created.respond(|answer| format!("/api/v1/leave-requests/{}", answer.id)))
 }
 
 /// List a pupil's leave requests
