@@ -138,3 +138,18 @@ pub fn deactivate(
         .execute(conn)?;
     Ok(())
 }
+
+/// Serializes the writes about one pupil until the transaction ends (a check of what is stored
+/// and the write that follows it: leave requests, absence reports): on PostgreSQL a row lock on
+/// the pupil (`SELECT … FOR UPDATE`); SQLite's transactions hold the database's write lock from
+/// their start (`crate::transaction`), which serializes them already.
+pub fn lock(conn: &mut AnyConnection, pupil_id: &str) -> Result<(), RepoError> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        pupils::table
+            .filter(pupils::id.eq(pupil_id))
+            .select(pupils::id)
+            .for_update()
+            .load::<String>(pg)?;
+    }
+    Ok(())
+}

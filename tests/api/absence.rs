@@ -45,32 +45,49 @@ async fn a_report_for_today_after_eight_amsterdam_time_is_late_in_winter_and_in_
         (utc(2027, 1, 12, 7, 0), utc(2027, 1, 12, 7, 1), "2027-01-12"),
         (utc(2027, 6, 8, 6, 0), utc(2027, 6, 8, 6, 1), "2027-06-08"),
     ] {
-        for (at, expected) in [(on_time, false), (late, true)] {
+        for (at, expected, actor, pupil) in [
+            (on_time, false, "guardian", "P1"),
+            (late, true, "other_guardian", "P2"),
+        ] {
             app.clock.hold(Some(at));
-            let body = json!({"reason": "sick", "first_day": day});
-            let stored = json_of(report(&app, &world, "guardian", "P1", &body).await, 201).await;
+            let body = json!({"reason": "appointment", "note": "tandarts", "first_day": day});
+            let stored = json_of(report(&app, &world, actor, pupil, &body).await, 201).await;
             assert_eq!(stored["first_day"], day);
+            assert_eq!(stored["last_day"], day);
             assert_eq!(stored["late"], expected, "{at}");
-            assert_eq!(stored["kind"], "sick");
-            assert_eq!(stored["state"], "reported");
-            assert!(stored["last_day"].is_null(), "a sick report stays open");
+            assert!(
+                stored["kind"].is_null(),
+                "the school registers an appointment's kind"
+            );
         }
-        // Until the cut-off a report without a first day is for today; after it, for the next
-        // school day.
+        // Until the cut-off a report without a first day is for today, which P1 already has: one
+        // report per day. After the cut-off, it is for the next school day.
         app.clock.hold(Some(on_time));
-        let body = json!({"reason": "sick"});
-        let stored = json_of(report(&app, &world, "guardian", "P1", &body).await, 201).await;
-        assert_eq!(stored["first_day"], day);
+        let sick = json!({"reason": "sick"});
+        assert_problem(
+            report(&app, &world, "guardian", "P1", &sick).await,
+            409,
+            "conflict",
+        )
+        .await;
         app.clock.hold(Some(late));
-        let body = json!({"reason": "appointment", "note": "tandarts"});
-        let stored = json_of(report(&app, &world, "guardian", "P1", &body).await, 201).await;
+        let stored = json_of(report(&app, &world, "guardian", "P1", &sick).await, 201).await;
         let next = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap() + Days::new(1);
         assert_eq!(stored["first_day"], next.to_string());
         assert_eq!(stored["late"], false);
-        assert!(
-            stored["kind"].is_null(),
-            "the school registers an appointment's kind"
-        );
+        assert_eq!(stored["kind"], "sick");
+        assert!(stored["last_day"].is_null(), "a sick report stays open");
+        // Better again the day after: the report ends on its first day.
+        let back = json!({"back_on": (next + Days::new(1)).to_string()});
+        let path = format!("/api/v1/absences/{}/return", stored["id"].as_str().unwrap());
+        let ended = json_of(
+            app.post_json_as(world.token("guardian"), &path, &back)
+                .await,
+            200,
+        )
+        .await;
+        assert_eq!(ended["last_day"], next.to_string());
+        assert_eq!(ended["state"], "returned");
     }
 }
 
@@ -439,7 +456,12 @@ async fn the_cut_off_is_a_school_setting_its_admins_change() {
     ] {
         app.clock.hold(Some(at));
         let body = json!({"reason": "sick", "first_day": "2027-01-12"});
-        let stored = json_of(report(&app, &world, "guardian", "P1", &body).await, 201).await;
+        let (actor, pupil) = if late {
+            ("other_guardian", "P2")
+        } else {
+            ("guardian", "P1")
+        };
+        let stored = json_of(report(&app, &world, actor, pupil, &body).await, 201).await;
         assert_eq!(stored["late"], late, "{at}");
     }
 }
@@ -517,5 +539,23 @@ async fn with_the_schools_switch_guardians_hear_of_absence_they_did_not_report()
             .unwrap()
             .iter()
             .any(|i| i["type"] == "absence.unreported")
+    );
+}
+
+#[tokio::test]
+async fn two_reports_of_the_same_day_at_once_make_one() {
+    let (app, world) = world().await;
+    app.clock.hold(Some(utc(2027, 1, 12, 6, 30)));
+    let body = json!({"reason": "sick", "first_day": "2027-01-12", "last_day": "2027-01-13"});
+    let (a, b) = tokio::join!(
+        report(&app, &world, "guardian", "P1", &body),
+        report(&app, &world, "guardian", "P1", &body)
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409]);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM absences WHERE first_day = '2027-01-12'"),
+        1
     );
 }

@@ -12,6 +12,6 @@ pub mod signals;
 pub use commands::{Change, Edited, NewAbsence, edit, history, insert};
 pub use queries::{
     DayItem, PupilAt, find, for_signals, group_pupils, of_pupil, of_school_on, pupil_at, pupil_of,
-    reported_on,
+    reported_between, reported_on,
 };
 pub use rows::{AbsenceRow, HistoryRow};

@@ -262,12 +262,26 @@ pub fn reported_on(
     pupil_id: &str,
     day: NaiveDate,
 ) -> Result<bool, RepoError> {
+    reported_between(conn, pupil_id, day, day)
+}
+
+/// Whether a guardian's report (not withdrawn) covers a day of `first..=last` for the pupil.
+pub fn reported_between(
+    conn: &mut AnyConnection,
+    pupil_id: &str,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<bool, RepoError> {
     let found: i64 = absences::table
         .filter(absences::pupil_id.eq(pupil_id))
         .filter(absences::source.eq("guardian"))
         .filter(absences::withdrawn_at.is_null())
-        .filter(absences::first_day.le(day))
-        .filter(absences::last_day.ge(day).or(absences::last_day.is_null()))
+        .filter(absences::first_day.le(last))
+        .filter(
+            absences::last_day
+                .ge(first)
+                .or(absences::last_day.is_null()),
+        )
         .select(diesel::dsl::count_star())
         .get_result(conn)?;
     Ok(found > 0)

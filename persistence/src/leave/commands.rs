@@ -11,21 +11,9 @@ use super::rows::{LeaveRow, StoredLeave, Warning, warning_columns};
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
 use crate::ids::new_id;
-use crate::schema::{absences, leave_requests, pupils};
+use crate::schema::{absences, leave_requests};
 
-/// Serializes the leave writes of one pupil until the transaction ends: on PostgreSQL a row lock
-/// on the pupil (`SELECT … FOR UPDATE`); SQLite's transactions hold the database's write lock from
-/// their start (`persistence::transaction`), which serializes them already.
-pub fn lock_pupil(conn: &mut AnyConnection, pupil_id: &str) -> Result<(), RepoError> {
-    if let AnyConnection::Postgresql(pg) = conn {
-        pupils::table
-            .filter(pupils::id.eq(pupil_id))
-            .select(pupils::id)
-            .for_update()
-            .load::<String>(pg)?;
-    }
-    Ok(())
-}
+pub use crate::pupils::lock as lock_pupil;
 
 /// A request that passed the rules, to store.
 #[derive(Debug, Clone)]

@@ -124,6 +124,16 @@ where
     };
     let naive = now.naive_utc();
     transaction(conn, |conn| {
+        // One report per day: the other parent's second report of the same days is refused, also
+        // when both come in at once (checked under the pupil's lock).
+        persistence::pupils::lock(conn, &new.pupil_id)?;
+        let last = assessed.last_day.unwrap_or(first_day);
+        if store::reported_between(conn, &new.pupil_id, first_day, last)? {
+            return Err(AbsenceError::Conflict(
+                "The child is already reported absent for these days; change that report instead.",
+            )
+            .into());
+        }
         let row = store::insert(conn, std::slice::from_ref(&new), naive)?.remove(0);
         audit.record(
             conn,
@@ -133,7 +143,6 @@ where
         )?;
         // Sick right before or after a holiday: the signal is the school's question. Only then
         // are the pupil's signals read again (not on every morning's report).
-        let last = assessed.last_day.unwrap_or(first_day);
         let days: Vec<NaiveDate> = domain::calendar::dates(first_day, last).collect();
         if !rules::suspected_luxury_absence(std::slice::from_ref(&calendar), &days).is_empty() {
             super::signals::refresh(conn, &pupil.at, now)?;
