@@ -1,0 +1,401 @@
+//! The morning rush (issue #11): 10,000 guardians report their child sick at once, 32 requests in
+//! flight, and one line in ten is a retry of an earlier report with the same `Idempotency-Key`
+//! (alternately right behind it, so the two race, and of one sent long before). Afterwards the
+//! database is counted: one guardian report per pupil, no more, no less.
+//!
+//! The rate is measured next to `GET /health/ready` with the same client and concurrency: the
+//! rush is sent in rounds (this VM's speed drifts within a run), each followed by as long of
+//! `/health/ready`.
+//!
+//! Run: `bench/absence-rush.sh` (it starts the server). By hand, against a running server on the
+//! same database and JWT secret: `DATABASE_URL=… cargo run --release -p api --example
+//! absence_rush -- http://127.0.0.1:8080`. REPORTS (10000), CONNECTIONS (32), ROUNDS (5) and
+//! FIRST_DAY (YYYY-MM-DD; default: none, the next school day) vary it.
+
+// A benchmark reports on standard output.
+#![allow(clippy::print_stdout)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use api::auth::tokens::TokenKeys;
+use chrono::Utc;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use futures_util::future::join_all;
+use persistence::guardians::GuardianPupilRow;
+use persistence::ids::uuid;
+use persistence::roster::{self, NewGroup, NewGuardian, NewPupil, PersonName, RosterRows};
+use persistence::schema::absences;
+use persistence::{Database, DbSettings, accounts, boards, migrations, schools, sessions};
+
+type Failure = Box<dyn std::error::Error>;
+
+/// One guardian's report: their access token, their child, the key they send it under.
+struct Report {
+    token: String,
+    pupil: String,
+    key: String,
+}
+
+/// What one line got back.
+struct Outcome {
+    report: usize,
+    status: u16,
+    replayed: bool,
+    id: Option<String>,
+    latency: Duration,
+}
+
+fn setting(name: &str, default: usize) -> Result<usize, Failure> {
+    match std::env::var(name) {
+        Ok(value) => Ok(value.parse().map_err(|_| format!("{name}: not a number"))?),
+        Err(_) => Ok(default),
+    }
+}
+
+fn main() -> Result<(), Failure> {
+    let base = std::env::args()
+        .nth(1)
+        .ok_or("usage: absence_rush <server base url>")?;
+    let count = setting("REPORTS", 10_000)?;
+    let connections = setting("CONNECTIONS", 32)?;
+    let rounds = setting("ROUNDS", 5)?.max(1);
+    let body = match std::env::var("FIRST_DAY") {
+        Ok(day) => format!(r#"{{"reason":"sick","first_day":"{day}"}}"#),
+        Err(_) => r#"{"reason":"sick"}"#.to_owned(),
+    };
+    let url = std::env::var("DATABASE_URL").map_err(|_| "DATABASE_URL: the server's database")?;
+    let secret = std::env::var("OUDERPORTAAL_JWT_SECRET")
+        .unwrap_or_else(|_| api::config::DEVELOPMENT_JWT_SECRET.to_owned());
+    let db = Database::connect(&DbSettings {
+        url: url.clone(),
+        pool_size: 2,
+        connect_timeout: Duration::from_secs(10),
+        statement_timeout: Duration::from_secs(120),
+    })?;
+    migrations::run_pending(&mut *db.get()?)?;
+
+    let started = Instant::now();
+    let reports = seed(
+        &db,
+        count,
+        &TokenKeys::new(secret.as_bytes(), Duration::from_secs(3600)),
+    )?;
+    println!(
+        "seeded {count} pupils, each with one guardian with an account and a session, in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let lines = plan(count);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .timeout(Duration::from_secs(60))
+        .build()?;
+    let (mut outcomes, mut rush_time, mut health_done, mut health_failed) =
+        (Vec::new(), Duration::ZERO, 0, 0);
+    for round in lines.chunks(lines.len().div_ceil(rounds)) {
+        let started = Instant::now();
+        outcomes.extend(runtime.block_on(rush(
+            &client,
+            &base,
+            &reports,
+            round,
+            &body,
+            connections,
+        )));
+        let took = started.elapsed();
+        rush_time += took;
+        let (done, failed) = runtime.block_on(health(&client, &base, connections, took));
+        health_done += done;
+        health_failed += failed;
+    }
+
+    // What the answers say.
+    let mut created = vec![0usize; count];
+    let mut first_id: Vec<Option<String>> = vec![None; count];
+    for o in outcomes.iter().filter(|o| o.status == 201 && !o.replayed) {
+        created[o.report] += 1;
+        first_id[o.report] = o.id.clone();
+    }
+    let tally = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let replayed = tally(&|o| o.status == 201 && o.replayed);
+    let conflicts = tally(&|o| o.status == 409);
+    let others = tally(&|o| o.status != 201 && o.status != 409);
+    let wrong_replays = tally(&|o| o.replayed && (o.id.is_none() || o.id != first_id[o.report]));
+    let mut statuses: Vec<u16> = outcomes
+        .iter()
+        .filter(|o| o.status != 201 && o.status != 409)
+        .map(|o| o.status)
+        .collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+
+    // What the database says.
+    let mut conn = db.get()?;
+    let stored: i64 = absences::table
+        .filter(absences::source.eq("guardian"))
+        .select(count_star())
+        .get_result(&mut *conn)?;
+    let doubled = absences::table
+        .group_by(absences::pupil_id)
+        .having(count_star().gt(1))
+        .select(absences::pupil_id)
+        .load::<String>(&mut *conn)?
+        .len();
+    drop(conn);
+
+    let mut latencies: Vec<Duration> = outcomes.iter().map(|o| o.latency).collect();
+    latencies.sort_unstable();
+    let at = |q: f64| ms(latencies[((latencies.len() as f64 - 1.0) * q) as usize]);
+    let backend = if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let rush_rate = outcomes.len() as f64 / rush_time.as_secs_f64();
+    let health_rate = health_done as f64 / rush_time.as_secs_f64();
+    println!(
+        "morning rush on {backend}: {} requests ({count} reports, {} retries), {connections} in flight, {rounds} rounds taking turns with /health/ready",
+        outcomes.len(),
+        outcomes.len() - count
+    );
+    println!(
+        "  answers: 201 {} / 201 replayed {replayed} / 409 {conflicts} / other {others} {statuses:?}",
+        outcomes.len() - replayed - conflicts - others
+    );
+    println!(
+        "  reports created once {} / never {} / more than once {}; replays with another id {wrong_replays}",
+        created.iter().filter(|&&n| n == 1).count(),
+        created.iter().filter(|&&n| n == 0).count(),
+        created.iter().filter(|&&n| n > 1).count()
+    );
+    println!(
+        "  in the database: {stored} guardian reports (of {count}: lost {}), pupils with more than one: {doubled}",
+        count as i64 - stored
+    );
+    println!(
+        "  POST absences     {rush_rate:>8.0} req/s {:>4.0} %   p50 {:.1} ms  p99 {:.1} ms",
+        100.0 * rush_rate / health_rate,
+        at(0.5),
+        at(0.99)
+    );
+    println!("  GET /health/ready {health_rate:>8.0} req/s  100 %   ({health_failed} not 200)");
+    let intact = stored == count as i64
+        && doubled == 0
+        && others == 0
+        && wrong_replays == 0
+        && created.iter().all(|&n| n == 1);
+    if !intact {
+        return Err("reports lost, duplicated or refused: see above".into());
+    }
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The lines to send, as indexes of reports: each report once, in order, and after every nine
+/// lines a retry, alternately of the report just before (in flight with it) and of a report
+/// from anywhere before (a retry after the answer was lost).
+fn plan(count: usize) -> Vec<usize> {
+    let mut lines = Vec::with_capacity(count + count / 9 + 1);
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut retries = 0usize;
+    for n in 0..count {
+        lines.push(n);
+        if lines.len() % 10 == 9 {
+            retries += 1;
+            // xorshift: a fixed sequence, the same in every run.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let far = usize::try_from(state % (n as u64 + 1)).unwrap_or(0);
+            lines.push(if retries % 2 == 1 { n } else { far });
+        }
+    }
+    lines
+}
+
+/// Sends `lines` with `connections` requests in flight, each line exactly once.
+async fn rush(
+    client: &reqwest::Client,
+    base: &str,
+    reports: &[Report],
+    lines: &[usize],
+    body: &str,
+    connections: usize,
+) -> Vec<Outcome> {
+    let next = &AtomicUsize::new(0);
+    let workers = (0..connections).map(|_| async move {
+        let mut outcomes = Vec::new();
+        while let Some(&n) = lines.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let report = &reports[n];
+            let started = Instant::now();
+            let sent = client
+                .post(format!("{base}/api/v1/pupils/{}/absences", report.pupil))
+                .bearer_auth(&report.token)
+                .header("Idempotency-Key", &report.key)
+                .header("Content-Type", "application/json")
+                .body(body.to_owned())
+                .send()
+                .await;
+            let (status, replayed, id) = match sent {
+                Ok(answer) => {
+                    let status = answer.status().as_u16();
+                    let replayed = answer.headers().contains_key("Idempotent-Replayed");
+                    let text = answer.text().await.unwrap_or_default();
+                    let id = serde_json::from_str::<serde_json::Value>(&text)
+                        .ok()
+                        .and_then(|v| v["id"].as_str().map(str::to_owned));
+                    if status != 201 && status != 409 {
+                        eprintln!("{status}: {text}");
+                    }
+                    (status, replayed, id)
+                }
+                Err(err) => {
+                    eprintln!("not sent: {err}");
+                    (0, false, None)
+                }
+            };
+            outcomes.push(Outcome {
+                report: n,
+                status,
+                replayed,
+                id,
+                latency: started.elapsed(),
+            });
+        }
+        outcomes
+    });
+    join_all(workers).await.into_iter().flatten().collect()
+}
+
+/// `GET /health/ready` with `connections` in flight for `time`: answers, and those not 200.
+async fn health(
+    client: &reqwest::Client,
+    base: &str,
+    connections: usize,
+    time: Duration,
+) -> (usize, usize) {
+    let until = Instant::now() + time;
+    let url = &format!("{base}/health/ready");
+    let workers = (0..connections).map(|_| async move {
+        let (mut done, mut failed) = (0, 0);
+        while Instant::now() < until {
+            match client.get(url).send().await {
+                Ok(answer) if answer.status() == 200 => {
+                    let _ = answer.bytes().await;
+                    done += 1;
+                }
+                _ => failed += 1,
+            }
+        }
+        (done, failed)
+    });
+    join_all(workers)
+        .await
+        .into_iter()
+        .fold((0, 0), |(d, f), (done, failed)| (d + done, f + failed))
+}
+
+fn name(first: &str, last: String) -> PersonName {
+    PersonName {
+        first_name: first.to_owned(),
+        name_prefix: None,
+        last_name: last,
+    }
+}
+
+/// A school with one group of `count` pupils, each with one guardian with an account and a
+/// session (as after a sign-in; 10,000 sign-ins would be minutes of argon2), and the guardians'
+/// reports with access tokens minted for those sessions.
+fn seed(db: &Database, count: usize, keys: &TokenKeys) -> Result<Vec<Report>, Failure> {
+    let mut conn = db.get()?;
+    let rows = persistence::transaction(&mut conn, |conn| {
+        let board = boards::insert(conn, "Rush board")?;
+        let school = schools::insert(
+            conn,
+            &schools::NewSchool {
+                board_id: &board.id,
+                name: "Rush school",
+                brin: "98ZZ",
+                admin_email: None,
+            },
+        )?
+        .id;
+        let year =
+            domain::school_year::SchoolYear::containing(domain::schedule::school_date(Utc::now()));
+        let year_id = roster::insert_school_year(
+            conn,
+            &school,
+            &year.name(),
+            year.starts_on(),
+            year.ends_on(),
+        )?
+        .id;
+        let group = roster::insert_group(
+            conn,
+            &NewGroup {
+                school_id: &school,
+                school_year_id: &year_id,
+                las_key: "G",
+                name: "G",
+                year_group: Some(5),
+                is_combined: false,
+            },
+        )?
+        .id;
+        let mut rows = RosterRows::default();
+        for n in 0..count {
+            let pupil = roster::pupil_row(NewPupil {
+                school_id: school.clone(),
+                las_key: format!("p{n}"),
+                name: name("Kind", format!("Nummer {n}")),
+                date_of_birth: None,
+                parents_separated: false,
+            });
+            let guardian = roster::guardian_row(NewGuardian {
+                school_id: school.clone(),
+                las_key: format!("g{n}"),
+                name: name("Ouder", format!("Nummer {n}")),
+                email: Some(format!("ouder{n}@rush.example")),
+                phone: None,
+            });
+            rows.enrolments.push((pupil.id.clone(), group.clone()));
+            rows.guardian_links.push(GuardianPupilRow {
+                guardian_id: guardian.id.clone(),
+                pupil_id: pupil.id.clone(),
+                relationship: "parent".to_owned(),
+                parental_authority: true,
+                household: format!("h{n}"),
+            });
+            rows.pupils.push(pupil);
+            rows.guardians.push(guardian);
+        }
+        roster::insert_rows(conn, &rows)?;
+        let mut seeded = Vec::with_capacity(count);
+        for (n, (guardian, pupil)) in rows.guardians.iter().zip(&rows.pupils).enumerate() {
+            let account = accounts::insert_person(conn, &format!("ouder{n}@rush.example"), None)?;
+            roster::link_guardian_account(conn, &guardian.id, &account.id)?;
+            let session = sessions::start(conn, &account.id)?;
+            seeded.push((account.id, session, pupil.id.clone()));
+        }
+        Ok::<_, persistence::RepoError>(seeded)
+    })?;
+    db.refresh_statistics()?;
+    rows.into_iter()
+        .enumerate()
+        .map(|(n, (account, session, pupil))| {
+            Ok(Report {
+                token: keys.issue(uuid(&account), uuid(&session))?,
+                pupil,
+                key: format!("rush-{n}"),
+            })
+        })
+        .collect()
+}
