@@ -22,6 +22,27 @@ pub enum AbsenceReasonKind {
     Leave,
 }
 
+/// Why a guardian reports their child absent (leave is requested, not reported).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportReason {
+    Sick,
+    /// A doctor's, dentist's or other appointment (the note says which).
+    Appointment,
+    /// Anything else (the note says what).
+    Other,
+}
+
+impl From<ReportReason> for ReasonKind {
+    fn from(reason: ReportReason) -> Self {
+        match reason {
+            ReportReason::Sick => ReasonKind::Sick,
+            ReportReason::Appointment => ReasonKind::Appointment,
+            ReportReason::Other => ReasonKind::Other,
+        }
+    }
+}
+
 /// How the school registered the absence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -77,7 +98,7 @@ impl From<AbsenceKindDto> for AbsenceKind {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct AbsenceReportInput {
-    pub reason: AbsenceReasonKind,
+    pub reason: ReportReason,
     /// What for (required unless sick): "tandarts 10:30". The note of a sick report is medical
     /// detail: only the group's teacher and care staff see it.
     #[schema(max_length = 200)]
@@ -94,26 +115,18 @@ pub struct AbsenceReportInput {
     pub minutes: Option<u32>,
 }
 
-fn reason(kind: AbsenceReasonKind, note: Option<String>) -> Option<AbsenceReason> {
-    let kind = match kind {
-        AbsenceReasonKind::Sick => ReasonKind::Sick,
-        AbsenceReasonKind::Appointment => ReasonKind::Appointment,
-        AbsenceReasonKind::Other => ReasonKind::Other,
-        AbsenceReasonKind::Leave => return None,
-    };
-    Some(AbsenceReason { kind, note })
-}
-
 impl AbsenceReportInput {
-    /// The command; `None` for a reason guardians cannot report (`leave`).
-    pub fn command(self) -> Option<Report> {
-        Some(Report {
-            reason: reason(self.reason, self.note)?,
+    pub fn command(self) -> Report {
+        Report {
+            reason: AbsenceReason {
+                kind: self.reason.into(),
+                note: self.note,
+            },
             first_day: self.first_day,
             last_day: self.last_day,
             expected_return: self.expected_return,
             minutes: self.minutes,
-        })
+        }
     }
 }
 
@@ -161,7 +174,7 @@ impl From<AbsenceRegistrationInput> for Registration {
 pub struct AbsenceChangeInput {
     #[schema(minimum = 1, maximum = 2147483647)]
     pub version: i32,
-    pub reason: Option<AbsenceReasonKind>,
+    pub reason: Option<ReportReason>,
     #[schema(max_length = 200)]
     pub note: Option<String>,
     pub first_day: Option<NaiveDate>,

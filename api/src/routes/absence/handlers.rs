@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use uuid::Uuid;
 
 use super::dto::{
-    Absence, AbsenceChangeInput, AbsenceReasonKind, AbsenceRegistration, AbsenceRegistrationInput,
-    AbsenceReportInput, AbsenceReturnInput, DayParams,
+    Absence, AbsenceChangeInput, AbsenceRegistration, AbsenceRegistrationInput, AbsenceReportInput,
+    AbsenceReturnInput, DayParams,
 };
 use crate::auth::Authenticated;
 use crate::db;
@@ -37,7 +37,7 @@ fn limit(value: Option<u32>) -> Result<u16, ApiError> {
     operation_id = "create_absence_report",
     params(
         ("pupil_id" = String, Path, format = Uuid, max_length = 36, description = "The pupil."),
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body answer the first answer again."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Send a new key (e.g. a UUID) per report and the same one when retrying it: a retry gets the first answer (with `Idempotent-Replayed: true`) and nothing is done twice. Kept for 24 hours."),
     ),
     request_body = AbsenceReportInput,
     responses((status = 201, description = "The report.", body = Absence)),
@@ -60,13 +60,7 @@ pub async fn create_absence_report(
     .await?;
     let input: AbsenceReportInput = body.parse().await?;
     let claim = key.claim(&auth.0.account_id.to_string(), &input);
-    let report = input.command().ok_or_else(|| {
-        ApiError::Validation(vec![FieldError::new(
-            "reason",
-            "leave_by_request",
-            "leave is requested, not reported".to_owned(),
-        )])
-    })?;
+    let report = input.command();
     let created = db::run(&state.db, move |conn| {
         if let Some(answer) = replayed(claim.as_ref(), conn)? {
             return Ok(Created::Replayed(answer));
@@ -247,19 +241,7 @@ pub async fn update_absence(
     })
     .await?;
     let input: AbsenceChangeInput = body.parse().await?;
-    let reason = match input.reason {
-        Some(AbsenceReasonKind::Leave) => {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "reason",
-                "leave_by_request",
-                "leave is requested, not reported".to_owned(),
-            )]));
-        }
-        Some(AbsenceReasonKind::Sick) => Some(domain::absence::ReasonKind::Sick),
-        Some(AbsenceReasonKind::Appointment) => Some(domain::absence::ReasonKind::Appointment),
-        Some(AbsenceReasonKind::Other) => Some(domain::absence::ReasonKind::Other),
-        None => None,
-    };
+    let reason = input.reason.map(Into::into);
     let edit = AbsenceEdit {
         version: input.version,
         reason,
