@@ -8,6 +8,7 @@ mod helpers;
 mod smtp;
 
 mod absence;
+mod absence_signals;
 mod audit;
 mod auth;
 mod authorization;

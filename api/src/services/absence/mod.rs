@@ -22,15 +22,17 @@ use super::{Denied, module_school, module_school_as};
 use crate::audit::{Audit, Object};
 use crate::error::{ApiError, FieldError};
 
+mod edit;
 mod read;
 mod register;
 mod report;
 pub mod settings;
 pub mod signals;
 
+pub use edit::{ReportChange, change, return_back, withdraw};
 pub use read::{AbsenceView, DayPage, DayQuery, PupilPage, day, get, of_pupil};
 pub use register::{Registration, StaffChange, amend, may_register_at, register};
-pub use report::{Report, ReportChange, change, may_report, report, return_back, withdraw};
+pub use report::{Report, may_report, report};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AbsenceError {
@@ -264,7 +266,7 @@ pub fn edit(
             last_day: edit.last_day,
             expected_return: edit.expected_return,
         };
-        report::change(conn, actor, audit, id, change, now)
+        edit::change(conn, actor, audit, id, change, now)
     } else {
         for (field, given) in [
             ("reason", edit.reason.is_some()),

@@ -307,11 +307,11 @@ pub fn amend(
             changes.push(Change { field, from, to });
         }
     }
-    let edit = super::report::Edit {
+    let edit = super::edit::Edit {
         before: &row,
         after,
         changes,
         action: "change_absence",
     };
-    super::report::apply(conn, actor, audit, &pupil, edit, now)
+    super::edit::apply(conn, actor, audit, &pupil, edit, now)
 }
