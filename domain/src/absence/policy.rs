@@ -78,6 +78,58 @@ pub fn may_handle_signals(actor: &Actor, school: SchoolRef) -> bool {
         || actor.has_role_at(school.school_id, StaffRole::SchoolAdmin)
 }
 
+/// Whose absences a staff member's list of a school's day holds (SPEC §7: "teachers see today's
+/// absences for their groups").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DayList {
+    /// The director, the school admin and care staff: every pupil of the school.
+    WholeSchool,
+    /// A teacher: the pupils of these groups.
+    Groups(Vec<Uuid>),
+    /// Nobody's: not theirs to read (403).
+    Refused,
+}
+
+/// The day list `actor` gets at `school`.
+pub fn day_list(actor: &Actor, school: SchoolRef) -> DayList {
+    let whole = [
+        StaffRole::Director,
+        StaffRole::SchoolAdmin,
+        StaffRole::CareStaff,
+    ]
+    .into_iter()
+    .any(|role| actor.has_role_at(school.school_id, role));
+    let taught = taught_groups(actor, school);
+    match (whole, taught.is_empty()) {
+        (true, _) => DayList::WholeSchool,
+        (false, false) => DayList::Groups(taught),
+        (false, true) => DayList::Refused,
+    }
+}
+
+/// The groups the actor teaches at the school.
+pub fn taught_groups(actor: &Actor, school: SchoolRef) -> Vec<Uuid> {
+    actor
+        .staff
+        .iter()
+        .filter(|m| m.school_id == school.school_id && m.roles.contains(&StaffRole::Teacher))
+        .flat_map(|m| m.groups.iter().copied())
+        .collect()
+}
+
+/// Whether the actor registers absence at the school at all (some of its pupils): the roles of
+/// [`may_register`], before the pupils are known.
+pub fn registers_at(actor: &Actor, school: SchoolRef) -> bool {
+    [
+        StaffRole::Teacher,
+        StaffRole::Director,
+        StaffRole::SchoolAdmin,
+        StaffRole::CareStaff,
+    ]
+    .into_iter()
+    .any(|role| actor.has_role_at(school.school_id, role))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -167,5 +219,34 @@ pub(crate) mod tests {
             ..Actor::default()
         };
         assert!(!may_read(&board, &p));
+    }
+
+    #[test]
+    fn the_day_list_is_the_whole_school_for_its_office_and_care_and_a_teachers_groups() {
+        for role in [
+            StaffRole::Director,
+            StaffRole::SchoolAdmin,
+            StaffRole::CareStaff,
+        ] {
+            assert_eq!(
+                day_list(&staff(&[role], &[]), school()),
+                DayList::WholeSchool
+            );
+            assert!(registers_at(&staff(&[role], &[]), school()));
+        }
+        let teacher = staff(&[StaffRole::Teacher], &[GROUP]);
+        assert_eq!(day_list(&teacher, school()), DayList::Groups(vec![GROUP]));
+        assert!(registers_at(&teacher, school()));
+        let lunch = staff(&[StaffRole::LunchSupervisor], &[]);
+        assert_eq!(day_list(&lunch, school()), DayList::Refused);
+        assert!(!registers_at(&lunch, school()));
+        let parent = guardian(PUPIL, true);
+        assert_eq!(day_list(&parent, school()), DayList::Refused);
+        assert!(!registers_at(&parent, school()));
+        let elsewhere = SchoolRef {
+            board_id: school().board_id,
+            school_id: Uuid::from_u128(11),
+        };
+        assert_eq!(day_list(&teacher, elsewhere), DayList::Refused);
     }
 }

@@ -2,10 +2,10 @@
 //! staff see it (teachers: their groups). Every read of a pupil's absence is audited.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::absence::{AbsenceKind, AbsenceReason, ReportState, Source, policy};
+use domain::absence::policy::{self, DayList};
+use domain::absence::{AbsenceKind, AbsenceReason, ReportState, Source};
 use domain::actor::Actor;
 use domain::modules::{Capacity, Module};
-use domain::roles::StaffRole;
 use persistence::absence::{self as store, AbsenceRow, DayItem, HistoryRow};
 use persistence::page::Page;
 use persistence::{AnyConnection, RepoError};
@@ -186,23 +186,11 @@ pub fn day(
         None,
     )?;
     let at = school_ref(school.row());
-    let whole_school = [
-        StaffRole::Director,
-        StaffRole::SchoolAdmin,
-        StaffRole::CareStaff,
-    ]
-    .into_iter()
-    .any(|role| actor.has_role_at(at.school_id, role));
-    let taught: Vec<Uuid> = actor
-        .staff
-        .iter()
-        .filter(|m| m.school_id == at.school_id && m.roles.contains(&StaffRole::Teacher))
-        .flat_map(|m| m.groups.iter().copied())
-        .collect();
-    let groups = match (whole_school, taught.is_empty()) {
-        (true, _) => None,
-        (false, false) => Some(taught.iter().map(Uuid::to_string).collect::<Vec<_>>()),
-        (false, true) => {
+    let taught = policy::taught_groups(actor, at);
+    let groups = match policy::day_list(actor, at) {
+        DayList::WholeSchool => None,
+        DayList::Groups(groups) => Some(groups.iter().map(Uuid::to_string).collect::<Vec<_>>()),
+        DayList::Refused => {
             audit.record(
                 conn,
                 "read_absence",

@@ -8,7 +8,6 @@ use domain::absence::{
 };
 use domain::actor::Actor;
 use domain::modules::{Capacity, Module};
-use domain::roles::StaffRole;
 use persistence::absence::{self as store, AbsenceRow, Change, NewAbsence};
 use persistence::{AnyConnection, transaction};
 
@@ -51,14 +50,7 @@ pub fn may_register_at(
         None,
     )?;
     let at = school_ref(school.row());
-    let registers = [
-        StaffRole::Teacher,
-        StaffRole::Director,
-        StaffRole::SchoolAdmin,
-        StaffRole::CareStaff,
-    ]
-    .into_iter()
-    .any(|role| actor.has_role_at(at.school_id, role));
+    let registers = policy::registers_at(actor, at);
     if !registers {
         audit.record(
             conn,
