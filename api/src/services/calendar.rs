@@ -10,7 +10,8 @@ use chrono::{NaiveDateTime, Utc};
 use domain::Invalid;
 use domain::actor::Actor;
 use domain::calendar::{
-    Closure, LessonTable, Region, SchoolCalendar, fixed_days_off, ical, region_holidays,
+    Closure, DEFAULT_REGION, LessonTable, Region, SchoolCalendar, fixed_days_off, ical,
+    region_holidays,
 };
 use domain::change_request::Refusal;
 use domain::modules::Module;
@@ -22,10 +23,6 @@ use persistence::{AnyConnection, RepoError, transaction};
 use super::module_school;
 use crate::audit::{Audit, Object};
 use crate::error::{ApiError, FieldError};
-
-/// The region whose vacations a calendar holds until the school sets its own: the middle region
-/// (our choice; the admin names the school's region, which seeds its vacations).
-pub const DEFAULT_REGION: Region = Region::Middle;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CalendarError {

@@ -32,6 +32,10 @@ pub const MAX_NOTE_LENGTH: usize = 200;
 /// is a matter for a conversation with the school (and leave is requested, not reported).
 pub const MAX_GUARDIAN_SCHOOL_DAYS: u32 = 10;
 
+/// Most pupils one staff registration names: our bound, above any group (SPEC §1: groups 1–8 or
+/// classes), so a registration stays one bounded transaction.
+pub const MAX_REGISTRATION_PUPILS: usize = 100;
+
 /// Why a guardian reports their child absent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReasonKind {

@@ -138,6 +138,10 @@ fn ymd((y, m, d): (i32, u32, u32)) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+/// The region whose vacations a school's calendar holds until the school names its own: the
+/// middle region (our choice; the admin names the school's region, which seeds its vacations).
+pub const DEFAULT_REGION: Region = Region::Middle;
+
 /// The holidays of a school year in a region: the region's vacations (the summer at both ends of
 /// the year) and the fixed days off. `None` for a year whose vacation dates we do not hold.
 pub fn region_holidays(year: SchoolYear, region: Region) -> Option<Vec<Closure>> {

@@ -17,7 +17,7 @@ pub mod lessons;
 pub(crate) mod tests;
 pub mod weeks;
 
-pub use holidays::{Region, easter_sunday, fixed_days_off, region_holidays};
+pub use holidays::{DEFAULT_REGION, Region, easter_sunday, fixed_days_off, region_holidays};
 pub use lessons::{
     DEFAULT_FULL_DAY_MINUTES, DEFAULT_WEDNESDAY_MINUTES, LessonTable, MAX_DAY_MINUTES, WeekMinutes,
 };

@@ -28,6 +28,13 @@ pub const HOLIDAY_LEAVE_MAX_SCHOOL_DAYS: u32 = 10;
 pub const HOLIDAY_LEAVE_BLOCKED_SCHOOL_WEEKS: u32 = 2;
 /// Holiday leave is requested at least 8 weeks ahead (school/municipal practice, SPEC §12).
 pub const DEFAULT_ADVANCE_WEEKS: u32 = 8;
+/// Most weeks ahead a school may ask holiday leave to be requested: our bound (a school year).
+pub const MAX_ADVANCE_WEEKS: u32 = 52;
+
+/// Whether a school may set `weeks` as its advance notice ([`MAX_ADVANCE_WEEKS`] at most).
+pub fn advance_weeks_allowed(weeks: u32) -> bool {
+    weeks <= MAX_ADVANCE_WEEKS
+}
 /// The director decides art. 14 leave up to 10 school days per school year in total; beyond, the
 /// attendance officer (*law* art. 14 lid 1–3).
 pub const DIRECTOR_MAX_IMPORTANT_DAYS: u32 = 10;

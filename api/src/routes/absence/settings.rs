@@ -13,7 +13,9 @@ use crate::auth::Authenticated;
 use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::extract::JsonBody;
-use crate::services::absence::settings::{self as service, MAX_LEAVE_NOTICE_WEEKS};
+use domain::leave::rules::{MAX_ADVANCE_WEEKS, advance_weeks_allowed};
+
+use crate::services::absence::settings as service;
 use crate::state::AppState;
 
 /// A school's absence settings.
@@ -57,11 +59,11 @@ impl AbsenceSettings {
                 "is not a time HH:MM".to_owned(),
             ));
         }
-        if self.leave_notice_weeks > MAX_LEAVE_NOTICE_WEEKS {
+        if !advance_weeks_allowed(self.leave_notice_weeks) {
             errors.push(FieldError::new(
                 "leave_notice_weeks",
                 "maximum",
-                format!("is at most {MAX_LEAVE_NOTICE_WEEKS}"),
+                format!("is at most {MAX_ADVANCE_WEEKS}"),
             ));
         }
         match cutoff {

@@ -16,9 +16,6 @@ use super::{AbsenceError, AbsenceView, Need, calendar_of, object, pupil, refused
 use crate::audit::Audit;
 use crate::services::{module_school_as, school_ref};
 
-/// Most pupils one registration names: our bound, above any group.
-pub const MAX_PUPILS: usize = 100;
-
 /// A registration by staff.
 #[derive(Debug, Clone)]
 pub struct Registration {
@@ -112,7 +109,7 @@ pub fn register(
         }
         None => registration.pupil_ids.clone(),
     };
-    if ids.is_empty() || ids.len() > MAX_PUPILS {
+    if ids.is_empty() || ids.len() > domain::absence::MAX_REGISTRATION_PUPILS {
         return Err(refused(
             "pupil_ids",
             "count",

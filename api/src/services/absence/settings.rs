@@ -12,9 +12,6 @@ use super::{AbsenceError, object};
 use crate::audit::Audit;
 use crate::services::module_school;
 
-/// Most weeks ahead a school may ask holiday leave to be requested: our bound (a school year).
-pub const MAX_LEAVE_NOTICE_WEEKS: u32 = 52;
-
 /// For everyone at the school (guardians see until when a same-day report is on time).
 pub fn get(
     conn: &mut AnyConnection,

@@ -74,3 +74,13 @@ pub(super) fn plain_years() -> Vec<SchoolCalendar> {
         })
         .collect()
 }
+
+#[test]
+fn a_school_asks_holiday_leave_at_most_a_school_year_ahead() {
+    use crate::leave::rules::{DEFAULT_ADVANCE_WEEKS, MAX_ADVANCE_WEEKS, advance_weeks_allowed};
+    assert!(advance_weeks_allowed(0));
+    assert!(advance_weeks_allowed(DEFAULT_ADVANCE_WEEKS));
+    assert!(advance_weeks_allowed(MAX_ADVANCE_WEEKS));
+    assert!(!advance_weeks_allowed(MAX_ADVANCE_WEEKS + 1));
+    assert_eq!(MAX_ADVANCE_WEEKS, 52);
+}
