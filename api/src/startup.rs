@@ -113,6 +113,7 @@ impl Application {
         }
         let state = web::Data::new(AppState {
             callers: Arc::new(CallerCache::new(config.caller_cache)),
+            cards: Arc::default(),
             session_feed,
             live,
             audit: Arc::clone(&audit),

@@ -9,6 +9,7 @@ use crate::auth::password::HashingGate;
 use crate::auth::session_feed::SessionFeed;
 use crate::config::Config;
 use crate::live::LiveHub;
+use crate::roster_cache::RosterCache;
 
 /// What every handler may need, shared by all workers.
 #[derive(Clone)]
@@ -26,6 +27,8 @@ pub struct AppState {
     pub session_feed: Arc<SessionFeed>,
     /// The live streams open on this instance.
     pub live: Arc<LiveHub>,
+    /// Pupils' cards, for as long as the roster's generation has not moved.
+    pub cards: Arc<RosterCache<persistence::pupil_card::WholeCard>>,
     /// The time requests act at (held by tests).
     pub clock: Arc<crate::clock::Clock>,
 }

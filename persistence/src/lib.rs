@@ -31,6 +31,7 @@ pub mod pending_invitations;
 pub mod pupil_card;
 pub mod pupils;
 pub mod roster;
+pub mod roster_generation;
 pub mod roster_sources;
 pub mod roster_sync;
 pub mod schema;

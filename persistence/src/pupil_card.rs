@@ -82,6 +82,12 @@ pub fn read(
     if pupils_scope.is_empty() {
         return Err(RepoError::NotFound);
     }
+    load(conn, id)?.scoped(pupils_scope, guardians_scope)
+}
+
+/// The whole card of the current pupil `id`, before any scope: every active guardian. Only for a
+/// caller that applies [`WholeCard::scoped`] before showing it (a cache of cards does).
+pub fn load(conn: &mut AnyConnection, id: &str) -> Result<WholeCard, RepoError> {
     // One statement, bound by key (no LIMIT: SQLite would prepare a statement with a bound LIMIT
     // again on every run): the pupil once per (group, guardian) pair, a handful of rows. Flat outer
     // joins: a nested `(enrolments JOIN school_groups)` is planned as a scan of every enrolment on
@@ -162,17 +168,47 @@ pub fn read(
         &board_id,
         groups.iter().map(|g| &g.id),
     );
-    if !pupils_scope.reaches(&place) {
-        return Err(RepoError::NotFound);
-    }
-    let guardians = all
-        .into_iter()
-        .filter(|(guardian, _)| guardians_scope.reaches_guardian_of(&place, uuid(&guardian.id)))
-        .collect();
-    Ok(PupilCard {
+    Ok(WholeCard {
         pupil,
         place,
         groups,
-        guardians,
+        guardians: all,
     })
+}
+
+/// A pupil's card with every active guardian: what [`load`] reads, and what may be kept for as long
+/// as the roster's generation (`roster_generation`) has not moved.
+#[derive(Debug, Clone)]
+pub struct WholeCard {
+    pupil: CardPupil,
+    place: PupilPlace,
+    groups: Vec<CardGroup>,
+    guardians: Vec<(CardGuardian, CardLink)>,
+}
+
+impl WholeCard {
+    /// The card as the scopes let the caller see it (see [`read`]).
+    pub fn scoped(
+        &self,
+        pupils_scope: &PupilScope,
+        guardians_scope: &GuardianScope,
+    ) -> Result<PupilCard, RepoError> {
+        if !pupils_scope.reaches(&self.place) {
+            return Err(RepoError::NotFound);
+        }
+        let guardians = self
+            .guardians
+            .iter()
+            .filter(|(guardian, _)| {
+                guardians_scope.reaches_guardian_of(&self.place, uuid(&guardian.id))
+            })
+            .cloned()
+            .collect();
+        Ok(PupilCard {
+            pupil: self.pupil.clone(),
+            place: self.place.clone(),
+            groups: self.groups.clone(),
+            guardians,
+        })
+    }
 }

@@ -16,6 +16,7 @@ mod boards;
 mod bodies_after_authorization;
 mod calendar;
 mod callers;
+mod cards;
 mod change_requests;
 mod contract;
 mod edge;

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, delete, get, web};
 use domain::policy::SchoolAction;
 use persistence::ids::uuid;
-use persistence::{pupil_card, pupils, schools};
+use persistence::{RepoError, pupil_card, pupils, roster_generation, schools};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::Object;
@@ -82,14 +82,18 @@ async fn get_pupil(
     path: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<Pupil>, ApiError> {
     let pupil_id = path.into_inner().to_string();
+    let cards = std::sync::Arc::clone(&state.cards);
     let pupil = db::run(&state.db, move |conn| {
         let actor = &auth.0;
-        let card = pupil_card::read(
-            conn,
-            &actor.pupil_scope(),
-            &actor.guardian_scope(),
-            &pupil_id,
-        )?;
+        let pupils_scope = actor.pupil_scope();
+        if pupils_scope.is_empty() {
+            return Err(RepoError::NotFound.into());
+        }
+        // The generation first: a card loaded after it is kept for it (see `roster_cache`).
+        let generation = roster_generation::current(conn)?;
+        let card = cards
+            .get_or_load(generation, &pupil_id, || pupil_card::load(conn, &pupil_id))?
+            .scoped(&pupils_scope, &actor.guardian_scope())?;
         let row = card.pupil;
         let object = Object {
             kind: "pupil",

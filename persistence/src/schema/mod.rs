@@ -194,6 +194,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_roles,
 );
 
+// Moves forward with every committed change to what a pupil's card shows (triggers; see the
+// migration `roster_generation`).
+diesel::table! {
+    roster_generation (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
 diesel::table! {
     sessions (id) {
         id -> Text,

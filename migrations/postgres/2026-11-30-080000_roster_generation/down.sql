@@ -1,0 +1,2 @@
+DROP TABLE roster_generation;
+DROP FUNCTION roster_generation_move CASCADE;

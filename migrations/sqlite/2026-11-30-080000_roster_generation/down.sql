@@ -1,0 +1,16 @@
+DROP TRIGGER roster_generation_pupils_insert;
+DROP TRIGGER roster_generation_pupils_delete;
+DROP TRIGGER roster_generation_pupils_update;
+DROP TRIGGER roster_generation_schools_delete;
+DROP TRIGGER roster_generation_schools_update;
+DROP TRIGGER roster_generation_school_groups_delete;
+DROP TRIGGER roster_generation_school_groups_update;
+DROP TRIGGER roster_generation_enrolments_insert;
+DROP TRIGGER roster_generation_enrolments_delete;
+DROP TRIGGER roster_generation_enrolments_update;
+DROP TRIGGER roster_generation_guardians_delete;
+DROP TRIGGER roster_generation_guardians_update;
+DROP TRIGGER roster_generation_guardian_pupils_insert;
+DROP TRIGGER roster_generation_guardian_pupils_delete;
+DROP TRIGGER roster_generation_guardian_pupils_update;
+DROP TABLE roster_generation;
