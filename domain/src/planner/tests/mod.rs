@@ -1,5 +1,7 @@
 //! The planner rules against SPEC §8 and seed 003, with their boundaries.
 
+mod clock;
+mod round;
 mod slots;
 
 pub(super) use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
