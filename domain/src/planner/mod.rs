@@ -8,6 +8,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 pub mod rules;
+pub mod sequences;
 pub mod slots;
 #[cfg(test)]
 mod tests;
@@ -16,6 +17,7 @@ pub use rules::{
     Withdrawal, assess_round, booking_limit, check_note, check_reason, invited_households,
     may_edit_availability, may_publish, phase, withdrawal,
 };
+pub use sequences::{Candidate, sibling_sequences};
 pub use slots::{check_added, clashes, generate, within_windows};
 
 /// Shortest conversation: our choice (less is no conversation).

@@ -2,6 +2,7 @@
 
 mod clock;
 mod round;
+mod sequences;
 mod slots;
 
 pub(super) use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
