@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
+pub mod policy;
 pub mod rules;
 pub mod sequences;
 pub mod slots;
