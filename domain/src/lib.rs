@@ -20,6 +20,7 @@ pub mod network;
 pub mod news;
 pub mod notify;
 pub mod pagination;
+pub mod planner;
 pub mod policy;
 pub mod roles;
 pub mod roster;

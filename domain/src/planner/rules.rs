@@ -1,0 +1,263 @@
+//! The rules of a round (SPEC §8, seed 003): what a new round may hold, where it stands on its
+//! clock, when it may be published, how many bookings a pupil may hold, how a guardian takes a
+//! booking back, and whom a booking invites.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::slots::generate;
+use super::{
+    Fairness, MAX_BOOKINGS_PER_PUPIL, MAX_NAME_LENGTH, MAX_NOTE_LENGTH, MAX_PURPOSE_LENGTH,
+    MAX_QUOTA_HOURS, MAX_REASON_LENGTH, Phase, RoundSettings, RoundTimes, Slot,
+};
+use crate::Invalid;
+use crate::change_request::{Refusal, refusal};
+
+fn too_long(max: usize) -> Invalid {
+    Invalid::new("too_long", format!("is longer than {max} characters"))
+}
+
+fn check_name(name: &str, refusals: &mut Vec<Refusal>) {
+    let name = name.trim();
+    if name.is_empty() {
+        refusals.push(refusal(
+            "name",
+            Invalid::new("required", "must not be empty"),
+        ));
+    } else if name.chars().count() > MAX_NAME_LENGTH {
+        refusals.push(refusal("name", too_long(MAX_NAME_LENGTH)));
+    } else if name.chars().any(char::is_control) {
+        // A heading on one line: a newline would break lists and e-mail subjects.
+        refusals.push(refusal(
+            "name",
+            Invalid::new("invalid_characters", "contains control characters"),
+        ));
+    }
+}
+
+fn check_times(times: &RoundTimes, first: Option<&Slot>, now: DateTime<Utc>) -> Vec<Refusal> {
+    let mut refusals = Vec::new();
+    if times.teachers_deadline <= now {
+        refusals.push(refusal(
+            "teachers_deadline",
+            Invalid::new("in_the_past", "must lie in the future"),
+        ));
+    }
+    // Strictly after: the admin publishes between the deadline and the opening.
+    if times.booking_opens <= times.teachers_deadline {
+        refusals.push(refusal(
+            "booking_opens",
+            Invalid::new("before_deadline", "must be after the teachers' deadline"),
+        ));
+    }
+    if times.booking_closes <= times.booking_opens {
+        refusals.push(refusal(
+            "booking_closes",
+            Invalid::new("before_opens", "must be after booking opens"),
+        ));
+    } else if first.is_some_and(|slot| times.booking_closes > slot.starts_at) {
+        // After the close only cancellations remain; bookings made during conversations would
+        // change a schedule that is already running.
+        refusals.push(refusal(
+            "booking_closes",
+            Invalid::new(
+                "after_first_conversation",
+                "must not be after the first conversation starts",
+            ),
+        ));
+    }
+    refusals
+}
+
+fn check_limits(max: u32, fairness: Option<Fairness>, refusals: &mut Vec<Refusal>) {
+    if !(1..=MAX_BOOKINGS_PER_PUPIL).contains(&max) {
+        refusals.push(refusal(
+            "max_bookings_per_pupil",
+            Invalid::new(
+                "out_of_range",
+                format!("must be from 1 to {MAX_BOOKINGS_PER_PUPIL}"),
+            ),
+        ));
+    }
+    let Some(fairness) = fairness else { return };
+    if !(1..=max).contains(&fairness.per_pupil) {
+        refusals.push(refusal(
+            "fairness.per_pupil",
+            Invalid::new(
+                "out_of_range",
+                "must be at least 1 and at most the bookings per pupil",
+            ),
+        ));
+    }
+    if !(1..=MAX_QUOTA_HOURS).contains(&fairness.hours) {
+        refusals.push(refusal(
+            "fairness.hours",
+            Invalid::new(
+                "out_of_range",
+                format!("must be from 1 to {MAX_QUOTA_HOURS} hours"),
+            ),
+        ));
+    }
+}
+
+/// Checks a new round and returns a desk's slots from its windows. Every refusal at once, each
+/// named by its field in the API: `name`, `purpose`, `slot_minutes`, `pause_minutes`, `windows…`
+/// (see [`generate`]), `teachers_deadline` (in the future), `booking_opens` (after the
+/// deadline), `booking_closes` (after the opening, not after the first conversation starts),
+/// `max_bookings_per_pupil`, `fairness.per_pupil` (at most the maximum), `fairness.hours`.
+pub fn assess_round(
+    settings: &RoundSettings,
+    now: DateTime<Utc>,
+) -> Result<Vec<Slot>, Vec<Refusal>> {
+    let mut refusals = Vec::new();
+    check_name(&settings.name, &mut refusals);
+    if let Some(purpose) = &settings.purpose
+        && purpose.trim().chars().count() > MAX_PURPOSE_LENGTH
+    {
+        refusals.push(refusal("purpose", too_long(MAX_PURPOSE_LENGTH)));
+    }
+    let slots = generate(
+        &settings.windows,
+        settings.slot_minutes,
+        settings.pause_minutes,
+    )
+    .unwrap_or_else(|windows| {
+        refusals.extend(windows);
+        Vec::new()
+    });
+    refusals.extend(check_times(&settings.times, slots.first(), now));
+    check_limits(
+        settings.max_bookings_per_pupil,
+        settings.fairness,
+        &mut refusals,
+    );
+    if refusals.is_empty() {
+        Ok(slots)
+    } else {
+        Err(refusals)
+    }
+}
+
+/// Where the round stands at `now`. Each boundary belongs to the phase it starts: at the deadline
+/// teachers are done, at the opening booking is open, at the close it is closed.
+pub fn phase(times: &RoundTimes, published: bool, now: DateTime<Utc>) -> Phase {
+    match (published, now) {
+        (false, now) if now < times.teachers_deadline => Phase::Availability,
+        (false, _) => Phase::AwaitingPublication,
+        (true, now) if now < times.booking_opens => Phase::Scheduled,
+        (true, now) if now < times.booking_closes => Phase::Open,
+        (true, _) => Phase::Closed,
+    }
+}
+
+/// Whether teachers may still check, block and add their times: until the deadline, and not once
+/// the round is published (guardians would see slots change under them).
+pub fn may_edit_availability(times: &RoundTimes, published: bool, now: DateTime<Utc>) -> bool {
+    phase(times, published, now) == Phase::Availability
+}
+
+/// Whether the admin may publish the round now: once, after the teachers' deadline, and (our
+/// choice) not after booking closed, when nobody could book any more.
+pub fn may_publish(times: &RoundTimes, published: bool, now: DateTime<Utc>) -> Result<(), Invalid> {
+    if published {
+        return Err(Invalid::new(
+            "already_published",
+            "the round is already published",
+        ));
+    }
+    if now < times.teachers_deadline {
+        return Err(Invalid::new(
+            "before_deadline",
+            "teachers may check their times until the deadline; publish after it",
+        ));
+    }
+    if now >= times.booking_closes {
+        return Err(Invalid::new(
+            "booking_closed",
+            "booking has already closed; nobody could book",
+        ));
+    }
+    Ok(())
+}
+
+/// How many bookings a pupil may hold at `now`: the fairness quota during its first `hours` after
+/// booking opens (and before, should anyone book early), the round's maximum from then on.
+pub fn booking_limit(
+    settings_max: u32,
+    fairness: Option<Fairness>,
+    opens: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> u32 {
+    match fairness {
+        Some(quota) => {
+            // An end past chrono's range never comes: the quota holds.
+            let quota_ends = opens.checked_add_signed(Duration::hours(i64::from(quota.hours)));
+            if quota_ends.is_none_or(|ends| now < ends) {
+                quota.per_pupil.min(settings_max)
+            } else {
+                settings_max
+            }
+        }
+        None => settings_max,
+    }
+}
+
+/// How a guardian may take back a booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Withdrawal {
+    /// Unbook: the slot is free for others at once, no reason asked.
+    Unbook,
+    /// Cancel with a reason (see [`check_reason`]): the teacher is told why.
+    Cancel,
+    /// The conversation has started: nothing to take back.
+    TooLate,
+}
+
+/// How a guardian may take back a booking of a slot starting at `slot_starts` (SPEC §8): unbook
+/// while booking is open and the round lets guardians change; otherwise cancel with a reason,
+/// until the conversation starts.
+pub fn withdrawal(
+    times: &RoundTimes,
+    guardians_may_change: bool,
+    now: DateTime<Utc>,
+    slot_starts: DateTime<Utc>,
+) -> Withdrawal {
+    let open = times.booking_opens <= now && now < times.booking_closes;
+    if now >= slot_starts {
+        Withdrawal::TooLate
+    } else if open && guardians_may_change {
+        Withdrawal::Unbook
+    } else {
+        Withdrawal::Cancel
+    }
+}
+
+/// The reason given with a cancellation, trimmed: required, at most [`MAX_REASON_LENGTH`].
+pub fn check_reason(reason: &str) -> Result<String, Invalid> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        Err(Invalid::new(
+            "required",
+            "must say why the conversation is cancelled",
+        ))
+    } else if reason.chars().count() > MAX_REASON_LENGTH {
+        Err(too_long(MAX_REASON_LENGTH))
+    } else {
+        Ok(reason.to_owned())
+    }
+}
+
+/// A note with a booking or a slot, trimmed: none when empty, at most [`MAX_NOTE_LENGTH`].
+pub fn check_note(note: Option<&str>) -> Result<Option<String>, Invalid> {
+    match note.map(str::trim).filter(|n| !n.is_empty()) {
+        None => Ok(None),
+        Some(n) if n.chars().count() > MAX_NOTE_LENGTH => Err(too_long(MAX_NOTE_LENGTH)),
+        Some(n) => Ok(Some(n.to_owned())),
+    }
+}
+
+/// Whom a booking invites (SPEC §8, seed 003): separated parents are invited jointly, so `None`
+/// (all the pupil's households); when the school marked the pupil separated, each household books
+/// its own conversation, so `Some` (the booking household's alone).
+pub fn invited_households(separated: bool, booker_household: &str) -> Option<String> {
+    separated.then(|| booker_household.to_owned())
+}
