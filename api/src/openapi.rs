@@ -37,6 +37,7 @@ communication and processes between school and home. Conventions: see docs/API-D
         (name = "absence", description = "Absence: guardians report their child absent (before 08:00 for today), staff register absence with its kind, teachers see their groups' day, and the school's admins get the DUO signal (16 hours of unauthorized absence within 4 school weeks)."),
         (name = "calendar", description = "The school calendar: school days, days off and lesson times per school year, and its iCalendar export."),
         (name = "leave", description = "Leave requests (verlof) under the Leerplichtwet: requested by guardians, weighed by its rules, decided by the director or the attendance officer."),
+        (name = "planner", description = "The conversation planner (gesprekkenplanner): the school makes a round centrally, teachers check their times until a deadline, the school publishes it, guardians book one slot per child per teacher; no slot is ever booked twice."),
         (name = "news", description = "News posts of a school to its guardians, the guardian's feed and read receipts."),
         (name = "notifications", description = "One notification per person, not per child: the inbox, its live stream (server-sent events carrying references only), e-mail preferences, and a school's quiet hours and daily overview."),
         (name = "webhooks", description = "Webhooks: a school's admins register HTTPS endpoints that are told of the school's events, signed, with no names or content (see the `WebhookEvent` schema)."),

@@ -28,6 +28,7 @@ pub mod notify;
 pub mod outbox;
 pub mod page;
 pub mod pending_invitations;
+pub mod planner;
 pub mod pupil_card;
 pub mod pupils;
 pub mod roster;

@@ -549,7 +549,7 @@ async fn every_role_gets_the_right_answer_and_nothing_leaks() {
 }
 
 /// Switches a module of school A1 on for these audiences only.
-async fn switch(app: &TestApp, world: &World, module: &str, audiences: &[&str]) {
+pub(crate) async fn switch(app: &TestApp, world: &World, module: &str, audiences: &[&str]) {
     let body = json!({"modules": [{"module": module, "audiences": audiences}]});
     let response = app
         .request(Method::PUT, &world.path("/api/v1/schools/{A1}/modules"))

@@ -37,6 +37,8 @@ mod news_edits;
 mod news_staff_feed;
 mod notifications;
 mod notifications_inbox;
+mod planner;
+mod planner_matrix;
 mod roster;
 mod storage;
 mod webhooks;

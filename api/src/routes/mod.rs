@@ -46,6 +46,7 @@ pub mod oauth;
 pub mod pagination;
 pub mod passwords;
 pub mod people;
+pub mod planner;
 pub mod pupils;
 pub mod roster;
 pub mod roster_sources;
@@ -68,6 +69,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(absence::configure)
             .configure(calendar::configure)
             .configure(leave::configure)
+            .configure(planner::configure)
             .configure(news::configure)
             .configure(notifications::configure)
             .configure(groups::configure)

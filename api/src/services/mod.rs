@@ -33,6 +33,7 @@ pub mod change_requests;
 pub mod leave;
 pub mod news;
 pub mod notify;
+pub mod planner;
 pub mod sync;
 pub mod webhooks;
 

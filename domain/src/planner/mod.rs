@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
+pub mod desks;
 pub mod policy;
 pub mod rules;
 pub mod sequences;
@@ -100,6 +101,14 @@ pub struct RoundTimes {
     pub teachers_deadline: DateTime<Utc>,
     pub booking_opens: DateTime<Utc>,
     pub booking_closes: DateTime<Utc>,
+}
+
+/// Create a round: its settings, the groups it covers, and how duo jobs sit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateRound {
+    pub settings: RoundSettings,
+    pub groups: Vec<uuid::Uuid>,
+    pub duo_mode: DuoMode,
 }
 
 /// What an admin sets when creating a round (its groups and desks are the persistence layer's).

@@ -382,7 +382,9 @@ diesel::joinable!(change_request_fields -> change_requests (request_id));
 mod absence;
 mod news;
 mod notify;
+mod planner;
 
 pub use absence::*;
 pub use news::*;
 pub use notify::*;
+pub use planner::*;

@@ -1,0 +1,24 @@
+//! The conversation planner (issue #12) over HTTP: the handlers extract, convert, call one
+//! function of [`crate::services::planner`] and answer. The contract's shapes are in [`dto`].
+
+mod bookings;
+mod dto;
+mod rounds;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use dto::*;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(rounds::create_planner_round)
+        .service(rounds::list_planner_rounds)
+        .service(rounds::get_planner_round)
+        .service(rounds::publish_planner_round)
+        .service(rounds::list_planner_desk_slots)
+        .service(rounds::create_planner_slot)
+        .service(rounds::update_planner_slot)
+        .service(bookings::get_planner_offer)
+        .service(bookings::create_planner_booking)
+        .service(bookings::withdraw_planner_booking)
+        .service(bookings::list_my_planner_bookings);
+}

@@ -1,0 +1,11 @@
+DROP TABLE planner_booking_guardians;
+DROP TABLE planner_bookings;
+DROP TABLE planner_preparations;
+DROP TABLE planner_slots;
+DROP TABLE planner_desk_days;
+DROP TABLE planner_desk_groups;
+DROP TABLE planner_desk_staff;
+DROP TABLE planner_desks;
+DROP TABLE planner_windows;
+DROP TABLE planner_round_groups;
+DROP TABLE planner_rounds;

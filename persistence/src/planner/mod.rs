@@ -1,0 +1,25 @@
+//! The conversation planner (gesprekkenplanner, SPEC §8, seed 003): rounds with their windows,
+//! desks and slots, and guardians' bookings. Who may see or change what is the service's
+//! (`domain::planner::policy`); these take the ids it checked. No slot is booked twice: the
+//! database's unique indexes hold that, under any concurrency.
+
+mod bookings;
+mod desks;
+mod people;
+mod rounds;
+mod rows;
+
+pub use bookings::{
+    Ending, NewBooking, NotBooked, end, find as find_booking, guardian_busy, households_of,
+    insert as insert_booking, invited, live_at_desks, live_of_pupil, lock_guardians, of_guardian,
+};
+pub use desks::{
+    DeskSlot, StoredDesk, add_slot, desk_round, lock_slot, of_round as desks_of, set_blocked,
+    slot_place, slots_of,
+};
+pub use people::{current_groups_of, enrolments_of, groups_at, pupils_in_groups, separated};
+pub use rounds::{
+    GroupTeacher, Listed, NewDesk, NewRound, find, group_teachers, groups_of, insert, list_at,
+    publish, windows_of,
+};
+pub use rows::{StoredBooking, StoredRound};
