@@ -10,23 +10,23 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, assert_problem, error_fields};
 use crate::world::World;
 
-fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+pub(crate) fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
 }
 
 /// When the round is made, when teachers have checked, when booking is open, after the close.
-const MADE: (i32, u32, u32, u32, u32) = (2026, 12, 1, 9, 0);
-const CHECKED: (i32, u32, u32, u32, u32) = (2026, 12, 5, 9, 0);
-const OPEN: (i32, u32, u32, u32, u32) = (2026, 12, 8, 9, 0);
-const CLOSED: (i32, u32, u32, u32, u32) = (2026, 12, 12, 9, 0);
+pub(crate) const MADE: (i32, u32, u32, u32, u32) = (2026, 12, 1, 9, 0);
+pub(crate) const CHECKED: (i32, u32, u32, u32, u32) = (2026, 12, 5, 9, 0);
+pub(crate) const OPEN: (i32, u32, u32, u32, u32) = (2026, 12, 8, 9, 0);
+pub(crate) const CLOSED: (i32, u32, u32, u32, u32) = (2026, 12, 12, 9, 0);
 
-fn at(app: &TestApp, (y, m, d, h, min): (i32, u32, u32, u32, u32)) {
+pub(crate) fn at(app: &TestApp, (y, m, d, h, min): (i32, u32, u32, u32, u32)) {
     app.clock.hold(Some(utc(y, m, d, h, min)));
 }
 
 /// A round for G1 and G2 on 14 December, 15:00–16:00 Amsterdam: four slots of 10 minutes with
 /// 5 minutes' pause.
-fn round_input(world: &World) -> Value {
+pub(crate) fn round_input(world: &World) -> Value {
     json!({
         "name": "Tienminutengesprekken",
         "purpose": "Voortgang",
@@ -40,7 +40,7 @@ fn round_input(world: &World) -> Value {
     })
 }
 
-async fn create_round(app: &TestApp, world: &World, input: &Value) -> Value {
+pub(crate) async fn create_round(app: &TestApp, world: &World, input: &Value) -> Value {
     at(app, MADE);
     let response = app
         .post_json_as(
@@ -53,7 +53,7 @@ async fn create_round(app: &TestApp, world: &World, input: &Value) -> Value {
     response.json().await.unwrap()
 }
 
-async fn json_of(response: reqwest::Response, status: u16) -> Value {
+pub(crate) async fn json_of(response: reqwest::Response, status: u16) -> Value {
     let got = response.status().as_u16();
     let body: Value = response.json().await.unwrap();
     assert_eq!(got, status, "{body}");
@@ -61,7 +61,11 @@ async fn json_of(response: reqwest::Response, status: u16) -> Value {
 }
 
 /// The round's only desk (the teacher of G1) and its slots as the teacher sees them.
-async fn desk_slots(app: &TestApp, world: &World, round: &Value) -> (String, Vec<Value>) {
+pub(crate) async fn desk_slots(
+    app: &TestApp,
+    world: &World,
+    round: &Value,
+) -> (String, Vec<Value>) {
     let desk = round["desks"][0]["id"].as_str().unwrap().to_owned();
     let slots = app
         .get_as(
@@ -73,7 +77,7 @@ async fn desk_slots(app: &TestApp, world: &World, round: &Value) -> (String, Vec
     (desk, slots["slots"].as_array().unwrap().clone())
 }
 
-async fn publish(app: &TestApp, world: &World, round_id: &str) {
+pub(crate) async fn publish(app: &TestApp, world: &World, round_id: &str) {
     at(app, CHECKED);
     let response = app
         .post_json_as(
@@ -85,7 +89,7 @@ async fn publish(app: &TestApp, world: &World, round_id: &str) {
     json_of(response, 200).await;
 }
 
-async fn book(
+pub(crate) async fn book(
     app: &TestApp,
     token: &str,
     round_id: &str,

@@ -179,6 +179,9 @@ fn booking() -> Value {
 fn reason() -> Value {
     json!({"reason": "Ziek"})
 }
+fn day_off() -> Value {
+    json!({"day": "2026-12-14", "reason": "Ziek"})
+}
 
 #[rustfmt::skip]
 fn rows() -> Vec<Row> {
@@ -207,6 +210,8 @@ fn rows() -> Vec<Row> {
             [404, 404, 404, 404, 404, 404, 404, 409, 422], [404, 404, 404, 404, 404, 404, 404, 422, 409], NONE),
         row(Method::POST, "/api/v1/planner/bookings/{B}/withdrawal", Some(reason as fn() -> Value), true,
             [404, 404, 200, 200, 200, 404, 404, 200, 404], [404, 404, 200, 200, 200, 404, 404, 404, 200], NONE),
+        row(Method::POST, "/api/v1/planner/desks/{D}/cancellations", Some(day_off as fn() -> Value), true,
+            [404, 404, 200, 200, 200, 404, 404, 404, 404], [404, 404, 200, 200, 200, 404, 404, 404, 404], NONE),
         row(Method::GET, "/api/v1/me/planner/bookings", None, true,
             [200; 9], [200; 9], [200; 9]),
     ]

@@ -28,15 +28,25 @@ pub enum EventKind {
     /// at a school that switched this notice on (issue #11). Urgent: the child is not at school.
     #[serde(rename = "absence.unreported")]
     AbsenceUnreported,
+    /// A round of parent conversations was published: the guardians of its groups may book
+    /// (seed 003: it is sent out centrally).
+    #[serde(rename = "planner.published")]
+    PlannerPublished,
+    /// The school cancelled a booked conversation (a teacher's illness, say): the guardians
+    /// invited to it are told and may book another time.
+    #[serde(rename = "planner.booking_cancelled")]
+    PlannerBookingCancelled,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 5] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::NewsPublished,
         EventKind::NewsConfirmationRequested,
         EventKind::ChangeRequestDecided,
         EventKind::LeaveDecided,
         EventKind::AbsenceUnreported,
+        EventKind::PlannerPublished,
+        EventKind::PlannerBookingCancelled,
     ];
 
     /// The stored and wire form; the same as serde's.
@@ -47,6 +57,8 @@ impl EventKind {
             EventKind::ChangeRequestDecided => "change_request.decided",
             EventKind::LeaveDecided => "leave.decided",
             EventKind::AbsenceUnreported => "absence.unreported",
+            EventKind::PlannerPublished => "planner.published",
+            EventKind::PlannerBookingCancelled => "planner.booking_cancelled",
         }
     }
 
@@ -62,6 +74,8 @@ impl EventKind {
             EventKind::ChangeRequestDecided => "change_request",
             EventKind::LeaveDecided => "leave_request",
             EventKind::AbsenceUnreported => "absence",
+            EventKind::PlannerPublished => "planner_round",
+            EventKind::PlannerBookingCancelled => "planner_booking",
         }
     }
 
@@ -79,7 +93,9 @@ impl EventKind {
             | EventKind::NewsConfirmationRequested
             | EventKind::ChangeRequestDecided
             | EventKind::LeaveDecided
-            | EventKind::AbsenceUnreported => None,
+            | EventKind::AbsenceUnreported
+            | EventKind::PlannerPublished
+            | EventKind::PlannerBookingCancelled => None,
         }
     }
 }

@@ -261,3 +261,8 @@ pub fn check_note(note: Option<&str>) -> Result<Option<String>, Invalid> {
 pub fn invited_households(separated: bool, booker_household: &str) -> Option<String> {
     separated.then(|| booker_household.to_owned())
 }
+
+/// The Amsterdam date of a moment (a teacher cancels "a day" as the school reads it).
+pub fn local_day(at: DateTime<Utc>) -> chrono::NaiveDate {
+    at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive()
+}

@@ -44,6 +44,12 @@ pub fn recipients(conn: &mut AnyConnection, event: &EventRow) -> Result<Vec<Reci
             let pupil = crate::absence::pupil_of(conn, &event.school_id, &event.object_id)?;
             pupil_guardians(conn, &event.school_id, pupil)?
         }
+        EventKind::PlannerPublished => {
+            crate::planner::round_guardians(conn, &event.school_id, &event.object_id)?
+        }
+        EventKind::PlannerBookingCancelled => {
+            crate::planner::booking_guardians(conn, &event.school_id, &event.object_id)?
+        }
     };
     Ok(by_account(pairs))
 }

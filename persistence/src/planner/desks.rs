@@ -184,3 +184,12 @@ pub fn desk_round(conn: &mut AnyConnection, desk_id: &str) -> Result<String, Rep
         .select(planner_desks::round_id)
         .first(conn)?)
 }
+
+/// Blocks these slots (their bookings were cancelled first); how many.
+pub fn block_slots(conn: &mut AnyConnection, slot_ids: &[String]) -> Result<usize, RepoError> {
+    Ok(
+        diesel::update(planner_slots::table.filter(planner_slots::id.eq_any(slot_ids.to_vec())))
+            .set(planner_slots::blocked.eq(true))
+            .execute(conn)?,
+    )
+}

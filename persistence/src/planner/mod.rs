@@ -14,10 +14,13 @@ pub use bookings::{
     insert as insert_booking, invited, live_at_desks, live_of_pupil, lock_guardians, of_guardian,
 };
 pub use desks::{
-    DeskSlot, StoredDesk, add_slot, desk_round, lock_slot, of_round as desks_of, set_blocked,
-    slot_place, slots_of,
+    DeskSlot, StoredDesk, add_slot, block_slots, desk_round, lock_slot, of_round as desks_of,
+    set_blocked, slot_place, slots_of,
 };
-pub use people::{current_groups_of, enrolments_of, groups_at, pupils_in_groups, separated};
+pub use people::{
+    booking_guardians, current_groups_of, enrolments_of, groups_at, pupils_in_groups,
+    round_guardians, separated,
+};
 pub use rounds::{
     GroupTeacher, Listed, NewDesk, NewRound, find, group_teachers, groups_of, insert, list_at,
     publish, windows_of,

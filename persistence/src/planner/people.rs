@@ -5,7 +5,10 @@ use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
-use crate::schema::{enrolments, pupils, school_groups};
+use crate::schema::{
+    accounts, enrolments, guardian_pupils, guardians, planner_booking_guardians, planner_bookings,
+    planner_round_groups, planner_rounds, pupils, school_groups,
+};
 
 /// Which of `groups` are groups of the school.
 pub fn groups_at(
@@ -72,4 +75,79 @@ pub fn enrolments_of(
         .select((enrolments::pupil_id, enrolments::group_id))
         .order((enrolments::pupil_id, enrolments::group_id))
         .load(conn)?)
+}
+
+/// The accounts (active) of the active guardians of the current pupils in the round's groups, each
+/// with the child's first name: whom a published round reaches. Nobody for a round of another
+/// school.
+pub fn round_guardians(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    round_id: &str,
+) -> Result<Vec<(String, Option<String>)>, RepoError> {
+    let groups: Vec<String> = planner_round_groups::table
+        .inner_join(planner_rounds::table)
+        .filter(planner_rounds::school_id.eq(school_id))
+        .filter(planner_round_groups::round_id.eq(round_id))
+        .select(planner_round_groups::group_id)
+        .load(conn)?;
+    let in_groups = enrolments::table
+        .filter(enrolments::group_id.eq_any(groups))
+        .select(enrolments::pupil_id);
+    let rows: Vec<(String, String)> = guardians::table
+        .inner_join(guardian_pupils::table.inner_join(pupils::table))
+        .filter(guardian_pupils::pupil_id.eq_any(in_groups))
+        .filter(guardians::school_id.eq(school_id))
+        .filter(guardians::deactivated_at.is_null())
+        .filter(
+            guardians::account_id
+                .assume_not_null()
+                .eq_any(active_accounts()),
+        )
+        .filter(pupils::left_on.is_null())
+        .select((guardians::account_id.assume_not_null(), pupils::first_name))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(a, c)| (a, Some(c))).collect())
+}
+
+/// The accounts (active) of the guardians a booking invites, with the child's first name.
+pub fn booking_guardians(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    booking_id: &str,
+) -> Result<Vec<(String, Option<String>)>, RepoError> {
+    let Some(booking_pupil) = planner_bookings::table
+        .filter(planner_bookings::id.eq(booking_id))
+        .select(planner_bookings::pupil_id)
+        .first::<String>(conn)
+        .optional()?
+    else {
+        return Ok(Vec::new());
+    };
+    let invited: Vec<String> = planner_booking_guardians::table
+        .filter(planner_booking_guardians::booking_id.eq(booking_id))
+        .select(planner_booking_guardians::guardian_id)
+        .load(conn)?;
+    let rows: Vec<(String, String)> = guardians::table
+        .inner_join(guardian_pupils::table.inner_join(pupils::table))
+        .filter(guardian_pupils::pupil_id.eq(booking_pupil))
+        .filter(guardian_pupils::guardian_id.eq_any(invited))
+        .filter(guardians::school_id.eq(school_id))
+        .filter(
+            guardians::account_id
+                .assume_not_null()
+                .eq_any(active_accounts()),
+        )
+        .select((guardians::account_id.assume_not_null(), pupils::first_name))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(a, c)| (a, Some(c))).collect())
+}
+
+fn active_accounts() -> diesel::dsl::Select<
+    diesel::dsl::Filter<accounts::table, diesel::dsl::IsNull<accounts::disabled_at>>,
+    accounts::id,
+> {
+    accounts::table
+        .filter(accounts::disabled_at.is_null())
+        .select(accounts::id)
 }

@@ -25,6 +25,10 @@ pub enum EventType {
     /// this notice on). Object: `absence`.
     #[serde(rename = "absence.unreported")]
     AbsenceUnreported,
+    #[serde(rename = "planner.published")]
+    PlannerPublished,
+    #[serde(rename = "planner.booking_cancelled")]
+    PlannerBookingCancelled,
 }
 same_enum!(
     EventType,
@@ -34,7 +38,9 @@ same_enum!(
         NewsConfirmationRequested,
         ChangeRequestDecided,
         LeaveDecided,
-        AbsenceUnreported
+        AbsenceUnreported,
+        PlannerPublished,
+        PlannerBookingCancelled
     ]
 );
 

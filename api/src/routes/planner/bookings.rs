@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use uuid::Uuid;
 
-use super::dto::{
+use super::booking_dto::{
     PlannerBooking, PlannerBookingInput, PlannerBookingList, PlannerOffer, PlannerWithdrawalInput,
 };
 use crate::auth::Authenticated;

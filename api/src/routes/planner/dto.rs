@@ -3,18 +3,17 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::change_request::Refusal;
 use domain::planner::{
-    BookingState, CreateRound, DuoMode, Fairness, MAX_BOOKINGS_PER_PUPIL, MAX_NAME_LENGTH,
-    MAX_PURPOSE_LENGTH, MAX_QUOTA_HOURS, MAX_REASON_LENGTH, Phase, RoundSettings, RoundTimes,
-    Window,
+    CreateRound, DuoMode, Fairness, MAX_BOOKINGS_PER_PUPIL, MAX_NAME_LENGTH, MAX_PURPOSE_LENGTH,
+    MAX_QUOTA_HOURS, MAX_REASON_LENGTH, Phase, RoundSettings, RoundTimes, Window,
 };
 use persistence::ids::uuid;
-use persistence::planner::{DeskSlot, StoredBooking, StoredDesk, StoredRound};
+use persistence::planner::{DeskSlot, StoredDesk, StoredRound};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::services::planner::{Offer, RoundView};
+use crate::services::planner::RoundView;
 
 /// Where a round stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -44,21 +43,6 @@ pub enum RoundDuoMode {
     Split,
 }
 same_enum!(RoundDuoMode, DuoMode, [Share, Split]);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PlannerBookingState {
-    Booked,
-    /// Freed while booking was open.
-    Unbooked,
-    /// Cancelled with a reason.
-    Cancelled,
-}
-same_enum!(
-    PlannerBookingState,
-    BookingState,
-    [Booked, Unbooked, Cancelled]
-);
 
 /// A day's time window on the Amsterdam wall clock.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
@@ -381,169 +365,26 @@ pub struct PlannerSlotInput {
     pub starts_at: DateTime<Utc>,
 }
 
-/// A free slot a guardian may book.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PlannerFreeSlot {
-    #[schema(format = Uuid, max_length = 36)]
-    pub id: String,
-    #[schema(format = Uuid, max_length = 36)]
-    pub desk_id: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-}
-
-/// What one child may book.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PlannerChildOffer {
-    #[schema(format = Uuid, max_length = 36)]
-    pub pupil_id: String,
-    #[schema(max_items = 20)]
-    pub desks: Vec<PlannerDesk>,
-    #[schema(max_items = 2000)]
-    pub free_slots: Vec<PlannerFreeSlot>,
-}
-
-/// One step of a sibling sequence: this child, at this desk, in this slot.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PlannerSequenceStep {
-    #[schema(format = Uuid, max_length = 36)]
-    pub pupil_id: String,
-    #[schema(format = Uuid, max_length = 36)]
-    pub desk_id: String,
-    #[schema(format = Uuid, max_length = 36)]
-    pub slot_id: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-}
-
-/// What a guardian may book in a round: per child, and for siblings slots in a row.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PlannerOffer {
-    #[schema(format = Uuid, max_length = 36)]
-    pub round_id: String,
-    #[schema(max_items = 10)]
-    pub children: Vec<PlannerChildOffer>,
-    /// For several children: slots one after another (at most 30 minutes apart), one per child.
-    #[schema(max_items = 20)]
-    pub sequences: Vec<PlannerSequence>,
-}
-
-/// Slots one after another, one per child, in time order.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PlannerSequence {
-    #[schema(max_items = 4)]
-    pub steps: Vec<PlannerSequenceStep>,
-}
-
-impl From<Offer> for PlannerOffer {
-    fn from(o: Offer) -> Self {
-        PlannerOffer {
-            round_id: o.round.id,
-            children: o
-                .children
-                .into_iter()
-                .map(|c| PlannerChildOffer {
-                    pupil_id: c.pupil_id,
-                    desks: c.desks.into_iter().map(Into::into).collect(),
-                    free_slots: c
-                        .free
-                        .into_iter()
-                        .map(|s| PlannerFreeSlot {
-                            id: s.id,
-                            desk_id: s.desk_id,
-                            starts_at: s.slot.starts_at,
-                            ends_at: s.slot.ends_at,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            sequences: o
-                .sequences
-                .into_iter()
-                .map(|seq| PlannerSequence {
-                    steps: seq
-                        .into_iter()
-                        .map(|c| PlannerSequenceStep {
-                            pupil_id: c.pupil.to_string(),
-                            desk_id: c.desk.to_string(),
-                            slot_id: c.slot.to_string(),
-                            starts_at: c.starts_at,
-                            ends_at: c.ends_at,
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }
-    }
-}
-
-/// A booking as a guardian asks it.
+/// A desk's day cancelled (a teacher's illness), with the reason the guardians are given.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PlannerBookingInput {
-    pub slot_id: Uuid,
-    pub pupil_id: Uuid,
+pub struct PlannerDayCancellationInput {
+    /// The day (Europe/Amsterdam).
+    pub day: NaiveDate,
+    #[schema(min_length = 1, max_length = 500, example = "Juf is ziek")]
+    #[validate(length(min = 1, max = 500))]
+    pub reason: String,
 }
 
-/// A booking.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PlannerBooking {
-    #[schema(format = Uuid, max_length = 36)]
-    pub id: String,
-    #[schema(format = Uuid, max_length = 36)]
-    pub round_id: String,
-    #[schema(format = Uuid, max_length = 36)]
-    pub desk_id: String,
-    #[schema(format = Uuid, max_length = 36)]
-    pub slot_id: String,
-    #[schema(format = Uuid, max_length = 36)]
-    pub pupil_id: String,
-    /// Absent: a joint booking (every household invited); else the household's own (the pupil is
-    /// marked separated).
-    #[schema(max_length = 100)]
-    pub household: Option<String>,
-    pub state: PlannerBookingState,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    #[schema(max_length = 500)]
-    pub cancel_reason: Option<String>,
-    pub ended_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<StoredBooking> for PlannerBooking {
-    fn from(b: StoredBooking) -> Self {
-        PlannerBooking {
-            state: b.state.into(),
-            id: b.id,
-            round_id: b.round_id,
-            desk_id: b.desk_id,
-            slot_id: b.slot_id,
-            pupil_id: b.pupil_id,
-            household: b.household,
-            starts_at: b.starts_at,
-            ends_at: b.ends_at,
-            cancel_reason: b.cancel_reason,
-            ended_at: b.ended_at,
-            created_at: b.created_at,
-        }
-    }
-}
-
-/// Ending a booking: a reason is needed for a cancellation (after the close, or by the school).
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PlannerWithdrawalInput {
-    #[schema(max_length = 500)]
-    #[validate(length(max = 500))]
-    pub reason: Option<String>,
-}
-
-/// The caller's bookings.
+/// What a day's cancellation did.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PlannerBookingList {
-    #[schema(max_items = 200)]
-    pub items: Vec<PlannerBooking>,
+pub struct PlannerDayCancelled {
+    /// Bookings cancelled (their guardians are told).
+    #[schema(minimum = 0, maximum = 1000)]
+    pub cancelled: u32,
+    /// Slots of the day blocked.
+    #[schema(minimum = 0, maximum = 1000)]
+    pub blocked: u32,
 }
 
 // The bounds in the contract are the domain's.

@@ -1,12 +1,14 @@
 //! The conversation planner (issue #12) over HTTP: the handlers extract, convert, call one
 //! function of [`crate::services::planner`] and answer. The contract's shapes are in [`dto`].
 
+mod booking_dto;
 mod bookings;
 mod dto;
 mod rounds;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub use booking_dto::*;
 pub use dto::*;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -17,6 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(rounds::list_planner_desk_slots)
         .service(rounds::create_planner_slot)
         .service(rounds::update_planner_slot)
+        .service(rounds::cancel_planner_day)
         .service(bookings::get_planner_offer)
         .service(bookings::create_planner_booking)
         .service(bookings::withdraw_planner_booking)

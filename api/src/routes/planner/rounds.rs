@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use uuid::Uuid;
 
 use super::dto::{
-    PlannerDeskSlots, PlannerRound, PlannerRoundInput, PlannerRoundSummary, PlannerSlot,
-    PlannerSlotChange, PlannerSlotInput,
+    PlannerDayCancellationInput, PlannerDayCancelled, PlannerDeskSlots, PlannerRound,
+    PlannerRoundInput, PlannerRoundSummary, PlannerSlot, PlannerSlotChange, PlannerSlotInput,
 };
 use crate::auth::Authenticated;
 use crate::db;
@@ -193,7 +193,7 @@ pub async fn create_planner_slot(
     let id = path.into_inner().to_string();
     let (actor, audit, desk) = (auth.0.clone(), auth.audit(), id.clone());
     db::run(&state.db, move |conn| {
-        service::desk(conn, &actor, &audit, &desk).map(drop)
+        service::may_edit(conn, &actor, &audit, &desk)
     })
     .await?;
     let input: PlannerSlotInput = body.parse().await?;
@@ -236,4 +236,45 @@ pub async fn update_planner_slot(
     })
     .await?;
     Ok(web::Json(slot.into()))
+}
+
+/// Cancel a desk's day
+///
+/// A teacher's illness: every booking at the desk on that day (Europe/Amsterdam) that has not
+/// started is cancelled with the reason, its guardians are told and may book another time while
+/// booking is open, and the day's slots are blocked. For the teachers at the desk and the school's
+/// admin and director.
+#[utoipa::path(
+    tag = "planner",
+    operation_id = "cancel_planner_day",
+    params(("desk_id" = String, Path, format = Uuid, max_length = 36, description = "The desk.")),
+    request_body = PlannerDayCancellationInput,
+    responses((status = 200, description = "What was cancelled.", body = PlannerDayCancelled)),
+    security(("bearer" = []))
+)]
+#[post("/planner/desks/{desk_id}/cancellations")]
+pub async fn cancel_planner_day(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    body: JsonBody,
+) -> Result<web::Json<PlannerDayCancelled>, ApiError> {
+    let now = state.clock.now();
+    let id = path.into_inner().to_string();
+    let (actor, audit, desk) = (auth.0.clone(), auth.audit(), id.clone());
+    db::run(&state.db, move |conn| {
+        service::may_edit(conn, &actor, &audit, &desk)
+    })
+    .await?;
+    let input: PlannerDayCancellationInput = body.parse().await?;
+    let done = db::run(&state.db, move |conn| {
+        let (actor, audit) = (&auth.0, auth.audit());
+        service::cancel_day(conn, actor, &audit, &id, input.day, &input.reason, now)
+    })
+    .await?;
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(web::Json(PlannerDayCancelled {
+        cancelled: count(done.cancelled),
+        blocked: count(done.blocked),
+    }))
 }

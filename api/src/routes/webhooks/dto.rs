@@ -30,6 +30,10 @@ pub enum WebhookEventType {
     /// this notice on). Object: `absence`.
     #[serde(rename = "absence.unreported")]
     AbsenceUnreported,
+    #[serde(rename = "planner.published")]
+    PlannerPublished,
+    #[serde(rename = "planner.booking_cancelled")]
+    PlannerBookingCancelled,
 }
 same_enum!(
     WebhookEventType,
@@ -39,7 +43,9 @@ same_enum!(
         NewsConfirmationRequested,
         ChangeRequestDecided,
         LeaveDecided,
-        AbsenceUnreported
+        AbsenceUnreported,
+        PlannerPublished,
+        PlannerBookingCancelled
     ]
 );
 

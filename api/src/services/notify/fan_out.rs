@@ -67,6 +67,7 @@ fn module_of(kind: EventKind) -> Module {
         EventKind::NewsPublished | EventKind::NewsConfirmationRequested => Module::News,
         EventKind::ChangeRequestDecided => Module::ChangeRequests,
         EventKind::LeaveDecided | EventKind::AbsenceUnreported => Module::Absence,
+        EventKind::PlannerPublished | EventKind::PlannerBookingCancelled => Module::Planner,
     }
 }
 

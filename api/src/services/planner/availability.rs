@@ -77,6 +77,16 @@ pub fn desk(
     })
 }
 
+/// Whether the caller may change the desk at all (before their body is read); 404 otherwise.
+pub fn may_edit(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    desk_id: &str,
+) -> Result<()> {
+    editable(conn, actor, audit, desk_id).map(drop)
+}
+
 /// Whether the caller may change the slot at all (before their body is read); 404 otherwise.
 pub fn may_change_slot(
     conn: &mut AnyConnection,

@@ -377,6 +377,9 @@ pub fn withdraw(
             booking_object(&booking, &round.school_id),
             "ok",
         )?;
+        if staff_here {
+            super::notify_cancelled(conn, &round.school_id, &booking.id, now)?;
+        }
         Ok(())
     })?;
     Ok(BookingView {

@@ -7,6 +7,7 @@
 
 mod availability;
 mod bookings;
+mod cancellations;
 mod rounds;
 
 use domain::actor::Actor;
@@ -18,11 +19,12 @@ use persistence::modules::ModuleSchool;
 use persistence::planner::{self, StoredDesk, StoredRound};
 use persistence::{AnyConnection, RepoError};
 
-pub use availability::{DeskView, add_slot, desk, may_change_slot, set_blocked};
+pub use availability::{DeskView, add_slot, desk, may_change_slot, may_edit, set_blocked};
 pub use bookings::{
     BookingView, ChildOffer, NewBookingRequest, Offer, WithdrawalRequest, book, may_book,
     may_withdraw, my_bookings, offer, withdraw,
 };
+pub use cancellations::{DayCancelled, cancel_day};
 pub use rounds::{RoundView, create, list, may_create, publish, round};
 
 use super::{module_school_as, school_ref};
@@ -197,6 +199,28 @@ fn desk_as_staff(
         .find(|d| d.id == desk_id)
         .ok_or(PlannerError::NotFound)?;
     Ok((reached, desk))
+}
+
+/// Tells the guardians a booking invites that the school cancelled it (they may book another time
+/// while booking is open). No reason in the message: the app shows the booking with it.
+fn notify_cancelled(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    booking_id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let event = persistence::notify::NewEvent {
+        school_id,
+        kind: domain::notify::EventKind::PlannerBookingCancelled,
+        object_id: booking_id,
+        urgent: false,
+        language: domain::mail::Language::Dutch,
+        title: "Gesprek geannuleerd",
+        body: "De school heeft een gesprek geannuleerd. Kies in de app een nieuwe tijd zolang \
+               inschrijven open is, of neem contact op met de school.",
+    };
+    persistence::notify::emit(conn, &event, now.naive_utc())?;
+    Ok(())
 }
 
 /// The staff ids of a desk as uuids (for the policy).

@@ -285,6 +285,17 @@ pub fn publish(
             return Ok(false);
         }
         audit.record(conn, "publish_planner_round", round_object(round), "ok")?;
+        let event = persistence::notify::NewEvent {
+            school_id: &round.school_id,
+            kind: domain::notify::EventKind::PlannerPublished,
+            object_id: &round.id,
+            urgent: false,
+            language: domain::mail::Language::Dutch,
+            title: "Oudergesprekken: kies een tijd",
+            body: "De school heeft een ronde oudergesprekken opengezet. Kies in de app een tijd \
+                   zodra inschrijven open is.",
+        };
+        persistence::notify::emit(conn, &event, now.naive_utc())?;
         Ok::<_, PlannerError>(true)
     })?;
     if !published {
