@@ -10,6 +10,7 @@ pub mod cli;
 pub mod client;
 pub mod clock;
 pub mod config;
+pub mod csv_export;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -40,6 +40,7 @@ mod notifications_inbox;
 mod planner;
 mod planner_matrix;
 mod planner_notices;
+mod planner_overview;
 mod roster;
 mod storage;
 mod webhooks;

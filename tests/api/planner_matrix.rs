@@ -212,6 +212,12 @@ fn rows() -> Vec<Row> {
             [404, 404, 200, 200, 200, 404, 404, 200, 404], [404, 404, 200, 200, 200, 404, 404, 404, 200], NONE),
         row(Method::POST, "/api/v1/planner/desks/{D}/cancellations", Some(day_off as fn() -> Value), true,
             [404, 404, 200, 200, 200, 404, 404, 404, 404], [404, 404, 200, 200, 200, 404, 404, 404, 404], NONE),
+        row(Method::GET, "/api/v1/planner/desks/{D}/schedule?day=2026-12-14", None, true,
+            [404, 404, 200, 200, 200, 404, 404, 404, 404], [404, 404, 200, 200, 200, 404, 404, 404, 404], NONE),
+        row(Method::GET, "/api/v1/planner/rounds/{R}/progress", None, true,
+            [404, 404, 200, 200, 403, 404, 404, 404, 404], [404, 404, 200, 200, 403, 404, 404, 404, 404], NONE),
+        row(Method::POST, "/api/v1/planner/rounds/{R}/reminders", None, true,
+            [404, 404, 200, 200, 403, 404, 404, 404, 404], [404, 404, 200, 200, 403, 404, 404, 404, 404], NONE),
         row(Method::GET, "/api/v1/me/planner/bookings", None, true,
             [200; 9], [200; 9], [200; 9]),
     ]

@@ -36,10 +36,13 @@ pub enum EventKind {
     /// invited to it are told and may book another time.
     #[serde(rename = "planner.booking_cancelled")]
     PlannerBookingCancelled,
+    /// The school reminded the guardians of pupils without a booking in an open round.
+    #[serde(rename = "planner.reminder")]
+    PlannerReminder,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 8] = [
         EventKind::NewsPublished,
         EventKind::NewsConfirmationRequested,
         EventKind::ChangeRequestDecided,
@@ -47,6 +50,7 @@ impl EventKind {
         EventKind::AbsenceUnreported,
         EventKind::PlannerPublished,
         EventKind::PlannerBookingCancelled,
+        EventKind::PlannerReminder,
     ];
 
     /// The stored and wire form; the same as serde's.
@@ -59,6 +63,7 @@ impl EventKind {
             EventKind::AbsenceUnreported => "absence.unreported",
             EventKind::PlannerPublished => "planner.published",
             EventKind::PlannerBookingCancelled => "planner.booking_cancelled",
+            EventKind::PlannerReminder => "planner.reminder",
         }
     }
 
@@ -74,7 +79,7 @@ impl EventKind {
             EventKind::ChangeRequestDecided => "change_request",
             EventKind::LeaveDecided => "leave_request",
             EventKind::AbsenceUnreported => "absence",
-            EventKind::PlannerPublished => "planner_round",
+            EventKind::PlannerPublished | EventKind::PlannerReminder => "planner_round",
             EventKind::PlannerBookingCancelled => "planner_booking",
         }
     }
@@ -95,7 +100,8 @@ impl EventKind {
             | EventKind::LeaveDecided
             | EventKind::AbsenceUnreported
             | EventKind::PlannerPublished
-            | EventKind::PlannerBookingCancelled => None,
+            | EventKind::PlannerBookingCancelled
+            | EventKind::PlannerReminder => None,
         }
     }
 }

@@ -266,3 +266,43 @@ pub fn invited_households(separated: bool, booker_household: &str) -> Option<Str
 pub fn local_day(at: DateTime<Utc>) -> chrono::NaiveDate {
     at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive()
 }
+
+/// The moments an Amsterdam day starts and ends (`[start, end)`), for "a teacher's day". A day
+/// whose midnight does not exist (none in Amsterdam) would fall back to UTC midnight.
+pub fn day_bounds(day: chrono::NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|midnight| {
+                midnight
+                    .and_local_timezone(chrono_tz::Europe::Amsterdam)
+                    .earliest()
+            })
+            .map_or_else(
+                || d.and_time(chrono::NaiveTime::MIN).and_utc(),
+                |at| at.with_timezone(&Utc),
+            )
+    };
+    (start(day), start(day.succ_opt().unwrap_or(day)))
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_day_is_read_on_the_amsterdam_clock_also_when_clocks_change() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        let (start, end) = day_bounds(day(2026, 12, 14));
+        assert_eq!(start.to_rfc3339(), "2026-12-13T23:00:00+00:00");
+        assert_eq!((end - start).num_hours(), 24);
+        // The autumn change (25 October 2026) makes a day of 25 hours.
+        let (start, end) = day_bounds(day(2026, 10, 25));
+        assert_eq!((end - start).num_hours(), 25);
+        assert_eq!(local_day(start), day(2026, 10, 25));
+        assert_eq!(
+            local_day(end - chrono::Duration::seconds(1)),
+            day(2026, 10, 25)
+        );
+    }
+}

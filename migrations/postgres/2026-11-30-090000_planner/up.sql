@@ -20,6 +20,8 @@ CREATE TABLE planner_rounds (
     quota_hours            INTEGER,
     duo_mode               TEXT NOT NULL CHECK (duo_mode IN ('share', 'split')),
     published_at           TIMESTAMP,
+    -- The last reminder to guardians who have not booked (at most one a day).
+    reminded_at            TIMESTAMP,
     created_by             TEXT REFERENCES accounts (id) ON DELETE SET NULL,
     version                INTEGER NOT NULL,
     created_at             TIMESTAMP NOT NULL,

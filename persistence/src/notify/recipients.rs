@@ -45,7 +45,10 @@ pub fn recipients(conn: &mut AnyConnection, event: &EventRow) -> Result<Vec<Reci
             pupil_guardians(conn, &event.school_id, pupil)?
         }
         EventKind::PlannerPublished => {
-            crate::planner::round_guardians(conn, &event.school_id, &event.object_id)?
+            crate::planner::round_guardians(conn, &event.school_id, &event.object_id, false)?
+        }
+        EventKind::PlannerReminder => {
+            crate::planner::round_guardians(conn, &event.school_id, &event.object_id, true)?
         }
         EventKind::PlannerBookingCancelled => {
             crate::planner::booking_guardians(conn, &event.school_id, &event.object_id)?

@@ -5,6 +5,7 @@
 
 mod bookings;
 mod desks;
+mod overview;
 mod people;
 mod rounds;
 mod rows;
@@ -17,12 +18,13 @@ pub use desks::{
     DeskSlot, StoredDesk, add_slot, block_slots, desk_round, lock_slot, of_round as desks_of,
     set_blocked, slot_place, slots_of,
 };
+pub use overview::{PupilProgress, ScheduleLine, progress, schedule};
 pub use people::{
     booking_guardians, current_groups_of, enrolments_of, groups_at, pupils_in_groups,
     round_guardians, separated,
 };
 pub use rounds::{
     GroupTeacher, Listed, NewDesk, NewRound, find, group_teachers, groups_of, insert, list_at,
-    publish, windows_of,
+    mark_reminded, publish, windows_of,
 };
 pub use rows::{StoredBooking, StoredRound};

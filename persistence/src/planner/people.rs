@@ -78,12 +78,13 @@ pub fn enrolments_of(
 }
 
 /// The accounts (active) of the active guardians of the current pupils in the round's groups, each
-/// with the child's first name: whom a published round reaches. Nobody for a round of another
-/// school.
+/// with the child's first name: whom a published round reaches (with `unbooked_only`, those of
+/// pupils without a live booking: whom a reminder reaches). Nobody for a round of another school.
 pub fn round_guardians(
     conn: &mut AnyConnection,
     school_id: &str,
     round_id: &str,
+    unbooked_only: bool,
 ) -> Result<Vec<(String, Option<String>)>, RepoError> {
     let groups: Vec<String> = planner_round_groups::table
         .inner_join(planner_rounds::table)
@@ -94,9 +95,19 @@ pub fn round_guardians(
     let in_groups = enrolments::table
         .filter(enrolments::group_id.eq_any(groups))
         .select(enrolments::pupil_id);
+    let booked: Vec<String> = if unbooked_only {
+        planner_bookings::table
+            .filter(planner_bookings::round_id.eq(round_id))
+            .filter(planner_bookings::state.eq("booked"))
+            .select(planner_bookings::pupil_id)
+            .load(conn)?
+    } else {
+        Vec::new()
+    };
     let rows: Vec<(String, String)> = guardians::table
         .inner_join(guardian_pupils::table.inner_join(pupils::table))
         .filter(guardian_pupils::pupil_id.eq_any(in_groups))
+        .filter(diesel::dsl::not(guardian_pupils::pupil_id.eq_any(booked)))
         .filter(guardians::school_id.eq(school_id))
         .filter(guardians::deactivated_at.is_null())
         .filter(

@@ -65,6 +65,7 @@ pub fn insert(
         quota_hours: settings.fairness.map(|f| int(f.hours)),
         duo_mode: new.duo_mode.as_str().to_owned(),
         published_at: None,
+        reminded_at: None,
         created_by: new.created_by.map(str::to_owned),
         version: 1,
         created_at: naive(now),
@@ -303,4 +304,27 @@ pub fn group_teachers(
                 .join(" "),
         })
         .collect())
+}
+
+/// Marks the round reminded unless it was within the last `every` (a guarded update: two admins at
+/// once remind once). False when it was.
+pub fn mark_reminded(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: DateTime<Utc>,
+    every: chrono::Duration,
+) -> Result<bool, RepoError> {
+    let since = naive(now - every);
+    let updated = diesel::update(
+        planner_rounds::table
+            .filter(planner_rounds::id.eq(id))
+            .filter(
+                planner_rounds::reminded_at
+                    .is_null()
+                    .or(planner_rounds::reminded_at.le(since)),
+            ),
+    )
+    .set(planner_rounds::reminded_at.eq(Some(naive(now))))
+    .execute(conn)?;
+    Ok(updated == 1)
 }

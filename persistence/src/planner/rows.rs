@@ -29,6 +29,7 @@ pub struct RoundRow {
     pub quota_hours: Option<i32>,
     pub duo_mode: String,
     pub published_at: Option<NaiveDateTime>,
+    pub reminded_at: Option<NaiveDateTime>,
     pub created_by: Option<String>,
     pub version: i32,
     pub created_at: NaiveDateTime,

@@ -19,6 +19,7 @@ diesel::table! {
         quota_hours -> Nullable<Integer>,
         duo_mode -> Text,
         published_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
         created_by -> Nullable<Text>,
         version -> Integer,
         created_at -> Timestamp,

@@ -29,6 +29,8 @@ pub enum EventType {
     PlannerPublished,
     #[serde(rename = "planner.booking_cancelled")]
     PlannerBookingCancelled,
+    #[serde(rename = "planner.reminder")]
+    PlannerReminder,
 }
 same_enum!(
     EventType,
@@ -40,7 +42,8 @@ same_enum!(
         LeaveDecided,
         AbsenceUnreported,
         PlannerPublished,
-        PlannerBookingCancelled
+        PlannerBookingCancelled,
+        PlannerReminder
     ]
 );
 

@@ -4,12 +4,14 @@
 mod booking_dto;
 mod bookings;
 mod dto;
+mod overview;
 mod rounds;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use booking_dto::*;
 pub use dto::*;
+pub use overview::{PlannerProgress, PlannerSchedule};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(rounds::create_planner_round)
@@ -23,5 +25,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(bookings::get_planner_offer)
         .service(bookings::create_planner_booking)
         .service(bookings::withdraw_planner_booking)
-        .service(bookings::list_my_planner_bookings);
+        .service(bookings::list_my_planner_bookings)
+        .service(overview::get_planner_schedule)
+        .service(overview::get_planner_progress)
+        .service(overview::remind_planner_round);
 }

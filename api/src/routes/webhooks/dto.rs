@@ -34,6 +34,8 @@ pub enum WebhookEventType {
     PlannerPublished,
     #[serde(rename = "planner.booking_cancelled")]
     PlannerBookingCancelled,
+    #[serde(rename = "planner.reminder")]
+    PlannerReminder,
 }
 same_enum!(
     WebhookEventType,
@@ -45,7 +47,8 @@ same_enum!(
         LeaveDecided,
         AbsenceUnreported,
         PlannerPublished,
-        PlannerBookingCancelled
+        PlannerBookingCancelled,
+        PlannerReminder
     ]
 );
 

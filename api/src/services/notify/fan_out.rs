@@ -67,7 +67,9 @@ fn module_of(kind: EventKind) -> Module {
         EventKind::NewsPublished | EventKind::NewsConfirmationRequested => Module::News,
         EventKind::ChangeRequestDecided => Module::ChangeRequests,
         EventKind::LeaveDecided | EventKind::AbsenceUnreported => Module::Absence,
-        EventKind::PlannerPublished | EventKind::PlannerBookingCancelled => Module::Planner,
+        EventKind::PlannerPublished
+        | EventKind::PlannerBookingCancelled
+        | EventKind::PlannerReminder => Module::Planner,
     }
 }
 

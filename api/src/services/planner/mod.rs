@@ -8,6 +8,7 @@
 mod availability;
 mod bookings;
 mod cancellations;
+mod overview;
 mod rounds;
 
 use domain::actor::Actor;
@@ -25,6 +26,7 @@ pub use bookings::{
     may_withdraw, my_bookings, offer, withdraw,
 };
 pub use cancellations::{DayCancelled, cancel_day};
+pub use overview::{REMINDER_EVERY_HOURS, progress, remind, schedule};
 pub use rounds::{RoundView, create, list, may_create, publish, round};
 
 use super::{module_school_as, school_ref};
