@@ -179,6 +179,12 @@ fn booking() -> Value {
 fn reason() -> Value {
     json!({"reason": "Ziek"})
 }
+fn prepared() -> Value {
+    json!({"state": "not_necessary"})
+}
+fn desk_day() -> Value {
+    json!({"room": "Lokaal 4"})
+}
 fn day_off() -> Value {
     json!({"day": "2026-12-14", "reason": "Ziek"})
 }
@@ -218,6 +224,10 @@ fn rows() -> Vec<Row> {
             [404, 404, 200, 200, 403, 404, 404, 404, 404], [404, 404, 200, 200, 403, 404, 404, 404, 404], NONE),
         row(Method::POST, "/api/v1/planner/rounds/{R}/reminders", None, true,
             [404, 404, 200, 200, 403, 404, 404, 404, 404], [404, 404, 200, 200, 403, 404, 404, 404, 404], NONE),
+        row(Method::PUT, "/api/v1/planner/desks/{D}/preparations/{P}", Some(prepared as fn() -> Value), true,
+            [404, 404, 200, 200, 200, 404, 404, 404, 404], [404, 404, 200, 200, 200, 404, 404, 404, 404], NONE),
+        row(Method::PUT, "/api/v1/planner/desks/{D}/days/2026-12-14", Some(desk_day as fn() -> Value), true,
+            [404, 404, 200, 200, 200, 404, 404, 404, 404], [404, 404, 200, 200, 200, 404, 404, 404, 404], NONE),
         row(Method::GET, "/api/v1/me/planner/bookings", None, true,
             [200; 9], [200; 9], [200; 9]),
     ]

@@ -148,3 +148,94 @@ async fn the_school_sees_who_booked_and_reminds_the_others_once_a_day() {
         .await;
     assert_eq!(next_day.status(), 200);
 }
+
+#[tokio::test]
+async fn a_desks_word_on_a_pupil_and_its_video_link_reach_only_that_pupils_guardians() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let (round_id, desk) = booked_round(&app, &world).await;
+    let teacher = world.token("teacher");
+    let put = |path: String, token: &'static str, body: Value| {
+        app.request(reqwest::Method::PUT, &path)
+            .bearer_auth(world.token(token))
+            .json(&body)
+            .send()
+    };
+    let prep = format!(
+        "/api/v1/planner/desks/{desk}/preparations/{}",
+        world.id("P1")
+    );
+    let word = json!({"state": "conversation_requested", "note": "Graag over rekenen"});
+    json_of(
+        put(prep.clone(), "teacher", word.clone()).await.unwrap(),
+        200,
+    )
+    .await;
+    // A pupil not at the desk (P3 is in G2), and a guardian: as if it did not exist.
+    let p3 = format!(
+        "/api/v1/planner/desks/{desk}/preparations/{}",
+        world.id("P3")
+    );
+    assert_eq!(
+        put(p3, "teacher", word.clone()).await.unwrap().status(),
+        404
+    );
+    assert_eq!(put(prep, "guardian", word).await.unwrap().status(), 404);
+
+    let offer_path = format!("/api/v1/planner/rounds/{round_id}/offer");
+    let offer = |token: &str| {
+        let token = token.to_owned();
+        let path = offer_path.clone();
+        let app = &app;
+        async move { app.get_as(&token, &path).await }
+    };
+    let m1 = json_of(offer(world.token("guardian")).await, 200).await;
+    assert_eq!(
+        m1["children"][0]["preparations"][0]["state"],
+        "conversation_requested"
+    );
+    assert_eq!(
+        m1["children"][0]["preparations"][0]["note"],
+        "Graag over rekenen"
+    );
+    let m2 = json_of(offer(world.token("other_guardian")).await, 200).await;
+    assert_eq!(
+        m2["children"][0]["preparations"],
+        json!([]),
+        "P2's guardian sees no word on P1"
+    );
+
+    // A day of the round by video: the link reaches the guardian booked that day, and nobody else.
+    let day = format!("/api/v1/planner/desks/{desk}/days/2026-12-14");
+    let set = json_of(
+        put(day, "teacher", json!({"room": "Lokaal 4", "video": true}))
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let link = set["video_link"].as_str().unwrap().to_owned();
+    assert!(link.starts_with("https://") && link.len() > 50, "{link}");
+    let not_a_day = format!("/api/v1/planner/desks/{desk}/days/2026-12-15");
+    let refused = put(not_a_day, "teacher", json!({"video": true}))
+        .await
+        .unwrap();
+    assert_problem(refused, 422, "validation-failed").await;
+    let mine = json_of(
+        app.get_as(world.token("guardian"), "/api/v1/me/planner/bookings")
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(mine["items"][0]["video_link"], link.as_str());
+    assert_eq!(mine["items"][0]["room"], "Lokaal 4");
+    for token in [world.token("other_guardian"), teacher] {
+        let text = app
+            .get_as(token, &format!("/api/v1/planner/rounds/{round_id}/offer"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!text.contains(&link), "the link leaks");
+    }
+}

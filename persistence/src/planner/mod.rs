@@ -7,6 +7,7 @@ mod bookings;
 mod desks;
 mod overview;
 mod people;
+mod preparation;
 mod rounds;
 mod rows;
 
@@ -22,6 +23,9 @@ pub use overview::{PupilProgress, ScheduleLine, progress, schedule};
 pub use people::{
     booking_guardians, current_groups_of, enrolments_of, groups_at, pupils_in_groups,
     round_guardians, separated,
+};
+pub use preparation::{
+    DeskDay, StoredPreparation, desk_days, preparations_of, set_desk_day, set_preparation,
 };
 pub use rounds::{
     GroupTeacher, Listed, NewDesk, NewRound, find, group_teachers, groups_of, insert, list_at,

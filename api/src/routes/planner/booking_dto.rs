@@ -1,8 +1,8 @@
 //! The contract's shapes of booking: a guardian's offer, a booking, its end, and the caller's list.
 
 use chrono::{DateTime, Utc};
-use domain::planner::BookingState;
-use persistence::planner::StoredBooking;
+use domain::planner::{BookingState, Preparation};
+use persistence::planner::{StoredBooking, StoredPreparation};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -37,11 +37,49 @@ pub struct PlannerFreeSlot {
     pub ends_at: DateTime<Utc>,
 }
 
+/// A desk's word on a child's conversation.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+pub struct PlannerPreparation {
+    #[serde(default, skip_deserializing)]
+    #[schema(format = Uuid, max_length = 36, read_only)]
+    pub desk_id: String,
+    /// The teacher asks for a conversation, or finds one not necessary; absent: no word.
+    pub state: Option<PlannerPreparationState>,
+    #[schema(max_length = 500)]
+    #[validate(length(max = 500))]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlannerPreparationState {
+    ConversationRequested,
+    NotNecessary,
+}
+same_enum!(
+    PlannerPreparationState,
+    Preparation,
+    [ConversationRequested, NotNecessary]
+);
+
+impl From<StoredPreparation> for PlannerPreparation {
+    fn from(p: StoredPreparation) -> Self {
+        PlannerPreparation {
+            desk_id: p.desk_id,
+            state: p.state.map(Into::into),
+            note: p.note,
+        }
+    }
+}
+
 /// What one child may book.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlannerChildOffer {
     #[schema(format = Uuid, max_length = 36)]
     pub pupil_id: String,
+    /// What the child's teachers prepared.
+    #[schema(max_items = 20)]
+    pub preparations: Vec<PlannerPreparation>,
     #[schema(max_items = 20)]
     pub desks: Vec<PlannerDesk>,
     #[schema(max_items = 2000)]
@@ -88,6 +126,7 @@ impl From<Offer> for PlannerOffer {
                 .children
                 .into_iter()
                 .map(|c| PlannerChildOffer {
+                    preparations: c.preparations.into_iter().map(Into::into).collect(),
                     pupil_id: c.pupil_id,
                     desks: c.desks.into_iter().map(Into::into).collect(),
                     free_slots: c
@@ -154,6 +193,14 @@ pub struct PlannerBooking {
     pub cancel_reason: Option<String>,
     pub ended_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Where it is held (in the caller's list of bookings).
+    #[schema(max_length = 100)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
+    /// The video meeting of the desk that day, for those invited (in the caller's list).
+    #[schema(format = "uri", max_length = 200)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video_link: Option<String>,
 }
 
 impl From<StoredBooking> for PlannerBooking {
@@ -171,6 +218,8 @@ impl From<StoredBooking> for PlannerBooking {
             cancel_reason: b.cancel_reason,
             ended_at: b.ended_at,
             created_at: b.created_at,
+            room: None,
+            video_link: None,
         }
     }
 }
@@ -189,4 +238,37 @@ pub struct PlannerWithdrawalInput {
 pub struct PlannerBookingList {
     #[schema(max_items = 200)]
     pub items: Vec<PlannerBooking>,
+}
+
+impl From<crate::services::planner::MyBooking> for PlannerBooking {
+    fn from(mine: crate::services::planner::MyBooking) -> Self {
+        let mut booking = PlannerBooking::from(mine.booking);
+        if let Some(day) = mine.day {
+            booking.room = day.room;
+            booking.video_link = day.video_link;
+        }
+        booking
+    }
+}
+
+/// Where a desk sits on a day, as set.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlannerDeskDay {
+    pub day: chrono::NaiveDate,
+    #[schema(max_length = 100)]
+    pub room: Option<String>,
+    #[schema(format = "uri", max_length = 200)]
+    pub video_link: Option<String>,
+}
+
+/// Where a desk sits on a day: a room, and whether to hold the conversations by video (a new,
+/// unguessable link is made each time this is true).
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlannerDeskDayInput {
+    #[schema(max_length = 100)]
+    #[validate(length(max = 100))]
+    pub room: Option<String>,
+    #[serde(default)]
+    pub video: bool,
 }

@@ -3,6 +3,7 @@
 
 mod booking_dto;
 mod bookings;
+mod desks;
 mod dto;
 mod overview;
 mod rounds;
@@ -28,5 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(bookings::list_my_planner_bookings)
         .service(overview::get_planner_schedule)
         .service(overview::get_planner_progress)
-        .service(overview::remind_planner_round);
+        .service(overview::remind_planner_round)
+        .service(desks::set_planner_preparation)
+        .service(desks::set_planner_desk_day);
 }

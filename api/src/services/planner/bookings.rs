@@ -36,6 +36,8 @@ pub struct ChildOffer {
     pub pupil_id: String,
     pub desks: Vec<StoredDesk>,
     pub free: Vec<DeskSlot>,
+    /// What the child's desks prepared for the conversation.
+    pub preparations: Vec<planner::StoredPreparation>,
 }
 
 /// A booking as answered.
@@ -98,9 +100,15 @@ pub fn offer(
         .into_iter()
         .filter(|s| !s.blocked && s.booking.is_none() && s.slot.starts_at > now)
         .collect();
+    let prepared = planner::preparations_of(conn, &all_desks, &children)?;
     let children: Vec<ChildOffer> = per_child
         .into_iter()
         .map(|(pupil_id, desks)| ChildOffer {
+            preparations: prepared
+                .iter()
+                .filter(|p| p.pupil_id == pupil_id)
+                .cloned()
+                .collect(),
             free: free
                 .iter()
                 .filter(|s| desks.iter().any(|d| d.id == s.desk_id))
@@ -397,7 +405,7 @@ pub fn my_bookings(
     conn: &mut AnyConnection,
     actor: &Actor,
     audit: &Audit,
-) -> Result<Vec<StoredBooking>> {
+) -> Result<Vec<MyBooking>> {
     let ids: Vec<String> = actor
         .guardian
         .iter()
@@ -440,7 +448,28 @@ pub fn my_bookings(
             shown.push(booking);
         }
     }
-    Ok(shown)
+    // Where each is held: the desk's room and video link on the day of the conversation.
+    let desks: Vec<String> = shown.iter().map(|b| b.desk_id.clone()).collect();
+    let days = planner::desk_days(conn, &desks)?;
+    Ok(shown
+        .into_iter()
+        .map(|booking| {
+            let day = days
+                .iter()
+                .find(|d| {
+                    d.desk_id == booking.desk_id && d.day == rules::local_day(booking.starts_at)
+                })
+                .cloned();
+            MyBooking { booking, day }
+        })
+        .collect())
+}
+
+/// A booking in the caller's list, with where it is held.
+#[derive(Debug, Clone)]
+pub struct MyBooking {
+    pub booking: StoredBooking,
+    pub day: Option<planner::DeskDay>,
 }
 
 /// Whether the caller may end the booking at all (before their body is read): invited to it as

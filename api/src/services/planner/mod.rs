@@ -9,6 +9,7 @@ mod availability;
 mod bookings;
 mod cancellations;
 mod overview;
+mod preparation;
 mod rounds;
 
 use domain::actor::Actor;
@@ -22,11 +23,12 @@ use persistence::{AnyConnection, RepoError};
 
 pub use availability::{DeskView, add_slot, desk, may_change_slot, may_edit, set_blocked};
 pub use bookings::{
-    BookingView, ChildOffer, NewBookingRequest, Offer, WithdrawalRequest, book, may_book,
-    may_withdraw, my_bookings, offer, withdraw,
+    BookingView, ChildOffer, MyBooking, NewBookingRequest, Offer, WithdrawalRequest, book,
+    may_book, may_withdraw, my_bookings, offer, withdraw,
 };
 pub use cancellations::{DayCancelled, cancel_day};
 pub use overview::{REMINDER_EVERY_HOURS, progress, remind, schedule};
+pub use preparation::{MAX_ROOM_LENGTH, PreparationChange, prepare, set_day};
 pub use rounds::{RoundView, create, list, may_create, publish, round};
 
 use super::{module_school_as, school_ref};
