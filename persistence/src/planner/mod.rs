@@ -5,6 +5,7 @@
 
 mod bookings;
 mod desks;
+pub mod feeds;
 mod people;
 mod rounds;
 mod rows;
