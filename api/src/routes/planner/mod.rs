@@ -3,6 +3,7 @@
 
 mod bookings;
 mod dto;
+mod feeds;
 mod rounds;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -20,5 +21,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(bookings::get_planner_offer)
         .service(bookings::create_planner_booking)
         .service(bookings::withdraw_planner_booking)
-        .service(bookings::list_my_planner_bookings);
+        .service(bookings::list_my_planner_bookings)
+        .service(feeds::create_planner_feed)
+        .service(feeds::list_planner_feeds)
+        .service(feeds::revoke_planner_feed)
+        .service(feeds::get_planner_feed_ics);
 }

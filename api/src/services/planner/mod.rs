@@ -7,6 +7,7 @@
 
 mod availability;
 mod bookings;
+pub mod feeds;
 mod rounds;
 
 use domain::actor::Actor;
