@@ -23,7 +23,9 @@ fn a_feed_is_found_by_its_hash_until_its_owner_revokes_it() {
     // The same hash twice is refused by the unique index.
     assert!(feeds::insert(&mut conn, &bob.id, "hash-1", later).is_err());
 
-    let found = feeds::find_live(&mut conn, "hash-1").expect("find").expect("live");
+    let found = feeds::find_live(&mut conn, "hash-1")
+        .expect("find")
+        .expect("live");
     assert_eq!(found, first);
     assert_eq!(feeds::live_count(&mut conn, &ann.id).expect("count"), 2);
 
@@ -39,6 +41,14 @@ fn a_feed_is_found_by_its_hash_until_its_owner_revokes_it() {
     let ids: Vec<&str> = listed.iter().map(|f| f.id.as_str()).collect();
     assert_eq!(ids, [second.id.as_str(), first.id.as_str()]);
     assert_eq!(listed[1].revoked_at, Some(later));
-    assert!(feeds::of_account(&mut conn, &bob.id, 10).expect("list").is_empty());
-    assert!(feeds::events_of(&mut conn, &ann.id, 500).expect("events").is_empty());
+    assert!(
+        feeds::of_account(&mut conn, &bob.id, 10)
+            .expect("list")
+            .is_empty()
+    );
+    assert!(
+        feeds::events_of(&mut conn, &ann.id, 500)
+            .expect("events")
+            .is_empty()
+    );
 }

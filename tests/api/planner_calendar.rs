@@ -45,7 +45,10 @@ async fn open_round(app: &TestApp, world: &World) -> (String, String, Vec<String
     let round = json_of(app.post_json_as(admin, &path, &input).await, 201).await;
     let id = round["id"].as_str().unwrap().to_owned();
     let desk = &round["desks"][0];
-    let slots_path = format!("/api/v1/planner/desks/{}/slots", desk["id"].as_str().unwrap());
+    let slots_path = format!(
+        "/api/v1/planner/desks/{}/slots",
+        desk["id"].as_str().unwrap()
+    );
     let slots = json_of(app.get_as(world.token("teacher"), &slots_path).await, 200).await;
     let slots = slots["slots"].as_array().unwrap();
     let slots = slots.iter().map(|s| s["id"].as_str().unwrap().to_owned());
@@ -57,7 +60,14 @@ async fn open_round(app: &TestApp, world: &World) -> (String, String, Vec<String
     (id, label, slots.collect())
 }
 
-async fn book(app: &TestApp, world: &World, who: &str, round: &str, slot: &str, pupil: &str) -> String {
+async fn book(
+    app: &TestApp,
+    world: &World,
+    who: &str,
+    round: &str,
+    slot: &str,
+    pupil: &str,
+) -> String {
     let body = json!({"slot_id": slot, "pupil_id": world.id(pupil)});
     let path = format!("/api/v1/planner/rounds/{round}/bookings");
     let booking = json_of(app.post_json_as(world.token(who), &path, &body).await, 201).await;
@@ -86,7 +96,10 @@ async fn events(app: &TestApp, url: &str) -> Vec<IcalEvent> {
     let mut calendars = ical::IcalParser::new(BufReader::new(text.as_bytes()));
     let calendar = calendars.next().expect("one VCALENDAR").expect(&text);
     assert!(calendars.next().is_none());
-    let refresh = calendar.properties.iter().find(|p| p.name == "X-PUBLISHED-TTL");
+    let refresh = calendar
+        .properties
+        .iter()
+        .find(|p| p.name == "X-PUBLISHED-TTL");
     assert_eq!(refresh.and_then(|p| p.value.as_deref()), Some("PT1H"));
     calendar.events
 }
@@ -112,14 +125,21 @@ async fn a_booking_is_an_event_in_both_feeds_and_unbooking_cancels_it_under_the_
 
     let shown = events(&app, &guardian_url).await;
     let uid = format!("{mine}@ouderportaal");
-    assert_eq!(uids(&shown), [uid.as_str()], "another family's booking never shows");
+    assert_eq!(
+        uids(&shown),
+        [uid.as_str()],
+        "another family's booking never shows"
+    );
     let event = &shown[0];
     assert_eq!(value(event, "SEQUENCE"), "0");
     assert_eq!(value(event, "STATUS"), "CONFIRMED");
     // 15:00 Amsterdam is 14:00 UTC in December.
     assert_eq!(value(event, "DTSTART"), "20261214T140000Z");
     assert_eq!(value(event, "DTEND"), "20261214T141000Z");
-    assert_eq!(value(event, "SUMMARY"), "Gesprek Tienminutengesprekken — Kind");
+    assert_eq!(
+        value(event, "SUMMARY"),
+        "Gesprek Tienminutengesprekken — Kind"
+    );
     assert_eq!(value(event, "LOCATION"), label);
 
     // The teacher's feed has every booking at their desk.
@@ -157,12 +177,19 @@ async fn a_revoked_feed_is_404_and_only_its_owner_revokes_or_lists_it() {
     let (feed, url) = make_feed(&app, &world, "guardian").await;
     assert!(events(&app, &url).await.is_empty());
 
-    let listed = app.get_as(world.token("guardian"), "/api/v1/me/planner/feeds").await;
+    let listed = app
+        .get_as(world.token("guardian"), "/api/v1/me/planner/feeds")
+        .await;
     let listed = json_of(listed, 200).await;
     assert_eq!(listed["items"][0]["id"], feed.as_str());
     assert_eq!(listed["items"][0]["revoked_at"], Value::Null);
-    assert!(!listed.to_string().contains(".ics"), "never the secret: {listed}");
-    let theirs = app.get_as(world.token("other_guardian"), "/api/v1/me/planner/feeds").await;
+    assert!(
+        !listed.to_string().contains(".ics"),
+        "never the secret: {listed}"
+    );
+    let theirs = app
+        .get_as(world.token("other_guardian"), "/api/v1/me/planner/feeds")
+        .await;
     assert_eq!(json_of(theirs, 200).await["items"], json!([]));
 
     let path = format!("/api/v1/me/planner/feeds/{feed}");
@@ -175,11 +202,17 @@ async fn a_revoked_feed_is_404_and_only_its_owner_revokes_or_lists_it() {
     assert_problem(other, 404, "not-found").await;
     assert_eq!(events(&app, &url).await.len(), 0, "still live");
     assert_eq!(delete("guardian").await.unwrap().status(), 204);
-    assert_eq!(delete("guardian").await.unwrap().status(), 204, "again: no change");
+    assert_eq!(
+        delete("guardian").await.unwrap().status(),
+        204,
+        "again: no change"
+    );
 
     let gone = app.request(Method::GET, &url).send().await.unwrap();
     assert_problem(gone, 404, "not-found").await;
-    let listed = app.get_as(world.token("guardian"), "/api/v1/me/planner/feeds").await;
+    let listed = app
+        .get_as(world.token("guardian"), "/api/v1/me/planner/feeds")
+        .await;
     assert!(json_of(listed, 200).await["items"][0]["revoked_at"].is_string());
     for unknown in [
         "/api/v1/planner/feeds/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics",

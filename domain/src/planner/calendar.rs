@@ -197,12 +197,17 @@ mod tests {
             .filter(|l| l.starts_with("BEGIN:"))
             .collect();
         assert_eq!(begins, ["BEGIN:VCALENDAR", "BEGIN:VEVENT"]);
-        assert!(has(&text, "LOCATION:Lokaal 12\\,  BEGIN:VALARM — één"), "{text}");
+        assert!(
+            has(&text, "LOCATION:Lokaal 12\\,  BEGIN:VALARM — één"),
+            "{text}"
+        );
         let summary = lines(&text)
             .into_iter()
             .find(|l| l.starts_with("SUMMARY:"))
             .unwrap();
-        assert!(summary.starts_with("SUMMARY:Gesprek Rapportgesprekken\\; groep 7\\, 8 \\\\ ouders"));
+        assert!(
+            summary.starts_with("SUMMARY:Gesprek Rapportgesprekken\\; groep 7\\, 8 \\\\ ouders")
+        );
     }
 
     #[test]

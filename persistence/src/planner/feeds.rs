@@ -198,10 +198,15 @@ pub fn events_of(
                 .inner_join(
                     planner_rounds::table.on(planner_rounds::id.eq(planner_bookings::round_id)),
                 )
-                .inner_join(planner_desks::table.on(planner_desks::id.eq(planner_bookings::desk_id)))
+                .inner_join(
+                    planner_desks::table.on(planner_desks::id.eq(planner_bookings::desk_id)),
+                )
                 .inner_join(pupils::table.on(pupils::id.eq(planner_bookings::pupil_id)))
                 .filter($filter)
-                .order((planner_bookings::starts_at.desc(), planner_bookings::id.desc()))
+                .order((
+                    planner_bookings::starts_at.desc(),
+                    planner_bookings::id.desc(),
+                ))
                 .limit(limit)
                 .select((
                     planner_bookings::id,

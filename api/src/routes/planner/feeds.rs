@@ -61,7 +61,10 @@ pub struct PlannerFeedCreated {
     pub id: String,
     /// The path to subscribe to, below the API's origin; whoever has it reads the feed, so it is
     /// shown only now.
-    #[schema(max_length = 80, pattern = r"^/api/v1/planner/feeds/[A-Za-z0-9_-]{43}\.ics$")]
+    #[schema(
+        max_length = 80,
+        pattern = r"^/api/v1/planner/feeds/[A-Za-z0-9_-]{43}\.ics$"
+    )]
     pub url: String,
     pub created_at: DateTime<Utc>,
 }

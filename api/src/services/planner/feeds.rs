@@ -49,7 +49,9 @@ fn feed_object(feed: &StoredFeed) -> Object<'_> {
 fn new_secret() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|err| {
-        PlannerError::Repo(persistence::RepoError::Corrupt(format!("no randomness: {err}")))
+        PlannerError::Repo(persistence::RepoError::Corrupt(format!(
+            "no randomness: {err}"
+        )))
     })?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
@@ -150,7 +152,9 @@ fn switched_on(
     for booking in bookings {
         let known = gates
             .iter()
-            .find(|(school, capacity, _)| *school == booking.school_id && *capacity == booking.capacity)
+            .find(|(school, capacity, _)| {
+                *school == booking.school_id && *capacity == booking.capacity
+            })
             .map(|(_, _, on)| *on);
         let on = match known {
             Some(on) => on,
@@ -177,9 +181,7 @@ fn switched_on(
             shown.push(booking.conversation);
         }
     }
-    shown.sort_by(|a, b| {
-        (a.starts_at, &a.booking_id).cmp(&(b.starts_at, &b.booking_id))
-    });
+    shown.sort_by(|a, b| (a.starts_at, &a.booking_id).cmp(&(b.starts_at, &b.booking_id)));
     Ok(shown)
 }
 
