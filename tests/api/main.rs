@@ -38,6 +38,7 @@ mod news_staff_feed;
 mod notifications;
 mod notifications_inbox;
 mod planner;
+mod planner_calendar;
 mod planner_matrix;
 mod planner_notices;
 mod planner_overview;

@@ -228,6 +228,11 @@ fn rows() -> Vec<Row> {
             [404, 404, 200, 200, 200, 404, 404, 404, 404], [404, 404, 200, 200, 200, 404, 404, 404, 404], NONE),
         row(Method::PUT, "/api/v1/planner/desks/{D}/days/2026-12-14", Some(desk_day as fn() -> Value), true,
             [404, 404, 200, 200, 200, 404, 404, 404, 404], [404, 404, 200, 200, 200, 404, 404, 404, 404], NONE),
+        row(Method::POST, "/api/v1/me/planner/feeds", None, true,
+            [403, 403, 201, 201, 201, 201, 201, 201, 201], [403, 403, 201, 201, 201, 201, 201, 201, 201],
+            [403, 403, 201, 201, 201, 201, 201, 201, 201]),
+        row(Method::GET, "/api/v1/me/planner/feeds", None, true,
+            [200; 9], [200; 9], [200; 9]),
         row(Method::GET, "/api/v1/me/planner/bookings", None, true,
             [200; 9], [200; 9], [200; 9]),
     ]
@@ -326,7 +331,7 @@ async fn with_the_planner_switched_off_its_endpoints_do_not_exist_and_nothing_is
     crate::authorization::switch(&app, &world, "planner", &[]).await;
     let off: Vec<Row> = rows()
         .into_iter()
-        .filter(|r| r.path != "/api/v1/me/planner/bookings")
+        .filter(|r| !r.path.starts_with("/api/v1/me/"))
         .map(|r| Row {
             own: NONE,
             other_family: NONE,

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
+pub mod calendar;
 pub mod desks;
 pub mod policy;
 pub mod rules;

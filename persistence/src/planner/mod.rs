@@ -5,6 +5,7 @@
 
 mod bookings;
 mod desks;
+pub mod feeds;
 mod overview;
 mod people;
 mod preparation;

@@ -129,6 +129,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    planner_feeds (id) {
+        id -> Text,
+        account_id -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(planner_rounds -> schools (school_id));
 diesel::joinable!(planner_round_groups -> planner_rounds (round_id));
 diesel::joinable!(planner_round_groups -> school_groups (group_id));
@@ -160,6 +170,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     planner_booking_guardians,
 );
 diesel::allow_tables_to_appear_in_same_query!(planner_rounds, schools);
+// A calendar feed's bookings, with their round, desk and pupil, of the account's guardian and
+// staff records (`planner::feeds::events_of`).
+diesel::allow_tables_to_appear_in_same_query!(planner_rounds, pupils);
+diesel::allow_tables_to_appear_in_same_query!(planner_rounds, guardians);
+diesel::allow_tables_to_appear_in_same_query!(planner_rounds, staff);
+diesel::allow_tables_to_appear_in_same_query!(planner_desks, pupils);
+diesel::allow_tables_to_appear_in_same_query!(planner_desks, guardians);
+diesel::allow_tables_to_appear_in_same_query!(planner_desks, staff);
+diesel::allow_tables_to_appear_in_same_query!(planner_bookings, guardians);
+diesel::allow_tables_to_appear_in_same_query!(planner_bookings, staff);
+diesel::allow_tables_to_appear_in_same_query!(planner_booking_guardians, pupils);
+diesel::allow_tables_to_appear_in_same_query!(planner_desk_staff, pupils);
 diesel::allow_tables_to_appear_in_same_query!(planner_round_groups, school_groups);
 diesel::allow_tables_to_appear_in_same_query!(planner_desk_groups, school_groups);
 diesel::allow_tables_to_appear_in_same_query!(planner_desk_staff, staff);

@@ -5,6 +5,7 @@ mod booking_dto;
 mod bookings;
 mod desks;
 mod dto;
+mod feeds;
 mod overview;
 mod rounds;
 
@@ -31,5 +32,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(overview::get_planner_progress)
         .service(overview::remind_planner_round)
         .service(desks::set_planner_preparation)
-        .service(desks::set_planner_desk_day);
+        .service(desks::set_planner_desk_day)
+        .service(feeds::create_planner_feed)
+        .service(feeds::list_planner_feeds)
+        .service(feeds::revoke_planner_feed)
+        .service(feeds::get_planner_feed_ics);
 }

@@ -8,6 +8,7 @@
 mod availability;
 mod bookings;
 mod cancellations;
+pub mod feeds;
 mod overview;
 mod preparation;
 mod rounds;
