@@ -1,6 +1,7 @@
-//! The notification worker: releases scheduled news posts, fans events out to people, and hands
-//! due e-mail to the outbox. Runs in every instance; each step claims its rows (a lease, a
-//! conditional update, a locked read), so several instances never do one piece of work twice.
+//! The notification worker: releases scheduled news posts, reminds booked conversations, fans
+//! events out to people, and hands due e-mail to the outbox. Runs in every instance; each step
+//! claims its rows (a lease, a conditional update, a locked read), so several instances never do
+//! one piece of work twice.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use persistence::ids::new_id;
 use persistence::{Backend, Database, RepoError};
 
 use crate::live::LiveHub;
-use crate::services::{news, notify};
+use crate::services::{news, notify, planner};
 
 pub struct NotifyWorker {
     pub db: Database,
@@ -52,6 +53,7 @@ impl NotifyWorker {
         let fanned = web::block(move || {
             let now = Utc::now();
             news::release_due(&db, now.naive_utc())?;
+            planner::send_due_reminders(&db, now)?;
             let fanned = notify::fan_out(&db, &owner, now)?;
             notify::hand_due_emails(&db, now)?;
             Ok::<_, RepoError>(fanned)

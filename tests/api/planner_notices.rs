@@ -124,3 +124,48 @@ async fn a_cancelled_day_cancels_each_booking_with_its_reason_and_tells_the_guar
         2
     );
 }
+
+#[tokio::test]
+async fn a_booked_conversation_is_reminded_once_the_day_before() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let round = create_round(&app, &world, &round_input(&world)).await;
+    let round_id = round["id"].as_str().unwrap().to_owned();
+    let (_, slots) = desk_slots(&app, &world, &round).await;
+    publish(&app, &world, &round_id).await;
+    at(&app, OPEN);
+    let slot = slots[0]["id"].as_str().unwrap();
+    json_of(
+        book(
+            &app,
+            world.token("other_guardian"),
+            &round_id,
+            slot,
+            world.id("P2"),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let reminders = || {
+        app.scalar(
+            "SELECT COUNT(*) AS n FROM notification_events WHERE kind = 'planner.conversation_reminder'",
+        )
+    };
+    // The conversation is on 14 December at 14:00 UTC: not two days ahead, once the day before.
+    app.notify_at(utc(2026, 12, 12, 14, 0));
+    assert_eq!(reminders(), 0);
+    app.notify_at(utc(2026, 12, 13, 15, 0));
+    app.notify_at(utc(2026, 12, 13, 16, 0));
+    assert_eq!(reminders(), 1, "once");
+    let types = inbox_types(&app, world.token("other_guardian")).await;
+    assert!(
+        types.contains(&"planner.conversation_reminder".to_owned()),
+        "{types:?}"
+    );
+    assert!(
+        !inbox_types(&app, world.token("guardian"))
+            .await
+            .contains(&"planner.conversation_reminder".to_owned())
+    );
+}

@@ -39,10 +39,13 @@ pub enum EventKind {
     /// The school reminded the guardians of pupils without a booking in an open round.
     #[serde(rename = "planner.reminder")]
     PlannerReminder,
+    /// A booked conversation starts within a day: its guardians are reminded, once.
+    #[serde(rename = "planner.conversation_reminder")]
+    PlannerConversationReminder,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 9] = [
         EventKind::NewsPublished,
         EventKind::NewsConfirmationRequested,
         EventKind::ChangeRequestDecided,
@@ -51,6 +54,7 @@ impl EventKind {
         EventKind::PlannerPublished,
         EventKind::PlannerBookingCancelled,
         EventKind::PlannerReminder,
+        EventKind::PlannerConversationReminder,
     ];
 
     /// The stored and wire form; the same as serde's.
@@ -64,6 +68,7 @@ impl EventKind {
             EventKind::PlannerPublished => "planner.published",
             EventKind::PlannerBookingCancelled => "planner.booking_cancelled",
             EventKind::PlannerReminder => "planner.reminder",
+            EventKind::PlannerConversationReminder => "planner.conversation_reminder",
         }
     }
 
@@ -80,7 +85,9 @@ impl EventKind {
             EventKind::LeaveDecided => "leave_request",
             EventKind::AbsenceUnreported => "absence",
             EventKind::PlannerPublished | EventKind::PlannerReminder => "planner_round",
-            EventKind::PlannerBookingCancelled => "planner_booking",
+            EventKind::PlannerBookingCancelled | EventKind::PlannerConversationReminder => {
+                "planner_booking"
+            }
         }
     }
 
@@ -101,7 +108,8 @@ impl EventKind {
             | EventKind::AbsenceUnreported
             | EventKind::PlannerPublished
             | EventKind::PlannerBookingCancelled
-            | EventKind::PlannerReminder => None,
+            | EventKind::PlannerReminder
+            | EventKind::PlannerConversationReminder => None,
         }
     }
 }

@@ -306,3 +306,29 @@ mod day_tests {
         );
     }
 }
+
+/// Guardians are reminded of a conversation once, within this many hours before it starts
+/// (issue #12: "reminders the day before"); quiet hours hold a reminder due at night until the
+/// morning (the notification engine's).
+pub const REMINDER_HOURS_BEFORE: i64 = 24;
+
+/// Whether a booked conversation starting at `starts_at` is due its reminder at `now`.
+pub fn reminder_due(starts_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    starts_at > now && starts_at - now <= chrono::Duration::hours(REMINDER_HOURS_BEFORE)
+}
+
+#[cfg(test)]
+mod reminder_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_conversation_is_reminded_in_the_day_before_it_and_not_after_it_started() {
+        let starts = Utc.with_ymd_and_hms(2026, 12, 14, 14, 0, 0).unwrap();
+        let hours = |h: i64| starts - chrono::Duration::hours(h);
+        assert!(!reminder_due(starts, hours(25)), "two days ahead: not yet");
+        assert!(reminder_due(starts, hours(24)), "exactly a day ahead");
+        assert!(reminder_due(starts, hours(1)));
+        assert!(!reminder_due(starts, starts), "it started");
+    }
+}

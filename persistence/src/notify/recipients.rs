@@ -50,7 +50,7 @@ pub fn recipients(conn: &mut AnyConnection, event: &EventRow) -> Result<Vec<Reci
         EventKind::PlannerReminder => {
             crate::planner::round_guardians(conn, &event.school_id, &event.object_id, true)?
         }
-        EventKind::PlannerBookingCancelled => {
+        EventKind::PlannerBookingCancelled | EventKind::PlannerConversationReminder => {
             crate::planner::booking_guardians(conn, &event.school_id, &event.object_id)?
         }
     };

@@ -244,3 +244,44 @@ pub fn live_at_desks(
         .load(conn)?;
     rows.into_iter().map(StoredBooking::try_from).collect()
 }
+
+/// Live bookings not yet reminded that start in `(now, until]`, with their round's school: at most
+/// `limit`, soonest first.
+pub fn due_reminders(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(String, String)>, RepoError> {
+    Ok(planner_bookings::table
+        .inner_join(crate::schema::planner_rounds::table)
+        .filter(planner_bookings::state.eq(BookingState::Booked.as_str()))
+        .filter(planner_bookings::reminded_at.is_null())
+        .filter(planner_bookings::starts_at.gt(naive(now)))
+        .filter(planner_bookings::starts_at.le(naive(until)))
+        .order(planner_bookings::starts_at)
+        .limit(limit)
+        .select((
+            planner_bookings::id,
+            crate::schema::planner_rounds::school_id,
+        ))
+        .load(conn)?)
+}
+
+/// Marks a live booking reminded unless it was (a guarded update: of several instances, one
+/// reminds). False when another did, or it ended meanwhile.
+pub fn mark_reminded(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, RepoError> {
+    let updated = diesel::update(
+        planner_bookings::table
+            .filter(planner_bookings::id.eq(id))
+            .filter(planner_bookings::state.eq(BookingState::Booked.as_str()))
+            .filter(planner_bookings::reminded_at.is_null()),
+    )
+    .set(planner_bookings::reminded_at.eq(Some(naive(now))))
+    .execute(conn)?;
+    Ok(updated == 1)
+}

@@ -13,8 +13,9 @@ mod rounds;
 mod rows;
 
 pub use bookings::{
-    Ending, NewBooking, NotBooked, end, find as find_booking, guardian_busy, households_of,
-    insert as insert_booking, invited, live_at_desks, live_of_pupil, lock_guardians, of_guardian,
+    Ending, NewBooking, NotBooked, due_reminders, end, find as find_booking, guardian_busy,
+    households_of, insert as insert_booking, invited, live_at_desks, live_of_pupil, lock_guardians,
+    mark_reminded as mark_booking_reminded, of_guardian,
 };
 pub use desks::{
     DeskSlot, StoredDesk, add_slot, block_slots, desk_round, lock_slot, of_round as desks_of,

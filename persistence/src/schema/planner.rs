@@ -154,6 +154,7 @@ diesel::joinable!(planner_preparations -> planner_desks (desk_id));
 diesel::joinable!(planner_preparations -> pupils (pupil_id));
 diesel::joinable!(planner_bookings -> planner_slots (slot_id));
 diesel::joinable!(planner_bookings -> pupils (pupil_id));
+diesel::joinable!(planner_bookings -> planner_rounds (round_id));
 diesel::joinable!(planner_booking_guardians -> planner_bookings (booking_id));
 diesel::joinable!(planner_booking_guardians -> guardians (guardian_id));
 diesel::allow_tables_to_appear_in_same_query!(

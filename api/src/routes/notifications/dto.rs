@@ -31,6 +31,8 @@ pub enum EventType {
     PlannerBookingCancelled,
     #[serde(rename = "planner.reminder")]
     PlannerReminder,
+    #[serde(rename = "planner.conversation_reminder")]
+    PlannerConversationReminder,
 }
 same_enum!(
     EventType,
@@ -43,7 +45,8 @@ same_enum!(
         AbsenceUnreported,
         PlannerPublished,
         PlannerBookingCancelled,
-        PlannerReminder
+        PlannerReminder,
+        PlannerConversationReminder
     ]
 );
 

@@ -36,6 +36,8 @@ pub enum WebhookEventType {
     PlannerBookingCancelled,
     #[serde(rename = "planner.reminder")]
     PlannerReminder,
+    #[serde(rename = "planner.conversation_reminder")]
+    PlannerConversationReminder,
 }
 same_enum!(
     WebhookEventType,
@@ -48,7 +50,8 @@ same_enum!(
         AbsenceUnreported,
         PlannerPublished,
         PlannerBookingCancelled,
-        PlannerReminder
+        PlannerReminder,
+        PlannerConversationReminder
     ]
 );
 

@@ -69,7 +69,8 @@ fn module_of(kind: EventKind) -> Module {
         EventKind::LeaveDecided | EventKind::AbsenceUnreported => Module::Absence,
         EventKind::PlannerPublished
         | EventKind::PlannerBookingCancelled
-        | EventKind::PlannerReminder => Module::Planner,
+        | EventKind::PlannerReminder
+        | EventKind::PlannerConversationReminder => Module::Planner,
     }
 }
 

@@ -11,6 +11,7 @@ mod cancellations;
 pub mod feeds;
 mod overview;
 mod preparation;
+mod reminders;
 mod rounds;
 
 use domain::actor::Actor;
@@ -30,6 +31,7 @@ pub use bookings::{
 pub use cancellations::{DayCancelled, cancel_day};
 pub use overview::{REMINDER_EVERY_HOURS, progress, remind, schedule};
 pub use preparation::{MAX_ROOM_LENGTH, PreparationChange, prepare, set_day};
+pub use reminders::send_due_reminders;
 pub use rounds::{RoundView, create, list, may_create, publish, round};
 
 use super::{module_school_as, school_ref};
