@@ -39,6 +39,7 @@ mod notifications;
 mod notifications_inbox;
 mod planner;
 mod planner_calendar;
+mod planner_families;
 mod planner_matrix;
 mod planner_notices;
 mod planner_overview;

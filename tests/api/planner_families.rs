@@ -1,0 +1,134 @@
+//! Families in the planner: the fairness quota (one slot per child in the first hours, then up to
+//! the round's maximum), and sibling sequences (a family sees several teachers in a row).
+
+use serde_json::json;
+
+use crate::helpers::{TestApp, assert_problem};
+use crate::planner::{at, book, create_round, json_of, publish, round_input, utc};
+use crate::world::World;
+
+#[tokio::test]
+async fn the_fairness_quota_holds_in_the_first_hours_and_the_maximum_after() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    // The care staff member teaches G1 too, each at a desk of their own (split): P1 may book twice.
+    app.execute_sql(&format!(
+        "INSERT INTO staff_groups (staff_id, group_id) SELECT id, '{}' FROM staff WHERE las_key = 'care_staff'",
+        world.id("G1")
+    ));
+    let mut input = round_input(&world);
+    input["duo_mode"] = json!("split");
+    input["max_bookings_per_pupil"] = json!(2);
+    input["fairness"] = json!({"per_pupil": 1, "hours": 24});
+    let round = create_round(&app, &world, &input).await;
+    let round_id = round["id"].as_str().unwrap().to_owned();
+    assert_eq!(round["desks"].as_array().unwrap().len(), 2, "{round}");
+    let admin = world.token("school_admin");
+    let mut slots = Vec::new();
+    for desk in round["desks"].as_array().unwrap() {
+        let path = format!(
+            "/api/v1/planner/desks/{}/slots",
+            desk["id"].as_str().unwrap()
+        );
+        slots.push(json_of(app.get_as(admin, &path).await, 200).await["slots"].clone());
+    }
+    let (first, second) = (&slots[0], &slots[1]);
+    publish(&app, &world, &round_id).await;
+    // Booking opened 2026-12-07 07:00 UTC; within its first day one booking per child.
+    app.clock.hold(Some(utc(2026, 12, 7, 12, 0)));
+    let m1 = world.token("guardian");
+    json_of(
+        book(
+            &app,
+            m1,
+            &round_id,
+            first[0]["id"].as_str().unwrap(),
+            world.id("P1"),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let over = book(
+        &app,
+        m1,
+        &round_id,
+        second[1]["id"].as_str().unwrap(),
+        world.id("P1"),
+    )
+    .await;
+    assert_problem(over, 409, "conflict").await;
+    // After the first day, up to the round's maximum of two.
+    app.clock.hold(Some(utc(2026, 12, 8, 8, 0)));
+    json_of(
+        book(
+            &app,
+            m1,
+            &round_id,
+            second[1]["id"].as_str().unwrap(),
+            world.id("P1"),
+        )
+        .await,
+        201,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn siblings_are_offered_slots_in_a_row_with_each_childs_teacher() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    // G2 gets a teacher (the care staff member), and M2 a second child there (P3).
+    app.execute_sql(&format!(
+        "INSERT INTO staff_groups (staff_id, group_id) SELECT id, '{g2}' FROM staff WHERE las_key = 'care_staff'; \
+         INSERT INTO guardian_pupils (guardian_id, pupil_id, relationship, parental_authority, household) \
+         VALUES ('{m2}', '{p3}', 'parent', TRUE, 'H2')",
+        g2 = world.id("G2"),
+        m2 = world.id("M2"),
+        p3 = world.id("P3"),
+    ));
+    let round = create_round(&app, &world, &round_input(&world)).await;
+    let round_id = round["id"].as_str().unwrap().to_owned();
+    publish(&app, &world, &round_id).await;
+    at(&app, crate::planner::OPEN);
+    let offer = json_of(
+        app.get_as(
+            world.token("other_guardian"),
+            &format!("/api/v1/planner/rounds/{round_id}/offer"),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(offer["children"].as_array().unwrap().len(), 2, "{offer}");
+    let sequences = offer["sequences"].as_array().unwrap();
+    assert!(!sequences.is_empty(), "{offer}");
+    for sequence in sequences {
+        let steps = sequence["steps"].as_array().unwrap();
+        assert_eq!(steps.len(), 2);
+        assert_ne!(
+            steps[0]["pupil_id"], steps[1]["pupil_id"],
+            "one slot per child"
+        );
+        assert_ne!(
+            steps[0]["desk_id"], steps[1]["desk_id"],
+            "each child's own teacher"
+        );
+        assert!(
+            steps[0]["ends_at"].as_str() <= steps[1]["starts_at"].as_str(),
+            "in a row, not at once"
+        );
+    }
+    // The first sequence can be booked as offered: one booking per child, no overlap.
+    for step in sequences[0]["steps"].as_array().unwrap() {
+        let booked = book(
+            &app,
+            world.token("other_guardian"),
+            &round_id,
+            step["slot_id"].as_str().unwrap(),
+            step["pupil_id"].as_str().unwrap(),
+        )
+        .await;
+        json_of(booked, 201).await;
+    }
+}
