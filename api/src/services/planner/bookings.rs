@@ -6,16 +6,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::actor::Actor;
-use domain::planner::{
-    BookingState, MAX_SEQUENCE_GAP_MINUTES, Phase, Withdrawal, policy, rules, sequences,
-};
+use domain::planner::{MAX_SEQUENCE_GAP_MINUTES, Phase, policy, rules, sequences};
 use persistence::ids::uuid;
 use persistence::planner::{
-    self, DeskSlot, Ending, NewBooking, NotBooked, StoredBooking, StoredDesk, StoredRound,
+    self, DeskSlot, NewBooking, NotBooked, StoredBooking, StoredDesk, StoredRound,
 };
 use persistence::{AnyConnection, transaction};
 
-use super::{PlannerError, Result, as_guardian, refused, staff_ids};
+use super::{PlannerError, Result, as_guardian, refused};
 use crate::audit::{Audit, Object};
 use crate::services::school_ref;
 
@@ -47,7 +45,7 @@ pub struct BookingView {
     pub school_id: String,
 }
 
-fn booking_object<'a>(booking: &'a StoredBooking, school_id: &'a str) -> Object<'a> {
+pub(super) fn booking_object<'a>(booking: &'a StoredBooking, school_id: &'a str) -> Object<'a> {
     Object {
         kind: "planner_booking",
         id: Some(&booking.id),
@@ -165,7 +163,7 @@ pub fn may_book(
     as_guardian(conn, actor, audit, round_id).map(|_| ())
 }
 
-fn conflict(message: &str) -> PlannerError {
+pub(super) fn conflict(message: &str) -> PlannerError {
     PlannerError::Conflict(message.to_owned())
 }
 
@@ -305,200 +303,4 @@ pub fn book<T>(
         };
         remember(conn, &view)
     })
-}
-
-/// A guardian's or a desk's end of a booking.
-#[derive(Debug, Clone)]
-pub struct WithdrawalRequest {
-    pub reason: Option<String>,
-}
-
-/// Ends a booking: a guardian invited to it unbooks while booking is open (and the round lets
-/// them), else cancels with a reason before it starts; the desk's staff and the round's planners
-/// cancel with a reason. 409 once it started or ended.
-pub fn withdraw(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    audit: &Audit,
-    booking_id: &str,
-    request: &WithdrawalRequest,
-    now: DateTime<Utc>,
-) -> Result<BookingView> {
-    let booking = planner::find_booking(conn, booking_id)?;
-    let round = planner::find(conn, &booking.round_id)?;
-    let staff_here = !actor.roles_at(uuid(&round.school_id)).is_empty();
-    let state = if staff_here {
-        let (reached, desk) = super::desk_as_staff(conn, actor, audit, &booking.desk_id)?;
-        if !policy::may_edit_desk(actor, reached.at(), &staff_ids(&desk)) {
-            return Err(PlannerError::NotFound);
-        }
-        if booking.starts_at <= now {
-            return Err(conflict("The conversation has started."));
-        }
-        BookingState::Cancelled
-    } else {
-        let (_, _) = as_guardian(conn, actor, audit, &round.id)?;
-        let invited = planner::invited(conn, &booking.id)?;
-        let mine = actor
-            .guardian
-            .iter()
-            .any(|g| invited.contains(&g.guardian_id.to_string()));
-        if !mine {
-            return Err(PlannerError::NotFound);
-        }
-        match rules::withdrawal(
-            &round.times,
-            round.guardians_may_change,
-            now,
-            booking.starts_at,
-        ) {
-            Withdrawal::Unbook => BookingState::Unbooked,
-            Withdrawal::Cancel => BookingState::Cancelled,
-            Withdrawal::TooLate => return Err(conflict("The conversation has started.")),
-        }
-    };
-    let reason = match (state, request.reason.as_deref()) {
-        (BookingState::Cancelled, Some(reason)) => {
-            Some(rules::check_reason(reason).map_err(|invalid| refused("reason", invalid))?)
-        }
-        (BookingState::Cancelled, None) => {
-            return Err(refused(
-                "reason",
-                domain::Invalid::new("required", "a cancellation needs a reason"),
-            ));
-        }
-        (_, _) => None,
-    };
-    let account = actor.account_id.to_string();
-    transaction(conn, |conn| {
-        let ending = Ending {
-            state,
-            reason: reason.as_deref(),
-            by: Some(&account),
-        };
-        if !planner::end(conn, &booking.id, &ending, now)? {
-            return Err(conflict("The booking ended meanwhile."));
-        }
-        audit.record(
-            conn,
-            state.as_str(),
-            booking_object(&booking, &round.school_id),
-            "ok",
-        )?;
-        if staff_here {
-            super::notify_cancelled(conn, &round.school_id, &booking.id, now)?;
-        }
-        Ok(())
-    })?;
-    Ok(BookingView {
-        booking: planner::find_booking(conn, booking_id)?,
-        school_id: round.school_id,
-    })
-}
-
-/// Most bookings the caller's list holds.
-const MY_BOOKINGS: i64 = 200;
-
-/// The bookings the caller is invited to (their own and their household's), in time order; of
-/// schools where the planner is on for them as a guardian.
-pub fn my_bookings(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    audit: &Audit,
-) -> Result<Vec<MyBooking>> {
-    let ids: Vec<String> = actor
-        .guardian
-        .iter()
-        .map(|g| g.guardian_id.to_string())
-        .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let bookings = planner::of_guardian(conn, &ids, MY_BOOKINGS)?;
-    let mut open_rounds: Vec<(String, bool)> = Vec::new();
-    let mut shown = Vec::with_capacity(bookings.len());
-    for booking in bookings {
-        let known = open_rounds
-            .iter()
-            .find(|(r, _)| *r == booking.round_id)
-            .map(|(_, on)| *on);
-        let on = match known {
-            Some(on) => on,
-            None => {
-                let school_id = planner::find(conn, &booking.round_id)?.school_id;
-                let gate = crate::services::module_school_as(
-                    conn,
-                    actor,
-                    audit,
-                    &school_id,
-                    domain::modules::Module::Planner,
-                    domain::modules::Capacity::Guardian,
-                    None,
-                );
-                let on = match gate {
-                    Ok(_) => true,
-                    Err(crate::services::Denied::Repo(err)) => return Err(err.into()),
-                    Err(_) => false,
-                };
-                open_rounds.push((booking.round_id.clone(), on));
-                on
-            }
-        };
-        if on {
-            shown.push(booking);
-        }
-    }
-    // Where each is held: the desk's room and video link on the day of the conversation.
-    let desks: Vec<String> = shown.iter().map(|b| b.desk_id.clone()).collect();
-    let days = planner::desk_days(conn, &desks)?;
-    Ok(shown
-        .into_iter()
-        .map(|booking| {
-            let day = days
-                .iter()
-                .find(|d| {
-                    d.desk_id == booking.desk_id && d.day == rules::local_day(booking.starts_at)
-                })
-                .cloned();
-            MyBooking { booking, day }
-        })
-        .collect())
-}
-
-/// A booking in the caller's list, with where it is held.
-#[derive(Debug, Clone)]
-pub struct MyBooking {
-    pub booking: StoredBooking,
-    pub day: Option<planner::DeskDay>,
-}
-
-/// Whether the caller may end the booking at all (before their body is read): invited to it as
-/// a guardian, or at its desk; 404 otherwise.
-pub fn may_withdraw(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    audit: &Audit,
-    booking_id: &str,
-) -> Result<()> {
-    let booking = planner::find_booking(conn, booking_id)?;
-    let round = planner::find(conn, &booking.round_id)?;
-    if !actor.roles_at(uuid(&round.school_id)).is_empty() {
-        let (reached, desk) = super::desk_as_staff(conn, actor, audit, &booking.desk_id)?;
-        return if policy::may_edit_desk(actor, reached.at(), &staff_ids(&desk)) {
-            Ok(())
-        } else {
-            Err(PlannerError::NotFound)
-        };
-    }
-    as_guardian(conn, actor, audit, &round.id)?;
-    let invited = planner::invited(conn, &booking.id)?;
-    if actor
-        .guardian
-        .iter()
-        .any(|g| invited.contains(&g.guardian_id.to_string()))
-    {
-        Ok(())
-    } else {
-        Err(PlannerError::NotFound)
-    }
 }

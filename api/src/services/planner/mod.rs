@@ -9,10 +9,12 @@ mod availability;
 mod bookings;
 mod cancellations;
 pub mod feeds;
+mod mine;
 mod overview;
 mod preparation;
 mod reminders;
 mod rounds;
+mod withdrawal;
 
 use domain::actor::Actor;
 use domain::change_request::Refusal;
@@ -24,15 +26,14 @@ use persistence::planner::{self, StoredDesk, StoredRound};
 use persistence::{AnyConnection, RepoError};
 
 pub use availability::{DeskView, add_slot, desk, may_change_slot, may_edit, set_blocked};
-pub use bookings::{
-    BookingView, ChildOffer, MyBooking, NewBookingRequest, Offer, WithdrawalRequest, book,
-    may_book, may_withdraw, my_bookings, offer, withdraw,
-};
+pub use bookings::{BookingView, ChildOffer, NewBookingRequest, Offer, book, may_book, offer};
 pub use cancellations::{DayCancelled, cancel_day};
+pub use mine::{MyBooking, my_bookings};
 pub use overview::{REMINDER_EVERY_HOURS, progress, remind, schedule};
 pub use preparation::{MAX_ROOM_LENGTH, PreparationChange, prepare, set_day};
 pub use reminders::send_due_reminders;
 pub use rounds::{RoundView, create, list, may_create, publish, round};
+pub use withdrawal::{WithdrawalRequest, may_withdraw, withdraw};
 
 use super::{module_school_as, school_ref};
 use crate::audit::{Audit, Object};
