@@ -110,10 +110,12 @@ pub fn assess_round(
 ) -> Result<Vec<Slot>, Vec<Refusal>> {
     let mut refusals = Vec::new();
     check_name(&settings.name, &mut refusals);
-    if let Some(purpose) = &settings.purpose
-        && purpose.trim().chars().count() > MAX_PURPOSE_LENGTH
-    {
-        refusals.push(refusal("purpose", too_long(MAX_PURPOSE_LENGTH)));
+    if let Some(purpose) = &settings.purpose {
+        if purpose.trim().chars().count() > MAX_PURPOSE_LENGTH {
+            refusals.push(refusal("purpose", too_long(MAX_PURPOSE_LENGTH)));
+        } else if has_control(purpose) {
+            refusals.push(refusal("purpose", control()));
+        }
     }
     let slots = generate(
         &settings.windows,
@@ -234,7 +236,9 @@ pub fn withdrawal(
 /// The reason given with a cancellation, trimmed: required, at most [`MAX_REASON_LENGTH`].
 pub fn check_reason(reason: &str) -> Result<String, Invalid> {
     let reason = reason.trim();
-    if reason.is_empty() {
+    if has_control(reason) {
+        Err(control())
+    } else if reason.is_empty() {
         Err(Invalid::new(
             "required",
             "must say why the conversation is cancelled",
@@ -246,10 +250,22 @@ pub fn check_reason(reason: &str) -> Result<String, Invalid> {
     }
 }
 
+/// Whether text holds control characters other than line breaks and tabs (a NUL, say, which
+/// PostgreSQL cannot store and no person types).
+fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+fn control() -> Invalid {
+    Invalid::new("invalid_characters", "contains control characters")
+}
+
 /// A note with a booking or a slot, trimmed: none when empty, at most [`MAX_NOTE_LENGTH`].
 pub fn check_note(note: Option<&str>) -> Result<Option<String>, Invalid> {
     match note.map(str::trim).filter(|n| !n.is_empty()) {
         None => Ok(None),
+        Some(n) if has_control(n) => Err(control()),
         Some(n) if n.chars().count() > MAX_NOTE_LENGTH => Err(too_long(MAX_NOTE_LENGTH)),
         Some(n) => Ok(Some(n.to_owned())),
     }
@@ -330,5 +346,24 @@ mod reminder_tests {
         assert!(reminder_due(starts, hours(24)), "exactly a day ahead");
         assert!(reminder_due(starts, hours(1)));
         assert!(!reminder_due(starts, starts), "it started");
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn reasons_and_notes_keep_line_breaks_and_refuse_other_control_characters() {
+        assert_eq!(check_reason("Ziek\nmorgen beter").map(|r| r.len()), Ok(17));
+        assert_eq!(
+            check_reason("a\u{0}b").map_err(|e| e.code),
+            Err("invalid_characters")
+        );
+        assert_eq!(
+            check_note(Some("x\u{7}")).map_err(|e| e.code),
+            Err("invalid_characters")
+        );
+        assert_eq!(check_note(Some("  ")), Ok(None));
     }
 }
