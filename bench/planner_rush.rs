@@ -122,13 +122,8 @@ fn main() -> Result<(), Failure> {
         Duration::from_millis(500),
     ));
     let started = Instant::now();
-    let (outcomes, endings) = runtime.block_on(rush(
-        &client,
-        &base,
-        &seeded,
-        connections,
-        seed_choice,
-    ));
+    let (outcomes, endings) =
+        runtime.block_on(rush(&client, &base, &seeded, connections, seed_choice));
     let rush_time = started.elapsed();
     let (health_done, health_failed) =
         runtime.block_on(health(&client, &base, connections, rush_time));
@@ -320,14 +315,14 @@ async fn rush(
         }
         (outcomes, endings)
     });
-    join_all(workers)
-        .await
-        .into_iter()
-        .fold((Vec::new(), Vec::new()), |(mut o, mut e), (more, ended)| {
+    join_all(workers).await.into_iter().fold(
+        (Vec::new(), Vec::new()),
+        |(mut o, mut e), (more, ended)| {
             o.extend(more);
             e.extend(ended);
             (o, e)
-        })
+        },
+    )
 }
 
 /// `GET /health/ready` with `connections` in flight for `time`: answers, and those not 200.
