@@ -239,3 +239,22 @@ async fn a_feed_leaves_out_schools_where_the_planner_is_off_for_that_person() {
     let uid = format!("{booking}@ouderportaal");
     assert_eq!(uids(&events(&app, &teacher_url).await), [uid.as_str()]);
 }
+
+#[tokio::test]
+async fn parallel_creates_never_pass_the_limit_of_live_feeds() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let token = world.token("guardian");
+    let body = json!({});
+    let answers = futures_util::future::join_all(
+        (0..16).map(|_| app.post_json_as(token, "/api/v1/me/planner/feeds", &body)),
+    )
+    .await;
+    let created = answers.iter().filter(|r| r.status() == 201).count();
+    let refused = answers.iter().filter(|r| r.status() == 409).count();
+    assert_eq!((created, refused), (10, 6), "the limit is 10 live feeds");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM planner_feeds WHERE revoked_at IS NULL"),
+        10
+    );
+}

@@ -100,8 +100,17 @@ pub fn of_account(
     Ok(rows.into_iter().map(stored).collect())
 }
 
-/// How many of the account's feeds are live.
+/// How many of the account's feeds are live, counted under the account's row lock (PostgreSQL;
+/// SQLite's transactions are serialized already): two creates at once see each other's feed, so
+/// the limit holds.
 pub fn live_count(conn: &mut AnyConnection, account_id: &str) -> Result<i64, RepoError> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        crate::schema::accounts::table
+            .filter(crate::schema::accounts::id.eq(account_id))
+            .select(crate::schema::accounts::id)
+            .for_update()
+            .load::<String>(pg)?;
+    }
     Ok(planner_feeds::table
         .filter(planner_feeds::account_id.eq(account_id))
         .filter(planner_feeds::revoked_at.is_null())

@@ -65,7 +65,7 @@ fn well_formed(secret: &str) -> bool {
 }
 
 /// Makes a feed for a guardian or staff member (anyone else has no conversations: 403); 409 at
-/// [`MAX_LIVE_FEEDS`].
+/// [`MAX_LIVE_FEEDS`], counted under the account's lock so parallel creates cannot pass it.
 pub fn create(
     conn: &mut AnyConnection,
     actor: &Actor,
