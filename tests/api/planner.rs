@@ -442,3 +442,42 @@ async fn racing_guardians_get_one_booking_per_slot_and_every_loser_a_409() {
         0
     );
 }
+
+#[tokio::test]
+async fn racing_for_a_single_slot_books_it_once_and_every_other_answer_is_409() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let mut input = round_input(&world);
+    input["windows"][0]["ends"] = json!("15:10");
+    let round = create_round(&app, &world, &input).await;
+    let round_id = round["id"].as_str().unwrap().to_owned();
+    let (_, slots) = desk_slots(&app, &world, &round).await;
+    assert_eq!(slots.len(), 1);
+    let slot = slots[0]["id"].as_str().unwrap().to_owned();
+    publish(&app, &world, &round_id).await;
+    at(&app, OPEN);
+    let attempts: Vec<(&str, &str)> = (0..8)
+        .flat_map(|_| [("guardian", "P1"), ("other_guardian", "P2")])
+        .collect();
+    let answers =
+        join_all(attempts.iter().map(|(token, pupil)| {
+            book(&app, world.token(token), &round_id, &slot, world.id(pupil))
+        }))
+        .await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        15,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM planner_bookings WHERE state = 'booked'"),
+        1,
+        "bookings equal slots"
+    );
+}

@@ -367,3 +367,46 @@ mod text_tests {
         assert_eq!(check_note(Some("  ")), Ok(None));
     }
 }
+
+/// Whether a guardian may book now: while booking is open; after the close only at a desk where
+/// the school cancelled the child's conversation (issue #12: guardians are "offered rebooking" when
+/// a teacher cancels, also when that happens after the close).
+pub fn may_book(phase: Phase, school_cancelled_at_desk: bool) -> Result<(), Invalid> {
+    match phase {
+        Phase::Open => Ok(()),
+        Phase::Closed if school_cancelled_at_desk => Ok(()),
+        Phase::Closed => Err(Invalid::new(
+            "booking_closed",
+            "Booking has closed for this round.",
+        )),
+        _ => Err(Invalid::new(
+            "booking_not_open",
+            "Booking has not opened yet for this round.",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod booking_phase_tests {
+    use super::*;
+
+    #[test]
+    fn after_the_close_only_a_conversation_the_school_cancelled_is_booked_again() {
+        assert!(may_book(Phase::Open, false).is_ok());
+        assert!(may_book(Phase::Closed, true).is_ok());
+        assert_eq!(
+            may_book(Phase::Closed, false).map_err(|e| e.code),
+            Err("booking_closed")
+        );
+        for phase in [
+            Phase::Availability,
+            Phase::AwaitingPublication,
+            Phase::Scheduled,
+        ] {
+            assert_eq!(
+                may_book(phase, true).map_err(|e| e.code),
+                Err("booking_not_open")
+            );
+        }
+    }
+}

@@ -285,3 +285,31 @@ pub fn mark_reminded(
     .execute(conn)?;
     Ok(updated == 1)
 }
+
+/// The desks of the round where the school (not one of the pupil's guardians) cancelled the
+/// pupil's conversation: there the guardians may book again after the close.
+pub fn school_cancelled_desks(
+    conn: &mut AnyConnection,
+    round_id: &str,
+    pupil_id: &str,
+) -> Result<Vec<String>, RepoError> {
+    let cancelled: Vec<(String, Option<String>)> = planner_bookings::table
+        .filter(planner_bookings::round_id.eq(round_id))
+        .filter(planner_bookings::pupil_id.eq(pupil_id))
+        .filter(planner_bookings::state.eq(BookingState::Cancelled.as_str()))
+        .select((planner_bookings::desk_id, planner_bookings::ended_by))
+        .load(conn)?;
+    if cancelled.is_empty() {
+        return Ok(Vec::new());
+    }
+    let family: Vec<Option<String>> = guardian_pupils::table
+        .inner_join(guardians::table)
+        .filter(guardian_pupils::pupil_id.eq(pupil_id))
+        .select(guardians::account_id)
+        .load(conn)?;
+    Ok(cancelled
+        .into_iter()
+        .filter(|(_, by)| by.is_some() && !family.contains(by))
+        .map(|(desk, _)| desk)
+        .collect())
+}

@@ -15,7 +15,7 @@ mod rows;
 pub use bookings::{
     Ending, NewBooking, NotBooked, due_reminders, end, find as find_booking, guardian_busy,
     households_of, insert as insert_booking, invited, live_at_desks, live_of_pupil, lock_guardians,
-    mark_reminded as mark_booking_reminded, of_guardian,
+    mark_reminded as mark_booking_reminded, of_guardian, school_cancelled_desks,
 };
 pub use desks::{
     DeskSlot, StoredDesk, add_slot, block_slots, desk_round, lock_slot, of_round as desks_of,

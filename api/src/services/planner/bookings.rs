@@ -198,11 +198,12 @@ pub fn book<T>(
         return Err(not_yours().into());
     };
     let guardian_id = guardian_id.to_string();
-    match rules::phase(&round.times, round.published_at.is_some(), now) {
-        Phase::Open => {}
-        Phase::Closed => return Err(conflict("Booking has closed for this round.").into()),
-        _ => return Err(conflict("Booking has not opened yet for this round.").into()),
-    }
+    let phase = rules::phase(&round.times, round.published_at.is_some(), now);
+    let rebookable = if phase == Phase::Closed {
+        planner::school_cancelled_desks(conn, round_id, &request.pupil_id)?
+    } else {
+        Vec::new()
+    };
     let per_child = children_desks(conn, round_id, std::slice::from_ref(&request.pupil_id))?;
     let desks: Vec<StoredDesk> = per_child.into_iter().flat_map(|(_, d)| d).collect();
     transaction(conn, |conn| {
@@ -224,6 +225,8 @@ pub fn book<T>(
         if !desks.iter().any(|d| d.id == slot.desk_id) {
             return Err(unknown_slot().into());
         }
+        rules::may_book(phase, rebookable.contains(&slot.desk_id))
+            .map_err(|invalid| PlannerError::Conflict(invalid.message))?;
         if slot.blocked || slot.slot.starts_at <= now {
             return Err(conflict("The slot is not available.").into());
         }
