@@ -481,3 +481,28 @@ async fn racing_for_a_single_slot_books_it_once_and_every_other_answer_is_409() 
         "bookings equal slots"
     );
 }
+
+#[tokio::test]
+async fn a_retried_round_with_the_same_key_is_made_once() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    at(&app, MADE);
+    let input = round_input(&world);
+    let send = || {
+        app.request(
+            reqwest::Method::POST,
+            &world.path("/api/v1/schools/{A1}/planner/rounds"),
+        )
+        .bearer_auth(world.token("school_admin"))
+        .header("Idempotency-Key", "round-retry-1")
+        .json(&input)
+        .send()
+    };
+    let first = json_of(send().await.unwrap(), 201).await;
+    let retry = send().await.unwrap();
+    assert_eq!(retry.status(), 201);
+    assert_eq!(retry.headers()["Idempotent-Replayed"], "true");
+    let again: Value = retry.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM planner_rounds"), 1);
+}

@@ -12,6 +12,7 @@ use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, Query};
+use crate::idempotency::{Created, IdempotencyKey, remembered, replayed};
 use crate::routes::pagination::{Page, PageParams};
 use crate::services::planner::{self as service, PlannerError};
 use crate::state::AppState;
@@ -25,7 +26,10 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "planner",
     operation_id = "create_planner_round",
-    params(("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school.")),
+    params(
+        ("school_id" = String, Path, format = Uuid, max_length = 36, description = "The school."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Send a new key (e.g. a UUID) per round and the same one when retrying it: a retry gets the first answer (with `Idempotent-Replayed: true`) and nothing is created twice. Kept for 24 hours."),
+    ),
     request_body = PlannerRoundInput,
     responses((status = 201, description = "The round.", body = PlannerRound)),
     security(("bearer" = []))
@@ -35,6 +39,7 @@ pub async fn create_planner_round(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
+    key: IdempotencyKey,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
@@ -46,18 +51,24 @@ pub async fn create_planner_round(
     .await?;
     let input: PlannerRoundInput = body.parse().await?;
     let command = input.command().map_err(PlannerError::Refused)?;
-    let view = db::run(&state.db, move |conn| {
+    let claim = key.claim(&auth.0.account_id.to_string(), &input);
+    let created = db::run(&state.db, move |conn| {
+        if let Some(answer) = replayed(claim.as_ref(), conn)? {
+            return Ok(Created::Replayed(answer));
+        }
         let (actor, audit) = (&auth.0, auth.audit());
-        service::create(conn, actor, &audit, &school_id, &command, now)
+        service::create(
+            conn,
+            actor,
+            &audit,
+            &school_id,
+            &command,
+            now,
+            |conn, view| remembered(claim.as_ref(), conn, PlannerRound::from(view.clone())),
+        )
     })
     .await?;
-    let round = PlannerRound::from(view);
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/planner/rounds/{}", round.id),
-        ))
-        .json(round))
+    Ok(created.respond(|round| format!("/api/v1/planner/rounds/{}", round.id)))
 }
 
 /// List a school's conversation rounds

@@ -15,6 +15,7 @@ use persistence::{AnyConnection, transaction};
 
 use super::{PlannerError, Result, as_guardian, as_staff, round_object};
 use crate::audit::{Audit, Object};
+use crate::error::ApiError;
 use crate::services::{module_school_as, school_ref};
 
 /// Most groups one round covers: our bound, above any school's groups in a year.
@@ -88,14 +89,15 @@ pub fn may_create(
 
 /// Creates a round at the school with a desk per teacher (or per duo, shared) of its groups and
 /// the slots its windows give. For the school's planners; refusals per field, nothing stored.
-pub fn create(
+pub fn create<T>(
     conn: &mut AnyConnection,
     actor: &Actor,
     audit: &Audit,
     school_id: &str,
     command: &CreateRound,
     now: DateTime<Utc>,
-) -> Result<RoundView> {
+    remember: impl FnOnce(&mut AnyConnection, &RoundView) -> std::result::Result<T, ApiError>,
+) -> std::result::Result<T, ApiError> {
     may_create(conn, actor, audit, school_id)?;
     let (settings, duo_mode) = (&command.settings, command.duo_mode);
     let groups: Vec<String> = command.groups.iter().map(ToString::to_string).collect();
@@ -109,7 +111,7 @@ pub fn create(
     };
     let groups = check_groups(conn, school_id, &groups, &mut refusals)?;
     if !refusals.is_empty() {
-        return Err(PlannerError::Refused(refusals));
+        return Err(PlannerError::Refused(refusals).into());
     }
     let teachers = planner::group_teachers(conn, school_id, &groups)?;
     let links: Vec<(String, String)> = teachers
@@ -130,7 +132,7 @@ pub fn create(
         })
         .collect();
     let account = actor.account_id.to_string();
-    let round = transaction(conn, |conn| {
+    transaction(conn, |conn| {
         let new = NewRound {
             school_id,
             created_by: Some(&account),
@@ -142,9 +144,9 @@ pub fn create(
         };
         let round = planner::insert(conn, &new, now)?;
         audit.record(conn, "create_planner_round", round_object(&round), "ok")?;
-        Ok::<_, PlannerError>(round)
-    })?;
-    view(conn, round, groups, None, now)
+        let view = view(conn, round, groups.clone(), None, now)?;
+        remember(conn, &view)
+    })
 }
 
 /// The groups, each the school's (refused per position otherwise), without repeats.
