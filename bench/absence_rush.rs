@@ -25,11 +25,14 @@ use diesel::prelude::*;
 use futures_util::future::join_all;
 use persistence::guardians::GuardianPupilRow;
 use persistence::ids::uuid;
-use persistence::roster::{self, NewGroup, NewGuardian, NewPupil, PersonName, RosterRows};
+use persistence::roster::{self, NewGroup, NewGuardian, NewPupil, RosterRows};
 use persistence::schema::absences;
 use persistence::{Database, DbSettings, accounts, boards, migrations, schools, sessions};
 
-type Failure = Box<dyn std::error::Error>;
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{Failure, health, ms, name, setting};
 
 /// One guardian's report: their access token, their child, the key they send it under.
 struct Report {
@@ -45,13 +48,6 @@ struct Outcome {
     replayed: bool,
     id: Option<String>,
     latency: Duration,
-}
-
-fn setting(name: &str, default: usize) -> Result<usize, Failure> {
-    match std::env::var(name) {
-        Ok(value) => Ok(value.parse().map_err(|_| format!("{name}: not a number"))?),
-        Err(_) => Ok(default),
-    }
 }
 
 fn main() -> Result<(), Failure> {
@@ -195,10 +191,6 @@ fn main() -> Result<(), Failure> {
     Ok(())
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 /// The lines to send, as indexes of reports: each report once, in order, and after every nine
 /// lines a retry, alternately of the report just before (in flight with it) and of a report
 /// from anywhere before (a retry after the answer was lost).
@@ -273,42 +265,6 @@ async fn rush(
         outcomes
     });
     join_all(workers).await.into_iter().flatten().collect()
-}
-
-/// `GET /health/ready` with `connections` in flight for `time`: answers, and those not 200.
-async fn health(
-    client: &reqwest::Client,
-    base: &str,
-    connections: usize,
-    time: Duration,
-) -> (usize, usize) {
-    let until = Instant::now() + time;
-    let url = &format!("{base}/health/ready");
-    let workers = (0..connections).map(|_| async move {
-        let (mut done, mut failed) = (0, 0);
-        while Instant::now() < until {
-            match client.get(url).send().await {
-                Ok(answer) if answer.status() == 200 => {
-                    let _ = answer.bytes().await;
-                    done += 1;
-                }
-                _ => failed += 1,
-            }
-        }
-        (done, failed)
-    });
-    join_all(workers)
-        .await
-        .into_iter()
-        .fold((0, 0), |(d, f), (done, failed)| (d + done, f + failed))
-}
-
-fn name(first: &str, last: String) -> PersonName {
-    PersonName {
-        first_name: first.to_owned(),
-        name_prefix: None,
-        last_name: last,
-    }
 }
 
 /// A school with one group of `count` pupils, each with one guardian with an account and a

@@ -15,14 +15,15 @@ use api::services::{news, notify};
 use chrono::Utc;
 use domain::news::{Audience, NewPost};
 use persistence::guardians::GuardianPupilRow;
-use persistence::roster::{
-    self, NewGroup, NewGuardian, NewPupil, NewStaff, PersonName, RosterRows,
-};
+use persistence::roster::{self, NewGroup, NewGuardian, NewPupil, NewStaff, RosterRows};
 use persistence::{Database, DbSettings, accounts, actors, boards, migrations, schools};
 
 const GUARDIANS: usize = 2_000;
 
-type Failure = Box<dyn std::error::Error>;
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{Failure, ms, name};
 
 fn main() -> Result<(), Failure> {
     let dir = tempfile_dir()?;
@@ -105,22 +106,10 @@ fn main() -> Result<(), Failure> {
     Ok(())
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 fn tempfile_dir() -> Result<std::path::PathBuf, Failure> {
     let dir = std::env::temp_dir().join(format!("ouderportaal-fanout-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
-}
-
-fn name(first: &str, last: String) -> PersonName {
-    PersonName {
-        first_name: first.to_owned(),
-        name_prefix: None,
-        last_name: last,
-    }
 }
 
 /// A school with one group of 2,000 pupils, each with a guardian who has an account, and an

@@ -29,13 +29,14 @@ use futures_util::future::join_all;
 use persistence::guardians::GuardianPupilRow;
 use persistence::ids::uuid;
 use persistence::planner::{self, NewDesk, NewRound};
-use persistence::roster::{
-    self, NewGroup, NewGuardian, NewPupil, NewStaff, PersonName, RosterRows,
-};
+use persistence::roster::{self, NewGroup, NewGuardian, NewPupil, NewStaff, RosterRows};
 use persistence::schema::planner_bookings;
 use persistence::{Database, DbSettings, accounts, boards, migrations, schools, sessions};
 
-type Failure = Box<dyn std::error::Error>;
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{Failure, health, ms, name, setting};
 
 /// One guardian: their access token, their child, the desk (index) the child books at.
 struct Guardian {
@@ -63,13 +64,6 @@ enum Ending {
     Booked,
     DeskFull,
     Refused,
-}
-
-fn setting(name: &str, default: usize) -> Result<usize, Failure> {
-    match std::env::var(name) {
-        Ok(value) => Ok(value.parse().map_err(|_| format!("{name}: not a number"))?),
-        Err(_) => Ok(default),
-    }
 }
 
 fn main() -> Result<(), Failure> {
@@ -207,10 +201,6 @@ fn main() -> Result<(), Failure> {
     Ok(())
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 /// xorshift64: the same choices in every run with the same seed.
 fn next(state: &mut u64) -> u64 {
     *state ^= *state << 13;
@@ -323,42 +313,6 @@ async fn rush(
             (o, e)
         },
     )
-}
-
-/// `GET /health/ready` with `connections` in flight for `time`: answers, and those not 200.
-async fn health(
-    client: &reqwest::Client,
-    base: &str,
-    connections: usize,
-    time: Duration,
-) -> (usize, usize) {
-    let until = Instant::now() + time;
-    let url = &format!("{base}/health/ready");
-    let workers = (0..connections).map(|_| async move {
-        let (mut done, mut failed) = (0, 0);
-        while Instant::now() < until {
-            match client.get(url).send().await {
-                Ok(answer) if answer.status() == 200 => {
-                    let _ = answer.bytes().await;
-                    done += 1;
-                }
-                _ => failed += 1,
-            }
-        }
-        (done, failed)
-    });
-    join_all(workers)
-        .await
-        .into_iter()
-        .fold((0, 0), |(d, f), (done, failed)| (d + done, f + failed))
-}
-
-fn name(first: &str, last: String) -> PersonName {
-    PersonName {
-        first_name: first.to_owned(),
-        name_prefix: None,
-        last_name: last,
-    }
 }
 
 /// A school with `groups` groups sharing `count` pupils, a teacher per group, each pupil with one
