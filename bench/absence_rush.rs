@@ -19,20 +19,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use api::auth::tokens::TokenKeys;
-use chrono::Utc;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use futures_util::future::join_all;
-use persistence::guardians::GuardianPupilRow;
 use persistence::ids::uuid;
-use persistence::roster::{self, NewGroup, NewGuardian, NewPupil, RosterRows};
+use persistence::roster::{self, NewGroup, RosterRows};
 use persistence::schema::absences;
-use persistence::{Database, DbSettings, accounts, boards, migrations, schools, sessions};
+use persistence::{Database, DbSettings, migrations};
 
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{Failure, health, ms, name, setting};
+use common::{Failure, health, ms, setting};
 
 /// One guardian's report: their access token, their child, the key they send it under.
 struct Report {
@@ -273,27 +271,7 @@ async fn rush(
 fn seed(db: &Database, count: usize, keys: &TokenKeys) -> Result<Vec<Report>, Failure> {
     let mut conn = db.get()?;
     let rows = persistence::transaction(&mut conn, |conn| {
-        let board = boards::insert(conn, "Rush board")?;
-        let school = schools::insert(
-            conn,
-            &schools::NewSchool {
-                board_id: &board.id,
-                name: "Rush school",
-                brin: "98ZZ",
-                admin_email: None,
-            },
-        )?
-        .id;
-        let year =
-            domain::school_year::SchoolYear::containing(domain::schedule::school_date(Utc::now()));
-        let year_id = roster::insert_school_year(
-            conn,
-            &school,
-            &year.name(),
-            year.starts_on(),
-            year.ends_on(),
-        )?
-        .id;
+        let (school, year_id) = common::school(conn, "98ZZ")?;
         let group = roster::insert_group(
             conn,
             &NewGroup {
@@ -307,40 +285,9 @@ fn seed(db: &Database, count: usize, keys: &TokenKeys) -> Result<Vec<Report>, Fa
         )?
         .id;
         let mut rows = RosterRows::default();
-        for n in 0..count {
-            let pupil = roster::pupil_row(NewPupil {
-                school_id: school.clone(),
-                las_key: format!("p{n}"),
-                name: name("Kind", format!("Nummer {n}")),
-                date_of_birth: None,
-                parents_separated: false,
-            });
-            let guardian = roster::guardian_row(NewGuardian {
-                school_id: school.clone(),
-                las_key: format!("g{n}"),
-                name: name("Ouder", format!("Nummer {n}")),
-                email: Some(format!("ouder{n}@rush.example")),
-                phone: None,
-            });
-            rows.enrolments.push((pupil.id.clone(), group.clone()));
-            rows.guardian_links.push(GuardianPupilRow {
-                guardian_id: guardian.id.clone(),
-                pupil_id: pupil.id.clone(),
-                relationship: "parent".to_owned(),
-                parental_authority: true,
-                household: format!("h{n}"),
-            });
-            rows.pupils.push(pupil);
-            rows.guardians.push(guardian);
-        }
+        common::add_families(&mut rows, &school, std::slice::from_ref(&group), count);
         roster::insert_rows(conn, &rows)?;
-        let mut seeded = Vec::with_capacity(count);
-        for (n, (guardian, pupil)) in rows.guardians.iter().zip(&rows.pupils).enumerate() {
-            let account = accounts::insert_person(conn, &format!("ouder{n}@rush.example"), None)?;
-            roster::link_guardian_account(conn, &guardian.id, &account.id)?;
-            let session = sessions::start(conn, &account.id)?;
-            seeded.push((account.id, session, pupil.id.clone()));
-        }
+        let seeded = common::sign_in_guardians(conn, &rows)?;
         Ok::<_, persistence::RepoError>(seeded)
     })?;
     db.refresh_statistics()?;

@@ -26,12 +26,11 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 use domain::planner::{DuoMode, RoundSettings, RoundTimes, Window};
 use futures_util::future::join_all;
-use persistence::guardians::GuardianPupilRow;
 use persistence::ids::uuid;
 use persistence::planner::{self, NewDesk, NewRound};
-use persistence::roster::{self, NewGroup, NewGuardian, NewPupil, NewStaff, RosterRows};
+use persistence::roster::{self, NewGroup, NewStaff, RosterRows};
 use persistence::schema::planner_bookings;
-use persistence::{Database, DbSettings, accounts, boards, migrations, schools, sessions};
+use persistence::{Database, DbSettings, migrations};
 
 #[path = "common/mod.rs"]
 mod common;
@@ -360,26 +359,7 @@ fn seed(
 
     let mut conn = db.get()?;
     let (round, desk_of_group, seeded) = persistence::transaction(&mut conn, |conn| {
-        let board = boards::insert(conn, "Rush board")?;
-        let school = schools::insert(
-            conn,
-            &schools::NewSchool {
-                board_id: &board.id,
-                name: "Rush school",
-                brin: "98ZY",
-                admin_email: None,
-            },
-        )?
-        .id;
-        let year = domain::school_year::SchoolYear::containing(domain::schedule::school_date(now));
-        let year_id = roster::insert_school_year(
-            conn,
-            &school,
-            &year.name(),
-            year.starts_on(),
-            year.ends_on(),
-        )?
-        .id;
+        let (school, year_id) = common::school(conn, "98ZY")?;
         let mut rows = RosterRows::default();
         let mut group_ids = Vec::with_capacity(groups);
         let mut desks = Vec::with_capacity(groups);
@@ -415,41 +395,13 @@ fn seed(
             rows.staff.push(teacher);
             group_ids.push(group);
         }
-        for n in 0..count {
-            let pupil = roster::pupil_row(NewPupil {
-                school_id: school.clone(),
-                las_key: format!("p{n}"),
-                name: name("Kind", format!("Nummer {n}")),
-                date_of_birth: None,
-                parents_separated: false,
-            });
-            let guardian = roster::guardian_row(NewGuardian {
-                school_id: school.clone(),
-                las_key: format!("g{n}"),
-                name: name("Ouder", format!("Nummer {n}")),
-                email: Some(format!("ouder{n}@rush.example")),
-                phone: None,
-            });
-            rows.enrolments
-                .push((pupil.id.clone(), group_ids[n % groups].clone()));
-            rows.guardian_links.push(GuardianPupilRow {
-                guardian_id: guardian.id.clone(),
-                pupil_id: pupil.id.clone(),
-                relationship: "parent".to_owned(),
-                parental_authority: true,
-                household: format!("h{n}"),
-            });
-            rows.pupils.push(pupil);
-            rows.guardians.push(guardian);
-        }
+        common::add_families(&mut rows, &school, &group_ids, count);
         roster::insert_rows(conn, &rows)?;
-        let mut seeded = Vec::with_capacity(count);
-        for (n, (guardian, pupil)) in rows.guardians.iter().zip(&rows.pupils).enumerate() {
-            let account = accounts::insert_person(conn, &format!("ouder{n}@rush.example"), None)?;
-            roster::link_guardian_account(conn, &guardian.id, &account.id)?;
-            let session = sessions::start(conn, &account.id)?;
-            seeded.push((account.id, session, pupil.id.clone(), n % groups));
-        }
+        let seeded: Vec<_> = common::sign_in_guardians(conn, &rows)?
+            .into_iter()
+            .enumerate()
+            .map(|(n, (account, session, pupil))| (account, session, pupil, n % groups))
+            .collect();
         let new = NewRound {
             school_id: &school,
             created_by: None,

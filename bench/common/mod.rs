@@ -59,3 +59,91 @@ pub fn name(first: &str, last: String) -> PersonName {
         last_name: last,
     }
 }
+
+/// A board with one school and the school year of today: (school id, school year id).
+pub fn school(
+    conn: &mut persistence::AnyConnection,
+    brin: &str,
+) -> Result<(String, String), persistence::RepoError> {
+    let board = persistence::boards::insert(conn, "Rush board")?;
+    let school = persistence::schools::insert(
+        conn,
+        &persistence::schools::NewSchool {
+            board_id: &board.id,
+            name: "Rush school",
+            brin,
+            admin_email: None,
+        },
+    )?
+    .id;
+    let year = domain::school_year::SchoolYear::containing(domain::schedule::school_date(
+        chrono::Utc::now(),
+    ));
+    let year_id = persistence::roster::insert_school_year(
+        conn,
+        &school,
+        &year.name(),
+        year.starts_on(),
+        year.ends_on(),
+    )?
+    .id;
+    Ok((school, year_id))
+}
+
+/// Adds `count` families to `rows`: child n in `groups[n % groups.len()]`, with one guardian of
+/// its own household.
+pub fn add_families(
+    rows: &mut persistence::roster::RosterRows,
+    school: &str,
+    groups: &[String],
+    count: usize,
+) {
+    use persistence::roster::{self, NewGuardian, NewPupil};
+    for n in 0..count {
+        let pupil = roster::pupil_row(NewPupil {
+            school_id: school.to_owned(),
+            las_key: format!("p{n}"),
+            name: name("Kind", format!("Nummer {n}")),
+            date_of_birth: None,
+            parents_separated: false,
+        });
+        let guardian = roster::guardian_row(NewGuardian {
+            school_id: school.to_owned(),
+            las_key: format!("g{n}"),
+            name: name("Ouder", format!("Nummer {n}")),
+            email: Some(format!("ouder{n}@rush.example")),
+            phone: None,
+        });
+        if !groups.is_empty() {
+            rows.enrolments
+                .push((pupil.id.clone(), groups[n % groups.len()].clone()));
+        }
+        rows.guardian_links
+            .push(persistence::guardians::GuardianPupilRow {
+                guardian_id: guardian.id.clone(),
+                pupil_id: pupil.id.clone(),
+                relationship: "parent".to_owned(),
+                parental_authority: true,
+                household: format!("h{n}"),
+            });
+        rows.pupils.push(pupil);
+        rows.guardians.push(guardian);
+    }
+}
+
+/// Gives each guardian in `rows` an account and a live session (as after a sign-in; thousands of
+/// argon2 sign-ins would be the benchmark's bottleneck): (account, session, child), in order.
+pub fn sign_in_guardians(
+    conn: &mut persistence::AnyConnection,
+    rows: &persistence::roster::RosterRows,
+) -> Result<Vec<(String, String, String)>, persistence::RepoError> {
+    let mut seeded = Vec::with_capacity(rows.guardians.len());
+    for (n, (guardian, pupil)) in rows.guardians.iter().zip(&rows.pupils).enumerate() {
+        let account =
+            persistence::accounts::insert_person(conn, &format!("ouder{n}@rush.example"), None)?;
+        persistence::roster::link_guardian_account(conn, &guardian.id, &account.id)?;
+        let session = persistence::sessions::start(conn, &account.id)?;
+        seeded.push((account.id, session, pupil.id.clone()));
+    }
+    Ok(seeded)
+}
