@@ -77,6 +77,17 @@ pub(crate) async fn desk_slots(
     (desk, slots["slots"].as_array().unwrap().clone())
 }
 
+/// A round of `round_input`, published, with the clock where booking is open: its id, its desk
+/// and the desk's slots.
+pub(crate) async fn open_round(app: &TestApp, world: &World) -> (String, String, Vec<Value>) {
+    let round = create_round(app, world, &round_input(world)).await;
+    let round_id = round["id"].as_str().unwrap().to_owned();
+    let (desk, slots) = desk_slots(app, world, &round).await;
+    publish(app, world, &round_id).await;
+    at(app, OPEN);
+    (round_id, desk, slots)
+}
+
 pub(crate) async fn publish(app: &TestApp, world: &World, round_id: &str) {
     at(app, CHECKED);
     let response = app
@@ -248,12 +259,8 @@ async fn teachers_check_their_times_until_the_deadline_then_the_round_is_publish
 async fn guardians_book_one_slot_per_child_unbook_while_open_and_cancel_with_a_reason_after() {
     let app = TestApp::spawn().await;
     let world = World::build(&app).await;
-    let round = create_round(&app, &world, &round_input(&world)).await;
-    let round_id = round["id"].as_str().unwrap().to_owned();
-    let (_, slots) = desk_slots(&app, &world, &round).await;
+    let (round_id, _, slots) = crate::planner::open_round(&app, &world).await;
     let slot = |i: usize| slots[i]["id"].as_str().unwrap().to_owned();
-    publish(&app, &world, &round_id).await;
-    at(&app, OPEN);
     let (m1, m2) = (world.token("guardian"), world.token("other_guardian"));
 
     let offer = app
@@ -335,12 +342,8 @@ async fn guardians_book_one_slot_per_child_unbook_while_open_and_cancel_with_a_r
 async fn a_booked_slot_is_never_blocked_silently() {
     let app = TestApp::spawn().await;
     let world = World::build(&app).await;
-    let round = create_round(&app, &world, &round_input(&world)).await;
-    let round_id = round["id"].as_str().unwrap().to_owned();
-    let (_, slots) = desk_slots(&app, &world, &round).await;
+    let (round_id, _, slots) = crate::planner::open_round(&app, &world).await;
     let slot = slots[2]["id"].as_str().unwrap().to_owned();
-    publish(&app, &world, &round_id).await;
-    at(&app, OPEN);
     json_of(
         book(
             &app,
@@ -375,11 +378,7 @@ async fn a_booked_slot_is_never_blocked_silently() {
 async fn a_retried_booking_with_the_same_key_books_once() {
     let app = TestApp::spawn().await;
     let world = World::build(&app).await;
-    let round = create_round(&app, &world, &round_input(&world)).await;
-    let round_id = round["id"].as_str().unwrap().to_owned();
-    let (_, slots) = desk_slots(&app, &world, &round).await;
-    publish(&app, &world, &round_id).await;
-    at(&app, OPEN);
+    let (round_id, _, slots) = crate::planner::open_round(&app, &world).await;
     let body = json!({"slot_id": slots[0]["id"], "pupil_id": world.id("P2")});
     let send = || {
         app.request(
@@ -404,11 +403,7 @@ async fn a_retried_booking_with_the_same_key_books_once() {
 async fn racing_guardians_get_one_booking_per_slot_and_every_loser_a_409() {
     let app = TestApp::spawn().await;
     let world = World::build(&app).await;
-    let round = create_round(&app, &world, &round_input(&world)).await;
-    let round_id = round["id"].as_str().unwrap().to_owned();
-    let (_, slots) = desk_slots(&app, &world, &round).await;
-    publish(&app, &world, &round_id).await;
-    at(&app, OPEN);
+    let (round_id, _, slots) = crate::planner::open_round(&app, &world).await;
     // Both families, each for their child, try every slot three times at once.
     let mut attempts = Vec::new();
     for _ in 0..3 {

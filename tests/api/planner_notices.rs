@@ -6,9 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem};
-use crate::planner::{
-    OPEN, at, book, create_round, desk_slots, json_of, publish, round_input, utc,
-};
+use crate::planner::{book, create_round, json_of, publish, round_input, utc};
 use crate::world::World;
 
 async fn inbox_types(app: &TestApp, token: &str) -> Vec<String> {
@@ -51,11 +49,7 @@ async fn a_published_round_reaches_the_guardians_of_its_groups() {
 async fn a_cancelled_day_cancels_each_booking_with_its_reason_and_tells_the_guardians() {
     let app = TestApp::spawn().await;
     let world = World::build(&app).await;
-    let round = create_round(&app, &world, &round_input(&world)).await;
-    let round_id = round["id"].as_str().unwrap().to_owned();
-    let (desk, slots) = desk_slots(&app, &world, &round).await;
-    publish(&app, &world, &round_id).await;
-    at(&app, OPEN);
+    let (round_id, desk, slots) = crate::planner::open_round(&app, &world).await;
     let (m1, m2) = (world.token("guardian"), world.token("other_guardian"));
     let slot = |i: usize| slots[i]["id"].as_str().unwrap().to_owned();
     json_of(
@@ -129,11 +123,7 @@ async fn a_cancelled_day_cancels_each_booking_with_its_reason_and_tells_the_guar
 async fn a_booked_conversation_is_reminded_once_the_day_before() {
     let app = TestApp::spawn().await;
     let world = World::build(&app).await;
-    let round = create_round(&app, &world, &round_input(&world)).await;
-    let round_id = round["id"].as_str().unwrap().to_owned();
-    let (_, slots) = desk_slots(&app, &world, &round).await;
-    publish(&app, &world, &round_id).await;
-    at(&app, OPEN);
+    let (round_id, _, slots) = crate::planner::open_round(&app, &world).await;
     let slot = slots[0]["id"].as_str().unwrap();
     json_of(
         book(

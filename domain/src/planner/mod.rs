@@ -59,6 +59,13 @@ pub const MAX_SEQUENCE_RESULTS: usize = 100;
 /// Most steps one sequence search takes: our choice, far above what a family's real slots need
 /// (4 children × 200 slots take about two thousand) and a few milliseconds of work.
 pub const MAX_SEQUENCE_STEPS: usize = 200_000;
+/// Most groups one round covers: our bound, above any school's groups in a year.
+pub const MAX_ROUND_GROUPS: usize = 100;
+/// Longest room name ("Lokaal 12, eerste verdieping"): our bound.
+pub const MAX_ROOM_LENGTH: usize = 100;
+/// The school's reminder to guardians who have not booked goes out at most once per this many
+/// hours per round (our choice, as for sign-up reminders, SPEC §9: more often is noise).
+pub const REMINDER_EVERY_HOURS: i64 = 24;
 
 /// A time window a round offers on one day, read on the Amsterdam wall clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -54,6 +54,12 @@ pub fn may_book_for(actor: &Actor, school_id: Uuid, pupil: Uuid) -> Option<Uuid>
         .map(|g| g.guardian_id)
 }
 
+/// Whether the actor meets the planner at this school as its staff (any role there) rather than
+/// as a guardian: staff who are also parents at their own school act as staff here.
+pub fn acts_as_staff(actor: &Actor, school_id: Uuid) -> bool {
+    !actor.roles_at(school_id).is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

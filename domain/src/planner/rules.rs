@@ -410,3 +410,57 @@ mod booking_phase_tests {
         }
     }
 }
+
+/// A desk's room for a day, trimmed: none when empty; at most [`MAX_ROOM_LENGTH`] characters on
+/// one line.
+pub fn check_room(room: Option<&str>) -> Result<Option<String>, Invalid> {
+    match room.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(r) if r.chars().any(char::is_control) => Err(control()),
+        Some(r) if r.chars().count() > super::MAX_ROOM_LENGTH => {
+            Err(too_long(super::MAX_ROOM_LENGTH))
+        }
+        Some(r) => Ok(Some(r.to_owned())),
+    }
+}
+
+/// Whether a round may name this many groups: 1 to [`MAX_ROUND_GROUPS`].
+pub fn check_group_count(count: usize) -> Result<(), Invalid> {
+    if (1..=super::MAX_ROUND_GROUPS).contains(&count) {
+        Ok(())
+    } else {
+        Err(Invalid::new(
+            "out_of_range",
+            format!("must name 1 to {} groups", super::MAX_ROUND_GROUPS),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+    use crate::planner::{MAX_ROOM_LENGTH, MAX_ROUND_GROUPS};
+
+    #[test]
+    fn a_room_is_one_line_of_at_most_a_hundred_characters_and_a_round_names_1_to_100_groups() {
+        assert_eq!(
+            check_room(Some("  Lokaal 4 ")),
+            Ok(Some("Lokaal 4".to_owned()))
+        );
+        assert_eq!(check_room(Some("   ")), Ok(None));
+        assert_eq!(
+            check_room(Some(&"x".repeat(MAX_ROOM_LENGTH))).map(|r| r.is_some()),
+            Ok(true)
+        );
+        let long = "x".repeat(MAX_ROOM_LENGTH + 1);
+        assert_eq!(check_room(Some(&long)).map_err(|e| e.code), Err("too_long"));
+        assert_eq!(
+            check_room(Some("a\nb")).map_err(|e| e.code),
+            Err("invalid_characters")
+        );
+        assert!(check_group_count(0).is_err());
+        assert!(check_group_count(1).is_ok());
+        assert!(check_group_count(MAX_ROUND_GROUPS).is_ok());
+        assert!(check_group_count(MAX_ROUND_GROUPS + 1).is_err());
+    }
+}

@@ -394,4 +394,6 @@ const _: () = {
     assert!(MAX_BOOKINGS_PER_PUPIL == 10);
     assert!(MAX_QUOTA_HOURS == 168);
     assert!(MAX_REASON_LENGTH == 500);
+    assert!(domain::planner::MAX_ROUND_GROUPS == 100);
+    assert!(domain::planner::MAX_ROOM_LENGTH == 100);
 };

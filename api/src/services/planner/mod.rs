@@ -29,8 +29,8 @@ pub use availability::{DeskView, add_slot, desk, may_change_slot, may_edit, set_
 pub use bookings::{BookingView, ChildOffer, NewBookingRequest, Offer, book, may_book, offer};
 pub use cancellations::{DayCancelled, cancel_day};
 pub use mine::{MyBooking, my_bookings};
-pub use overview::{REMINDER_EVERY_HOURS, progress, remind, schedule};
-pub use preparation::{MAX_ROOM_LENGTH, PreparationChange, prepare, set_day};
+pub use overview::{progress, remind, schedule};
+pub use preparation::{PreparationChange, prepare, set_day};
 pub use reminders::send_due_reminders;
 pub use rounds::{RoundView, create, list, may_create, publish, round};
 pub use withdrawal::{WithdrawalRequest, may_withdraw, withdraw};

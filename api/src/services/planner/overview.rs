@@ -4,16 +4,12 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::actor::Actor;
-use domain::planner::{Phase, policy, rules};
+use domain::planner::{Phase, REMINDER_EVERY_HOURS, policy, rules};
 use persistence::planner::{self, PupilProgress, ScheduleLine};
 use persistence::{AnyConnection, transaction};
 
 use super::{PlannerError, Result, as_staff, desk_as_staff, round_object, staff_ids};
 use crate::audit::{Audit, Object};
-
-/// Reminders to guardians who have not booked: at most one a day per round (our choice, as for
-/// sign-up reminders, SPEC §9: a reminder more often is noise).
-pub const REMINDER_EVERY_HOURS: i64 = 24;
 
 /// The desk's conversations on `day` (Europe/Amsterdam), every slot with who comes.
 pub fn schedule(

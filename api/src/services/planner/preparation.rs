@@ -15,8 +15,6 @@ use crate::audit::Object;
 
 /// Where a video conversation is held: a room of this service, named by a random token.
 const VIDEO_BASE: &str = "https://meet.jit.si/ouderportaal-";
-/// Longest room name ("Lokaal 12, eerste verdieping"): our bound.
-pub const MAX_ROOM_LENGTH: usize = 100;
 
 fn desk_object<'a>(school_id: &'a str, desk_id: &'a str) -> Object<'a> {
     Object {
@@ -97,21 +95,11 @@ pub fn set_day(
             domain::Invalid::new("not_a_round_day", "is not a day of the round"),
         ));
     }
-    let room = room.map(str::trim).filter(|r| !r.is_empty());
-    if room.is_some_and(|r| r.chars().count() > MAX_ROOM_LENGTH || r.chars().any(char::is_control))
-    {
-        return Err(refused(
-            "room",
-            domain::Invalid::new(
-                "invalid",
-                format!("must be at most {MAX_ROOM_LENGTH} characters of text"),
-            ),
-        ));
-    }
+    let room = rules::check_room(room).map_err(|invalid| refused("room", invalid))?;
     let desk_day = DeskDay {
         desk_id: desk.id.clone(),
         day,
-        room: room.map(str::to_owned),
+        room,
         video_link: if video { Some(video_link()?) } else { None },
     };
     transaction(conn, |conn| {

@@ -18,9 +18,6 @@ use crate::audit::{Audit, Object};
 use crate::error::ApiError;
 use crate::services::{module_school_as, school_ref};
 
-/// Most groups one round covers: our bound, above any school's groups in a year.
-pub const MAX_ROUND_GROUPS: usize = 100;
-
 /// A round with what the caller may see of it.
 #[derive(Debug, Clone)]
 pub struct RoundView {
@@ -55,7 +52,7 @@ fn view(
 
 /// Whether the caller is staff at the school (then they act as staff, else as a guardian).
 fn is_staff_at(actor: &Actor, school_id: &str) -> bool {
-    !actor.roles_at(uuid(school_id)).is_empty()
+    policy::acts_as_staff(actor, uuid(school_id))
 }
 
 /// Whether the caller may create rounds at the school (before their body is read): 404 out of
@@ -156,13 +153,10 @@ fn check_groups(
     groups: &[String],
     refusals: &mut Vec<Refusal>,
 ) -> Result<Vec<String>> {
-    if groups.is_empty() || groups.len() > MAX_ROUND_GROUPS {
+    if let Err(invalid) = rules::check_group_count(groups.len()) {
         refusals.push(Refusal {
             field: "groups".to_owned(),
-            reason: domain::Invalid::new(
-                "out_of_range",
-                format!("must name 1 to {MAX_ROUND_GROUPS} groups"),
-            ),
+            reason: invalid,
         });
         return Ok(Vec::new());
     }

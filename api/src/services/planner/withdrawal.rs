@@ -32,7 +32,7 @@ pub fn withdraw(
 ) -> Result<BookingView> {
     let booking = planner::find_booking(conn, booking_id)?;
     let round = planner::find(conn, &booking.round_id)?;
-    let staff_here = !actor.roles_at(uuid(&round.school_id)).is_empty();
+    let staff_here = policy::acts_as_staff(actor, uuid(&round.school_id));
     let state = if staff_here {
         let (reached, desk) = super::desk_as_staff(conn, actor, audit, &booking.desk_id)?;
         if !policy::may_edit_desk(actor, reached.at(), &staff_ids(&desk)) {
@@ -112,7 +112,7 @@ pub fn may_withdraw(
 ) -> Result<()> {
     let booking = planner::find_booking(conn, booking_id)?;
     let round = planner::find(conn, &booking.round_id)?;
-    if !actor.roles_at(uuid(&round.school_id)).is_empty() {
+    if policy::acts_as_staff(actor, uuid(&round.school_id)) {
         let (reached, desk) = super::desk_as_staff(conn, actor, audit, &booking.desk_id)?;
         return if policy::may_edit_desk(actor, reached.at(), &staff_ids(&desk)) {
             Ok(())
