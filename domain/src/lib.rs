@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod change_request;
 pub mod client;
 pub mod edexml;
+pub mod forms;
 pub mod email;
 pub mod idempotency;
 pub mod leave;

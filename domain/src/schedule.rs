@@ -78,6 +78,11 @@ pub fn school_date(now: DateTime<Utc>) -> chrono::NaiveDate {
     now.with_timezone(&Amsterdam).date_naive()
 }
 
+/// A moment as the school's wall clock shows it in a message ("12-03-2027 17:00").
+pub fn school_moment(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Amsterdam).format("%d-%m-%Y %H:%M").to_string()
+}
+
 /// `next_nightly_fetch` for a naive UTC time, as the database stores it.
 pub fn next_nightly_fetch_naive(now: NaiveDateTime) -> NaiveDateTime {
     next_nightly_fetch(now.and_utc()).naive_utc()

@@ -42,10 +42,20 @@ pub enum EventKind {
     /// A booked conversation starts within a day: its guardians are reminded, once.
     #[serde(rename = "planner.conversation_reminder")]
     PlannerConversationReminder,
+    /// The author of a sign-up form reminded the households in its audience that have not
+    /// responded; always e-mailed (seed 003).
+    #[serde(rename = "forms.reminder")]
+    FormsReminder,
+    /// A place came free and a household on the waiting list got it.
+    #[serde(rename = "forms.place_given")]
+    FormsPlaceGiven,
+    /// A ranked form's allocation ran: the households that signed up see where they stand.
+    #[serde(rename = "forms.allocated")]
+    FormsAllocated,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 12] = [
         EventKind::NewsPublished,
         EventKind::NewsConfirmationRequested,
         EventKind::ChangeRequestDecided,
@@ -55,6 +65,9 @@ impl EventKind {
         EventKind::PlannerBookingCancelled,
         EventKind::PlannerReminder,
         EventKind::PlannerConversationReminder,
+        EventKind::FormsReminder,
+        EventKind::FormsPlaceGiven,
+        EventKind::FormsAllocated,
     ];
 
     /// The stored and wire form; the same as serde's.
@@ -69,6 +82,9 @@ impl EventKind {
             EventKind::PlannerBookingCancelled => "planner.booking_cancelled",
             EventKind::PlannerReminder => "planner.reminder",
             EventKind::PlannerConversationReminder => "planner.conversation_reminder",
+            EventKind::FormsReminder => "forms.reminder",
+            EventKind::FormsPlaceGiven => "forms.place_given",
+            EventKind::FormsAllocated => "forms.allocated",
         }
     }
 
@@ -88,13 +104,20 @@ impl EventKind {
             EventKind::PlannerBookingCancelled | EventKind::PlannerConversationReminder => {
                 "planner_booking"
             }
+            EventKind::FormsReminder => "form",
+            EventKind::FormsPlaceGiven | EventKind::FormsAllocated => "form_response",
         }
     }
 
-    /// Whether the message goes out by e-mail whatever the guardian's preference (SPEC §6: like
-    /// sign-up reminders, a request to confirm is something the school needs an answer to).
+    /// Whether the message goes out by e-mail whatever the guardian's preference: a sign-up
+    /// form's reminder (seed 003: "hiervan ontvangen de ouders altijd een mail, ongeacht of en hoe
+    /// vaak een ouder e-mail notificaties wil ontvangen"), and like it a request to confirm a news
+    /// post (SPEC §6), something the school needs an answer to.
     pub fn always_sent(self) -> bool {
-        matches!(self, EventKind::NewsConfirmationRequested)
+        matches!(
+            self,
+            EventKind::NewsConfirmationRequested | EventKind::FormsReminder
+        )
     }
 
     /// The opt-in both the school and the guardian must have given before this kind is sent at
@@ -109,7 +132,10 @@ impl EventKind {
             | EventKind::PlannerPublished
             | EventKind::PlannerBookingCancelled
             | EventKind::PlannerReminder
-            | EventKind::PlannerConversationReminder => None,
+            | EventKind::PlannerConversationReminder
+            | EventKind::FormsReminder
+            | EventKind::FormsPlaceGiven
+            | EventKind::FormsAllocated => None,
         }
     }
 }
@@ -154,6 +180,9 @@ mod tests {
     #[test]
     fn only_a_confirmation_request_bypasses_the_preference() {
         assert!(EventKind::NewsConfirmationRequested.always_sent());
+        // Seed 003: sign-up reminders always go by e-mail.
+        assert!(EventKind::FormsReminder.always_sent());
+        assert!(!EventKind::FormsPlaceGiven.always_sent());
         assert!(!EventKind::NewsPublished.always_sent());
         assert!(!EventKind::ChangeRequestDecided.always_sent());
     }

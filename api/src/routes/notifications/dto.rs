@@ -33,6 +33,15 @@ pub enum EventType {
     PlannerReminder,
     #[serde(rename = "planner.conversation_reminder")]
     PlannerConversationReminder,
+    /// A sign-up form's author reminded those who have not responded. Object: `form`.
+    #[serde(rename = "forms.reminder")]
+    FormsReminder,
+    /// A household on a form's waiting list got a place. Object: `form`.
+    #[serde(rename = "forms.place_given")]
+    FormsPlaceGiven,
+    /// A ranked form's allocation ran. Object: `form`.
+    #[serde(rename = "forms.allocated")]
+    FormsAllocated,
 }
 same_enum!(
     EventType,
@@ -46,7 +55,10 @@ same_enum!(
         PlannerPublished,
         PlannerBookingCancelled,
         PlannerReminder,
-        PlannerConversationReminder
+        PlannerConversationReminder,
+        FormsReminder,
+        FormsPlaceGiven,
+        FormsAllocated
     ]
 );
 

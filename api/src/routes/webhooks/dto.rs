@@ -38,6 +38,15 @@ pub enum WebhookEventType {
     PlannerReminder,
     #[serde(rename = "planner.conversation_reminder")]
     PlannerConversationReminder,
+    /// A sign-up form's author reminded those who have not responded. Object: `form`.
+    #[serde(rename = "forms.reminder")]
+    FormsReminder,
+    /// A household on a form's waiting list got a place. Object: `form`.
+    #[serde(rename = "forms.place_given")]
+    FormsPlaceGiven,
+    /// A ranked form's allocation ran. Object: `form`.
+    #[serde(rename = "forms.allocated")]
+    FormsAllocated,
 }
 same_enum!(
     WebhookEventType,
@@ -51,7 +60,10 @@ same_enum!(
         PlannerPublished,
         PlannerBookingCancelled,
         PlannerReminder,
-        PlannerConversationReminder
+        PlannerConversationReminder,
+        FormsReminder,
+        FormsPlaceGiven,
+        FormsAllocated
     ]
 );
 

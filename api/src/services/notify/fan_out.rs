@@ -71,6 +71,9 @@ fn module_of(kind: EventKind) -> Module {
         | EventKind::PlannerBookingCancelled
         | EventKind::PlannerReminder
         | EventKind::PlannerConversationReminder => Module::Planner,
+        EventKind::FormsReminder | EventKind::FormsPlaceGiven | EventKind::FormsAllocated => {
+            Module::Forms
+        }
     }
 }
 
