@@ -33,6 +33,7 @@ pub mod calendar;
 pub mod change_requests;
 pub mod clients;
 pub mod fields;
+pub mod forms;
 pub mod groups;
 pub mod guardians;
 pub mod health;
@@ -70,6 +71,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(calendar::configure)
             .configure(leave::configure)
             .configure(planner::configure)
+            .configure(forms::configure)
             .configure(news::configure)
             .configure(notifications::configure)
             .configure(groups::configure)

@@ -26,7 +26,10 @@ use persistence::{AnyConnection, RepoError};
 
 pub use forms::{FormView, Mine, create, form, list, may_create, mine};
 pub use remind::{Allocated, allocate, remind};
-pub use respond::{ResponseView, SignupView, change, may_respond, my_response, respond, response};
+pub use respond::{
+    ResponseRequest, ResponseView, SignupView, change, may_change, may_respond, my_response,
+    respond, response,
+};
 pub use results::{Entry, Missing, OptionResult, Results, csv_rows, results};
 pub use withdraw::withdraw;
 

@@ -263,6 +263,18 @@ pub(super) fn as_household(
     }
 }
 
+/// Whether the caller may change the response (before their body is read): a guardian of its
+/// household; 404 for those who do not reach it, 403 (recorded) for those who manage its form.
+pub fn may_change(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    as_household(conn, actor, audit, id, now).map(|_| ())
+}
+
 /// Changes the household's response while the form is open: new answers, and sign-ups dropped
 /// (a place freed goes to the first waiting) or added (at the end of the queue). Sign-ups kept
 /// keep their place.
