@@ -80,7 +80,9 @@ pub fn school_date(now: DateTime<Utc>) -> chrono::NaiveDate {
 
 /// A moment as the school's wall clock shows it in a message ("12-03-2027 17:00").
 pub fn school_moment(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Amsterdam).format("%d-%m-%Y %H:%M").to_string()
+    at.with_timezone(&Amsterdam)
+        .format("%d-%m-%Y %H:%M")
+        .to_string()
 }
 
 /// `next_nightly_fetch` for a naive UTC time, as the database stores it.

@@ -71,7 +71,9 @@ fn check_one(kind: &QuestionKind, value: &Value) -> Result<Option<Answer>, Inval
             }
             Answer::Choice(choice.to_owned())
         }
-        QuestionKind::YesNo => Answer::YesNo(value.as_bool().ok_or_else(|| wrong("true or false"))?),
+        QuestionKind::YesNo => {
+            Answer::YesNo(value.as_bool().ok_or_else(|| wrong("true or false"))?)
+        }
         QuestionKind::Number { min, max } => {
             let n = value.as_i64().ok_or_else(|| wrong("a whole number"))?;
             if n < *min || n > *max {
@@ -103,9 +105,7 @@ pub fn check_answers(
     }
     for question in questions {
         let field = format!("answers.{}", question.id);
-        let value = given
-            .get(&question.id.to_string())
-            .filter(|v| !v.is_null());
+        let value = given.get(&question.id.to_string()).filter(|v| !v.is_null());
         let answer = match value.map(|v| check_one(&question.kind, v)) {
             Some(Err(invalid)) => {
                 refusals.push(refusal(field, invalid));
@@ -242,7 +242,12 @@ mod tests {
 
     #[test]
     fn numbers_must_be_whole_and_within_bounds_inclusive() {
-        let ok = |n: Value| check_answers(&questions(), &given(json!({ key(1): "a", key(3): false, key(4): n })));
+        let ok = |n: Value| {
+            check_answers(
+                &questions(),
+                &given(json!({ key(1): "a", key(3): false, key(4): n })),
+            )
+        };
         assert!(ok(json!(1)).is_ok());
         assert!(ok(json!(4)).is_ok());
         assert!(ok(json!(0)).is_err());

@@ -52,7 +52,12 @@ pub fn lists_all(actor: &Actor, school: SchoolRef) -> bool {
 /// Reading a form's results, reminding and allocating: the school admin, or the form's author
 /// (`author`, an account id) while they may still make a form for its audience (a teacher who no
 /// longer teaches the group has no more say over it, nor its families' answers).
-pub fn may_manage(actor: &Actor, school: SchoolRef, author: Option<Uuid>, audience: &Audience) -> bool {
+pub fn may_manage(
+    actor: &Actor,
+    school: SchoolRef,
+    author: Option<Uuid>,
+    audience: &Audience,
+) -> bool {
     is_admin(actor, school)
         || (author == Some(actor.account_id) && may_create(actor, school, audience))
 }
@@ -91,7 +96,10 @@ mod tests {
             StaffRole::CareStaff,
             StaffRole::LunchSupervisor,
         ] {
-            assert!(!may_create(&staff(&[role], &[GROUP]), school(), &own), "{role:?}");
+            assert!(
+                !may_create(&staff(&[role], &[GROUP]), school(), &own),
+                "{role:?}"
+            );
         }
         assert!(!may_create(&guardian(PUPIL, true), school(), &own));
         let board = Actor {
@@ -100,7 +108,10 @@ mod tests {
         };
         assert!(!may_create(&board, school(), &whole));
         assert!(makes_forms(&admin, school()) && makes_forms(&teacher, school()));
-        assert!(!makes_forms(&staff(&[StaffRole::CareStaff], &[GROUP]), school()));
+        assert!(!makes_forms(
+            &staff(&[StaffRole::CareStaff], &[GROUP]),
+            school()
+        ));
         assert!(lists_all(&admin, school()) && !lists_all(&teacher, school()));
     }
 
@@ -108,15 +119,30 @@ mod tests {
     fn a_teacher_manages_their_own_form_while_teaching_its_groups() {
         let teacher = staff(&[StaffRole::Teacher], &[GROUP]);
         let own = Audience::Groups(vec![GROUP]);
-        assert!(may_manage(&teacher, school(), Some(teacher.account_id), &own));
+        assert!(may_manage(
+            &teacher,
+            school(),
+            Some(teacher.account_id),
+            &own
+        ));
         // Another teacher's form of the same group is not theirs.
-        assert!(!may_manage(&teacher, school(), Some(Uuid::from_u128(77)), &own));
+        assert!(!may_manage(
+            &teacher,
+            school(),
+            Some(Uuid::from_u128(77)),
+            &own
+        ));
         assert!(!may_manage(&teacher, school(), None, &own));
         // After moving to another group, their old form is no longer theirs.
         let moved = staff(&[StaffRole::Teacher], &[OTHER_GROUP]);
         assert!(!may_manage(&moved, school(), Some(moved.account_id), &own));
         let admin = staff(&[StaffRole::SchoolAdmin], &[]);
-        assert!(may_manage(&admin, school(), Some(Uuid::from_u128(77)), &own));
+        assert!(may_manage(
+            &admin,
+            school(),
+            Some(Uuid::from_u128(77)),
+            &own
+        ));
     }
 
     #[test]

@@ -52,7 +52,9 @@ pub fn phase(opens_at: DateTime<Utc>, closes_at: DateTime<Utc>, now: DateTime<Ut
 /// in `groups` (their groups with their year group): a school-wide form every pupil of the school,
 /// a group form the pupils of its groups; a year-group limit only those in a group of such a year.
 pub fn reaches(audience: &Audience, year_groups: &[i32], groups: &[(Uuid, Option<i32>)]) -> bool {
-    let in_year = |year: Option<i32>| year_groups.is_empty() || year.is_some_and(|y| year_groups.contains(&y));
+    let in_year = |year: Option<i32>| {
+        year_groups.is_empty() || year.is_some_and(|y| year_groups.contains(&y))
+    };
     match audience {
         Audience::School if year_groups.is_empty() => true,
         Audience::School => groups.iter().any(|(_, year)| in_year(*year)),
@@ -103,7 +105,10 @@ pub(super) fn check_text(
 ) {
     let text = text.trim();
     if text.is_empty() {
-        refusals.push(refusal(field, Invalid::new("required", "must not be empty")));
+        refusals.push(refusal(
+            field,
+            Invalid::new("required", "must not be empty"),
+        ));
     } else if text.chars().count() > max {
         refusals.push(refusal(field, too_long(max)));
     } else if text
@@ -148,10 +153,7 @@ fn check_options(form: &CreateForm, refusals: &mut Vec<Refusal>) {
     if form.options.is_empty() || form.options.len() > MAX_OPTIONS {
         refusals.push(refusal(
             "options",
-            Invalid::new(
-                "count",
-                format!("must hold 1 to {MAX_OPTIONS} options"),
-            ),
+            Invalid::new("count", format!("must hold 1 to {MAX_OPTIONS} options")),
         ));
     }
     for (i, option) in form.options.iter().enumerate() {
@@ -209,10 +211,7 @@ fn check_questions(form: &CreateForm, refusals: &mut Vec<Refusal>) {
                 if *max_length == 0 || *max_length > MAX_TEXT_ANSWER {
                     refusals.push(refusal(
                         field("max_length"),
-                        Invalid::new(
-                            "out_of_range",
-                            format!("must be 1 to {MAX_TEXT_ANSWER}"),
-                        ),
+                        Invalid::new("out_of_range", format!("must be 1 to {MAX_TEXT_ANSWER}")),
                     ));
                 }
             }
@@ -320,7 +319,8 @@ pub fn check_choices(
     choices: &[Choice],
 ) -> Result<(), Vec<Refusal>> {
     let mut refusals = Vec::new();
-    if choices.len() > options.len() * children.len().max(1) {
+    // Each option at most once per child and once for the household.
+    if choices.len() > options.len() * (children.len() + 1) {
         refusals.push(refusal(
             "choices",
             Invalid::new("count", "holds more choices than the form offers"),
@@ -346,11 +346,17 @@ pub fn check_choices(
             )),
             (Per::Child, Some(pupil)) if !children.contains(&pupil) => refusals.push(refusal(
                 field("pupil_id"),
-                Invalid::new("not_in_audience", "is not a child of yours this form is for"),
+                Invalid::new(
+                    "not_in_audience",
+                    "is not a child of yours this form is for",
+                ),
             )),
             (Per::Household, Some(_)) => refusals.push(refusal(
                 field("pupil_id"),
-                Invalid::new("not_allowed", "must be absent: this option is per household"),
+                Invalid::new(
+                    "not_allowed",
+                    "must be absent: this option is per household",
+                ),
             )),
             (Per::Child, Some(pupil)) => *per_child.entry(pupil).or_default() += 1,
             (Per::Household, None) => {}
@@ -358,7 +364,10 @@ pub fn check_choices(
         if seen.contains(&(choice.option, choice.pupil)) {
             refusals.push(refusal(
                 field("option_id"),
-                Invalid::new("duplicate", "is chosen twice for the same child or household"),
+                Invalid::new(
+                    "duplicate",
+                    "is chosen twice for the same child or household",
+                ),
             ));
         }
         seen.push((choice.option, choice.pupil));
@@ -383,7 +392,10 @@ pub fn check_choices(
             }
             (_, Some(_)) => refusals.push(refusal(
                 field("preference"),
-                Invalid::new("not_allowed", "must be absent: this form does not rank choices"),
+                Invalid::new(
+                    "not_allowed",
+                    "must be absent: this form does not rank choices",
+                ),
             )),
             (_, None) => {}
         }

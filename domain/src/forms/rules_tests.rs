@@ -42,11 +42,7 @@ fn form() -> CreateForm {
 }
 
 fn fields(result: Result<(), Vec<Refusal>>) -> Vec<String> {
-    result
-        .unwrap_err()
-        .into_iter()
-        .map(|r| r.field)
-        .collect()
+    result.unwrap_err().into_iter().map(|r| r.field).collect()
 }
 
 #[test]
@@ -109,7 +105,10 @@ fn the_form_is_open_from_its_opening_until_its_close() {
     let (opens, closes) = (utc(1, 8), utc(10, 17));
     assert_eq!(phase(opens, closes, utc(1, 7)), Phase::NotOpen);
     assert_eq!(phase(opens, closes, opens), Phase::Open);
-    assert_eq!(phase(opens, closes, closes - Duration::seconds(1)), Phase::Open);
+    assert_eq!(
+        phase(opens, closes, closes - Duration::seconds(1)),
+        Phase::Open
+    );
     assert_eq!(phase(opens, closes, closes), Phase::Closed);
 }
 
@@ -235,7 +234,16 @@ fn a_choice_counts_once_and_the_limit_per_child_holds() {
         choice(HELP, Some(KIM), Some(1)),
         choice(JOIN, Some(KIM), Some(2)),
     ];
-    assert!(check_choices(Allocation::Preference, Some(1), &two_options, &[KIM], &ranked).is_ok());
+    assert!(
+        check_choices(
+            Allocation::Preference,
+            Some(1),
+            &two_options,
+            &[KIM],
+            &ranked
+        )
+        .is_ok()
+    );
 }
 
 #[test]

@@ -61,7 +61,13 @@ pub fn pupils_reached(
     form: &StoredForm,
     candidates: Option<&[String]>,
 ) -> Result<Vec<AudiencePupil>, RepoError> {
-    type Row = (String, String, Option<String>, String, Option<(String, String, Option<i32>)>);
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        String,
+        Option<(String, String, Option<i32>)>,
+    );
     let mut query = pupils::table
         .left_join(enrolments::table.inner_join(school_groups::table))
         .filter(pupils::school_id.eq(&form.school_id))
@@ -71,7 +77,12 @@ pub fn pupils_reached(
             pupils::first_name,
             pupils::name_prefix,
             pupils::last_name,
-            (school_groups::id, school_groups::name, school_groups::year_group).nullable(),
+            (
+                school_groups::id,
+                school_groups::name,
+                school_groups::year_group,
+            )
+                .nullable(),
         ))
         .order((pupils::last_name, pupils::first_name, pupils::id))
         .into_boxed();
@@ -110,28 +121,37 @@ pub fn links_of(
     school_id: &str,
     pupil_ids: &[String],
 ) -> Result<Vec<AudienceLink>, RepoError> {
-    let rows: Vec<(String, String, String, Option<String>, String, String, Option<String>)> =
-        guardian_pupils::table
-            .inner_join(guardians::table.left_join(
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+    )> = guardian_pupils::table
+        .inner_join(
+            guardians::table.left_join(
                 accounts::table.on(accounts::id
                     .nullable()
                     .eq(guardians::account_id)
                     .and(accounts::disabled_at.is_null())),
-            ))
-            .filter(guardian_pupils::pupil_id.eq_any(pupil_ids.to_vec()))
-            .filter(guardians::school_id.eq(school_id))
-            .filter(guardians::deactivated_at.is_null())
-            .select((
-                guardian_pupils::pupil_id,
-                guardians::id,
-                guardians::first_name,
-                guardians::name_prefix,
-                guardians::last_name,
-                guardian_pupils::household,
-                accounts::id.nullable(),
-            ))
-            .order((guardian_pupils::pupil_id, guardians::id))
-            .load(conn)?;
+            ),
+        )
+        .filter(guardian_pupils::pupil_id.eq_any(pupil_ids.to_vec()))
+        .filter(guardians::school_id.eq(school_id))
+        .filter(guardians::deactivated_at.is_null())
+        .select((
+            guardian_pupils::pupil_id,
+            guardians::id,
+            guardians::first_name,
+            guardians::name_prefix,
+            guardians::last_name,
+            guardian_pupils::household,
+            accounts::id.nullable(),
+        ))
+        .order((guardian_pupils::pupil_id, guardians::id))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(

@@ -78,13 +78,10 @@ impl StoredForm {
     ) -> Result<StoredForm, RepoError> {
         let audience = Audience::parse(&row.audience, groups.iter().map(|g| uuid(g)).collect())
             .ok_or_else(|| corrupt("audience", &row.audience))?;
-        let allocation =
-            Allocation::parse(&row.allocation).ok_or_else(|| corrupt("allocation", &row.allocation))?;
+        let allocation = Allocation::parse(&row.allocation)
+            .ok_or_else(|| corrupt("allocation", &row.allocation))?;
         Ok(StoredForm {
-            max_per_child: row
-                .max_per_child
-                .map(|n| count("limit", n))
-                .transpose()?,
+            max_per_child: row.max_per_child.map(|n| count("limit", n)).transpose()?,
             id: row.id,
             school_id: row.school_id,
             title: row.title,

@@ -158,10 +158,9 @@ pub fn lock_options(
         .filter(form_options::id.eq_any(option_ids.to_vec()))
         .order(form_options::id);
     let rows: Vec<OptionRow> = match conn {
-        AnyConnection::Postgresql(pg) => query
-            .select(OptionRow::as_select())
-            .for_update()
-            .load(pg)?,
+        AnyConnection::Postgresql(pg) => {
+            query.select(OptionRow::as_select()).for_update().load(pg)?
+        }
         AnyConnection::Sqlite(lite) => query.select(OptionRow::as_select()).load(lite)?,
     };
     all(rows)

@@ -139,9 +139,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> Result<StoredForm, RepoError>
         .find(id)
         .select(FormRow::as_select())
         .first(conn)?;
-    complete(conn, vec![row])?
-        .pop()
-        .ok_or(RepoError::NotFound)
+    complete(conn, vec![row])?.pop().ok_or(RepoError::NotFound)
 }
 
 /// The form's options in their order, with their counts.
@@ -238,13 +236,11 @@ pub fn mark_reminded(
     now: DateTime<Utc>,
 ) -> Result<bool, RepoError> {
     let changed = diesel::update(
-        forms::table
-            .filter(forms::id.eq(form_id))
-            .filter(
-                forms::reminded_at
-                    .is_null()
-                    .or(forms::reminded_at.le(naive(since))),
-            ),
+        forms::table.filter(forms::id.eq(form_id)).filter(
+            forms::reminded_at
+                .is_null()
+                .or(forms::reminded_at.le(naive(since))),
+        ),
     )
     .set(forms::reminded_at.eq(naive(now)))
     .execute(conn)?;

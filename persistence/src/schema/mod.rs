@@ -380,13 +380,13 @@ diesel::joinable!(change_requests -> guardians (requested_by));
 diesel::joinable!(change_request_fields -> change_requests (request_id));
 
 mod absence;
-mod sign_up_forms;
 mod news;
 mod notify;
 mod planner;
+mod sign_up_forms;
 
 pub use absence::*;
-pub use sign_up_forms::*;
 pub use news::*;
 pub use notify::*;
 pub use planner::*;
+pub use sign_up_forms::*;

@@ -50,7 +50,11 @@ pub enum FormAllocation {
     FirstCome,
     Preference,
 }
-same_enum!(FormAllocation, Allocation, [Immediate, FirstCome, Preference]);
+same_enum!(
+    FormAllocation,
+    Allocation,
+    [Immediate, FirstCome, Preference]
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -104,7 +108,10 @@ pub struct FormOptionInput {
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormQuestionInput {
-    #[schema(max_length = 200, example = "Hoeveel kinderen kunnen er mee in uw auto?")]
+    #[schema(
+        max_length = 200,
+        example = "Hoeveel kinderen kunnen er mee in uw auto?"
+    )]
     #[validate(length(max = 200))]
     pub label: String,
     pub kind: FormQuestionKind,
@@ -279,11 +286,17 @@ impl From<Question> for FormQuestion {
                 None,
                 u32::try_from(max_length).ok(),
             ),
-            QuestionKind::Choice { choices } => (FormQuestionKind::Choice, choices, None, None, None),
-            QuestionKind::YesNo => (FormQuestionKind::YesNo, Vec::new(), None, None, None),
-            QuestionKind::Number { min, max } => {
-                (FormQuestionKind::Number, Vec::new(), Some(min), Some(max), None)
+            QuestionKind::Choice { choices } => {
+                (FormQuestionKind::Choice, choices, None, None, None)
             }
+            QuestionKind::YesNo => (FormQuestionKind::YesNo, Vec::new(), None, None, None),
+            QuestionKind::Number { min, max } => (
+                FormQuestionKind::Number,
+                Vec::new(),
+                Some(min),
+                Some(max),
+                None,
+            ),
         };
         FormQuestion {
             id: q.id.to_string(),

@@ -55,9 +55,15 @@ pub async fn create_form(
             return Ok(Created::Replayed(answer));
         }
         let (actor, audit) = (&auth.0, auth.audit());
-        service::create(conn, actor, &audit, &school_id, &command, now, |conn, view| {
-            remembered(claim.as_ref(), conn, Form::from(view.clone()))
-        })
+        service::create(
+            conn,
+            actor,
+            &audit,
+            &school_id,
+            &command,
+            now,
+            |conn, view| remembered(claim.as_ref(), conn, Form::from(view.clone())),
+        )
     })
     .await?;
     Ok(created.respond(|form| format!("/api/v1/forms/{}", form.id)))
@@ -86,7 +92,14 @@ pub async fn list_forms(
     let limit = query.0.page_size()?.get();
     let cursor = query.0.cursor.clone();
     let page = db::run(&state.db, move |conn| {
-        service::list(conn, &auth.0, &auth.audit(), &school_id, cursor.as_deref(), limit)
+        service::list(
+            conn,
+            &auth.0,
+            &auth.audit(),
+            &school_id,
+            cursor.as_deref(),
+            limit,
+        )
     })
     .await?;
     Ok(web::Json(Page::from_rows(page, |form| {

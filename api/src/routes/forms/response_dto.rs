@@ -11,7 +11,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::dto::{FormPer, FormSummary};
-use crate::services::forms::{Allocated, Entry, Missing, OptionResult, ResponseRequest, ResponseView, Results};
+use crate::services::forms::{
+    Allocated, Entry, Missing, OptionResult, ResponseRequest, ResponseView, Results,
+};
 
 /// Where a sign-up stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -25,7 +27,11 @@ pub enum FormSignupState {
     /// The allocation run found no place (the form keeps no waiting list).
     Unplaced,
 }
-same_enum!(FormSignupState, SignupState, [Placed, Waiting, Pending, Unplaced]);
+same_enum!(
+    FormSignupState,
+    SignupState,
+    [Placed, Waiting, Pending, Unplaced]
+);
 
 /// Answers by question id: a string (text, choice), `true`/`false` (yes/no) or a whole number.
 fn answers_schema() -> utoipa::openapi::schema::Object {
@@ -262,7 +268,11 @@ impl FormResults {
         FormResults {
             form: FormSummary::of(&results.form, phase, None),
             responses: u32::try_from(results.responses).unwrap_or(u32::MAX),
-            options: results.options.into_iter().map(FormOptionResult::from).collect(),
+            options: results
+                .options
+                .into_iter()
+                .map(FormOptionResult::from)
+                .collect(),
             not_responded: results
                 .not_responded
                 .into_iter()

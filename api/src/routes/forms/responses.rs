@@ -55,9 +55,15 @@ pub async fn create_form_response(
             return Ok(Created::Replayed(answer));
         }
         let (actor, audit) = (&auth.0, auth.audit());
-        service::respond(conn, actor, &audit, &form_id, &request, now, |conn, view| {
-            remembered(claim.as_ref(), conn, FormResponse::from(view.clone()))
-        })
+        service::respond(
+            conn,
+            actor,
+            &audit,
+            &form_id,
+            &request,
+            now,
+            |conn, view| remembered(claim.as_ref(), conn, FormResponse::from(view.clone())),
+        )
     })
     .await?;
     Ok(created.respond(|response| format!("/api/v1/form-responses/{}", response.id)))

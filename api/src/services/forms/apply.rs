@@ -42,7 +42,10 @@ pub(super) fn apply(
         .iter()
         .map(|c| {
             (
-                key(&c.option.to_string(), c.pupil.map(|p| p.to_string()).as_deref()),
+                key(
+                    &c.option.to_string(),
+                    c.pupil.map(|p| p.to_string()).as_deref(),
+                ),
                 c.preference,
             )
         })
@@ -91,8 +94,13 @@ pub(super) fn apply(
         let state = if form.allocation.is_run() {
             SignupState::Pending
         } else {
-            placement(option.capacity, option.placed, option.waiting, form.waiting_list)
-                .ok_or_else(|| conflict(format!("\"{}\" is full.", option.label)))?
+            placement(
+                option.capacity,
+                option.placed,
+                option.waiting,
+                form.waiting_list,
+            )
+            .ok_or_else(|| conflict(format!("\"{}\" is full.", option.label)))?
         };
         let new = NewSignup {
             form_id: &form.id,
@@ -141,8 +149,14 @@ fn check_children(
         && let Some(max) = form.max_per_child
     {
         for pupil in &pupils {
-            let held = theirs.iter().filter(|s| s.pupil_id.as_ref() == Some(pupil)).count();
-            let added = adding.iter().filter(|((_, p), _)| p.as_ref() == Some(pupil)).count();
+            let held = theirs
+                .iter()
+                .filter(|s| s.pupil_id.as_ref() == Some(pupil))
+                .count();
+            let added = adding
+                .iter()
+                .filter(|((_, p), _)| p.as_ref() == Some(pupil))
+                .count();
             if held + added > max as usize {
                 return Err(conflict(format!(
                     "A child may be signed up for at most {max} option(s) on this form."
@@ -173,7 +187,13 @@ pub(super) fn remove_and_promote(
     }
     if let Some(first) = store::first_waiting(conn, &option.id)? {
         store::set_state(conn, &first, SignupState::Placed, now)?;
-        notify_household(conn, form, &first.response_id, EventKind::FormsPlaceGiven, now)?;
+        notify_household(
+            conn,
+            form,
+            &first.response_id,
+            EventKind::FormsPlaceGiven,
+            now,
+        )?;
         log::debug!("form {}: a waiting sign-up got a place", uuid(&form.id));
     }
     Ok(())

@@ -100,7 +100,10 @@ pub fn create<T>(
     if known.len() != groups.len() {
         refusals.push(domain::change_request::Refusal {
             field: "audience.groups".to_owned(),
-            reason: domain::Invalid::new("unknown_group", "names a group that is not this school's"),
+            reason: domain::Invalid::new(
+                "unknown_group",
+                "names a group that is not this school's",
+            ),
         });
     }
     if !refusals.is_empty() {
@@ -251,7 +254,11 @@ pub fn mine(
             })
         })
         .collect();
-    let guardian_ids: Vec<String> = actor.guardian.iter().map(|g| g.guardian_id.to_string()).collect();
+    let guardian_ids: Vec<String> = actor
+        .guardian
+        .iter()
+        .map(|g| g.guardian_id.to_string())
+        .collect();
     let households = store::households_of_guardians(conn, &guardian_ids)?;
     let ids: Vec<String> = forms.iter().map(|f| f.id.clone()).collect();
     let responded = store::responded_forms(conn, &ids, &households)?;
@@ -267,7 +274,9 @@ pub fn mine(
         })
         .collect();
     Ok(Page {
-        next_cursor: more.then(|| items.last().map(|m| m.form.id.clone())).flatten(),
+        next_cursor: more
+            .then(|| items.last().map(|m| m.form.id.clone()))
+            .flatten(),
         items,
     })
 }

@@ -101,7 +101,12 @@ impl Reached {
 
 /// Whether the caller manages the form: the school admin, or its author while they teach its
 /// groups (`policy::may_manage`), with forms on for them as staff.
-fn manages(conn: &mut AnyConnection, actor: &Actor, audit: &Audit, form: &StoredForm) -> Result<Option<ModuleSchool>> {
+fn manages(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    form: &StoredForm,
+) -> Result<Option<ModuleSchool>> {
     let school = match module_school_as(
         conn,
         actor,
@@ -116,7 +121,10 @@ fn manages(conn: &mut AnyConnection, actor: &Actor, audit: &Audit, form: &Stored
         Err(other) => return Err(other.into()),
     };
     let author = form.created_by.as_deref().map(uuid);
-    Ok(policy::may_manage(actor, school_ref(school.row()), author, &form.audience).then_some(school))
+    Ok(
+        policy::may_manage(actor, school_ref(school.row()), author, &form.audience)
+            .then_some(school),
+    )
 }
 
 /// The form as those who manage it reach it; 404 for everyone else (a form's families and their
@@ -177,7 +185,8 @@ fn as_guardian(
         return Err(FormsError::NotFound);
     }
     let guardian_id = guardian_id.to_string();
-    let household = store::household_of(conn, &guardian_id, &children)?.ok_or(FormsError::NotFound)?;
+    let household =
+        store::household_of(conn, &guardian_id, &children)?.ok_or(FormsError::NotFound)?;
     Ok(AsGuardian {
         reached: Reached { form },
         guardian_id,

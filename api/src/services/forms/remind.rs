@@ -88,7 +88,9 @@ pub fn allocate(
     let reached = as_manager(conn, actor, audit, id)?;
     let form = &reached.form;
     if !form.allocation.is_run() {
-        return Err(conflict("This form places sign-ups at once: there is nothing to allocate."));
+        return Err(conflict(
+            "This form places sign-ups at once: there is nothing to allocate.",
+        ));
     }
     if reached.phase(now) != Phase::Closed {
         return Err(conflict("The allocation runs after the form closes."));
@@ -116,7 +118,14 @@ pub fn allocate(
             options.iter().map(|o| (uuid(&o.id), o.capacity)).collect();
         let placed: BTreeMap<uuid::Uuid, u32> =
             options.iter().map(|o| (uuid(&o.id), o.placed)).collect();
-        let outcomes = run(form.allocation, &capacity, &placed, form.max_per_child, form.waiting_list, &pending);
+        let outcomes = run(
+            form.allocation,
+            &capacity,
+            &placed,
+            form.max_per_child,
+            form.waiting_list,
+            &pending,
+        );
         let mut done = Allocated {
             placed: 0,
             waiting: 0,

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use domain::actor::Actor;
-use domain::forms::{Answer, Choice, OptionShape, Phase, SignupState, check_answers, check_choices};
+use domain::forms::{
+    Answer, Choice, OptionShape, Phase, SignupState, check_answers, check_choices,
+};
 use persistence::forms::{self as store, StoredForm, StoredResponse, StoredSignup};
 use persistence::ids::uuid;
 use persistence::{AnyConnection, transaction};
@@ -71,7 +73,9 @@ pub(super) fn view_of(
             let position = (signup.state == SignupState::Waiting).then(|| {
                 let ahead = queue
                     .iter()
-                    .filter(|(o, t)| *o == signup.option_id && i64::from(*t) < i64::from(signup.ticket))
+                    .filter(|(o, t)| {
+                        *o == signup.option_id && i64::from(*t) < i64::from(signup.ticket)
+                    })
                     .count();
                 u32::try_from(ahead + 1).unwrap_or(u32::MAX)
             });
@@ -143,13 +147,16 @@ fn checked(
         .iter()
         .map(|(id, answer)| (id.to_string(), answer.to_json()))
         .collect();
-    serde_json::to_string(&stored).map_err(|e| FormsError::Repo(persistence::RepoError::Corrupt(e.to_string())))
+    serde_json::to_string(&stored)
+        .map_err(|e| FormsError::Repo(persistence::RepoError::Corrupt(e.to_string())))
 }
 
 fn open_or_conflict(guardian: &AsGuardian, now: DateTime<Utc>) -> Result<()> {
     match guardian.reached.phase(now) {
         Phase::Open => Ok(()),
-        Phase::Closed => Err(conflict("The form is closed: responses can no longer change.")),
+        Phase::Closed => Err(conflict(
+            "The form is closed: responses can no longer change.",
+        )),
         Phase::NotOpen => Err(FormsError::NotFound),
     }
 }
@@ -192,7 +199,12 @@ pub fn respond<T>(
             children: &guardian.children,
         };
         apply(conn, &who, &request.choices, now)?;
-        audit.record(conn, "respond_form", response_object(&response, &form.school_id), "ok")?;
+        audit.record(
+            conn,
+            "respond_form",
+            response_object(&response, &form.school_id),
+            "ok",
+        )?;
         let view = view_of(conn, form, response)?;
         remember(conn, &view)
     })
@@ -242,7 +254,8 @@ pub fn my_response(
     now: DateTime<Utc>,
 ) -> Result<ResponseView> {
     let guardian = as_guardian(conn, actor, audit, form_id, now)?;
-    let response = store::lock_response(conn, form_id, &guardian.household)?.ok_or(FormsError::NotFound)?;
+    let response =
+        store::lock_response(conn, form_id, &guardian.household)?.ok_or(FormsError::NotFound)?;
     view_of(conn, &guardian.reached.form, response)
 }
 
@@ -257,7 +270,12 @@ pub(super) fn as_household(
     match reach_response(conn, actor, audit, id, now)? {
         (response, Some(guardian), _) => Ok((response, guardian)),
         (response, None, form) => {
-            audit.record(conn, "change_form_response", response_object(&response, &form.school_id), "forbidden")?;
+            audit.record(
+                conn,
+                "change_form_response",
+                response_object(&response, &form.school_id),
+                "forbidden",
+            )?;
             Err(FormsError::Forbidden)
         }
     }
@@ -302,7 +320,12 @@ pub fn change(
             children: &guardian.children,
         };
         apply(conn, &who, &request.choices, now)?;
-        audit.record(conn, "change_form_response", response_object(&response, &form.school_id), "ok")?;
+        audit.record(
+            conn,
+            "change_form_response",
+            response_object(&response, &form.school_id),
+            "ok",
+        )?;
         let response = store::find_response(conn, id)?;
         view_of(conn, form, response)
     })

@@ -95,7 +95,10 @@ pub fn results(
     let options = options
         .into_iter()
         .map(|option| {
-            let mut mine: Vec<_> = signups.iter().filter(|s| s.option_id == option.id).collect();
+            let mut mine: Vec<_> = signups
+                .iter()
+                .filter(|s| s.option_id == option.id)
+                .collect();
             mine.sort_by_key(|s| (order(s.state), s.ticket));
             let mut waiting = 0;
             let entries = mine
@@ -183,16 +186,21 @@ pub fn csv_rows(results: &Results) -> (Vec<String>, Vec<Vec<String>>) {
                 state(entry.state).to_owned(),
                 entry.position.map(|p| p.to_string()).unwrap_or_default(),
                 entry.preference.map(|p| p.to_string()).unwrap_or_default(),
-                entry.pupil.as_ref().map(|(_, n)| n.clone()).unwrap_or_default(),
+                entry
+                    .pupil
+                    .as_ref()
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default(),
                 entry.guardians.join("; "),
                 domain::schedule::school_moment(entry.responded_at),
             ];
-            row.extend(
-                results
-                    .questions
-                    .iter()
-                    .map(|q| entry.answers.get(&q.id).map(Answer::display).unwrap_or_default()),
-            );
+            row.extend(results.questions.iter().map(|q| {
+                entry
+                    .answers
+                    .get(&q.id)
+                    .map(Answer::display)
+                    .unwrap_or_default()
+            }));
             rows.push(row);
         }
     }

@@ -21,7 +21,9 @@ pub fn withdraw(
 ) -> Result<()> {
     let (_, guardian) = as_household(conn, actor, audit, id, now)?;
     if guardian.reached.phase(now) != domain::forms::Phase::Open {
-        return Err(conflict("The form is closed: responses can no longer be withdrawn."));
+        return Err(conflict(
+            "The form is closed: responses can no longer be withdrawn.",
+        ));
     }
     let form = &guardian.reached.form;
     transaction(conn, |conn| {
@@ -43,7 +45,12 @@ pub fn withdraw(
             remove_and_promote(conn, form, signup, now)?;
         }
         store::delete_response(conn, id)?;
-        audit.record(conn, "withdraw_form_response", response_object(&response, &form.school_id), "ok")?;
+        audit.record(
+            conn,
+            "withdraw_form_response",
+            response_object(&response, &form.school_id),
+            "ok",
+        )?;
         Ok(())
     })
 }
