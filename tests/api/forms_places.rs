@@ -315,3 +315,58 @@ async fn a_retried_response_with_the_same_key_signs_up_once() {
     assert_eq!(again["id"], first["id"]);
     assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM form_signups"), 1);
 }
+
+#[tokio::test]
+async fn withdrawals_and_sign_ups_racing_keep_the_places_and_the_queue_true() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let tokens = families(&app, &world, 14).await;
+    let mut input = form_input();
+    input["options"][0]["capacity"] = json!(3);
+    let form = create_form(&app, &world, "school_admin", &input).await;
+    at(&app, OPEN);
+    let option = ids(&form, "options")[0].clone();
+    let drives = answer(&form, json!([{"option_id": option}]));
+    // Eight households in arrival order: three placed, five waiting.
+    let mut first = Vec::new();
+    for token in &tokens[..8] {
+        first.push(json_of(respond(&app, token, &form, &drives).await, 201).await);
+    }
+    let path = |r: &Value| format!("/api/v1/form-responses/{}", r["id"].as_str().unwrap());
+    // At once: the three placed and two waiting withdraw, six newcomers respond.
+    let paths: Vec<(usize, String)> = [0, 1, 2, 3, 5]
+        .iter()
+        .map(|i| (*i, path(&first[*i])))
+        .collect();
+    let withdrawals = paths
+        .iter()
+        .map(|(i, p)| send(&app, &tokens[*i], Method::DELETE, p, None));
+    let newcomers = tokens[8..].iter().map(|t| respond(&app, t, &form, &drives));
+    let (gone, new) = tokio::join!(join_all(withdrawals), join_all(newcomers));
+    assert!(gone.iter().all(|r| r.status() == 204));
+    assert!(new.iter().all(|r| r.status() == 201));
+    let count = |state: &str| {
+        app.scalar(&format!(
+            "SELECT COUNT(*) AS n FROM form_signups WHERE option_id = '{option}' AND state = '{state}'"
+        ))
+    };
+    // Nine households remain: three places, six waiting, and the counts agree with the rows.
+    assert_eq!((count("placed"), count("waiting")), (3, 6));
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT CAST(placed AS BIGINT) AS n FROM form_options WHERE id = '{option}'"
+        )),
+        3
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT CAST(waiting AS BIGINT) AS n FROM form_options WHERE id = '{option}'"
+        )),
+        6
+    );
+    // Those who waited first got the places: households 4, 6 and 7 arrived before every newcomer.
+    for i in [4, 6, 7] {
+        let now = json_of(app.get_as(&tokens[i], &path(&first[i])).await, 200).await;
+        assert_eq!(now["signups"][0]["state"], "placed", "household {i}");
+    }
+}

@@ -14,9 +14,9 @@ pub use audience::{
 };
 pub use rows::{StoredForm, StoredOption, StoredResponse, StoredSignup};
 pub use signups::{
-    NewSignup, add, delete_response, find_response, first_waiting, insert_response, lock_options,
-    lock_response, of_children, of_form, of_response, remove, requeue, responses_of,
-    set_preference, set_state, update_response, waiting_tickets,
+    NewSignup, add, delete_response, find_response, first_waiting, household_response,
+    insert_response, lock_options, lock_response, of_children, of_form, of_response, remove,
+    requeue, responses_of, set_preference, set_state, update_response, waiting_tickets,
 };
 pub use store::{
     LISTED_AFTER_CLOSE_DAYS, Listed, find, insert, list_at, mark_allocated, mark_reminded,

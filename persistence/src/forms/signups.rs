@@ -336,3 +336,18 @@ pub fn requeue(conn: &mut AnyConnection, signup: &StoredSignup) -> Result<(), Re
         .execute(conn)?;
     Ok(())
 }
+
+/// The household's response to the form, if any (a read; [`lock_response`] for a change).
+pub fn household_response(
+    conn: &mut AnyConnection,
+    form_id: &str,
+    household: &str,
+) -> Result<Option<StoredResponse>, RepoError> {
+    let row: Option<ResponseRow> = form_responses::table
+        .filter(form_responses::form_id.eq(form_id))
+        .filter(form_responses::household.eq(household))
+        .select(ResponseRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(StoredResponse::try_from).transpose()
+}

@@ -37,7 +37,6 @@ pub(super) fn apply(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let form = who.form;
-    let existing = store::of_response(conn, who.response_id)?;
     let wanted: BTreeMap<(String, Option<String>), Option<u32>> = wanted
         .iter()
         .map(|c| {
@@ -50,9 +49,27 @@ pub(super) fn apply(
             )
         })
         .collect();
-    let (kept, dropped): (Vec<StoredSignup>, Vec<StoredSignup>) = existing
+    let mut children = who.children.to_vec();
+    children.sort();
+    for child in &children {
+        persistence::pupils::lock(conn, child)?;
+    }
+    // Which options to lock: those of the sign-ups now and those wanted. The household's own
+    // sign-ups change only under its response's lock (held), so the set is stable; their states
+    // are not (a withdrawal elsewhere promotes a waiting one), so they are read again under the
+    // options' locks.
+    let mut touched: Vec<String> = store::of_response(conn, who.response_id)?
         .into_iter()
-        .partition(|s| wanted.contains_key(&key(&s.option_id, s.pupil_id.as_deref())));
+        .map(|s| s.option_id)
+        .chain(wanted.keys().map(|(option, _)| option.clone()))
+        .collect();
+    touched.sort();
+    touched.dedup();
+    store::lock_options(conn, &form.id, &touched)?;
+    let (kept, dropped): (Vec<StoredSignup>, Vec<StoredSignup>) =
+        store::of_response(conn, who.response_id)?
+            .into_iter()
+            .partition(|s| wanted.contains_key(&key(&s.option_id, s.pupil_id.as_deref())));
     let adding: Vec<(&(String, Option<String>), &Option<u32>)> = wanted
         .iter()
         .filter(|(k, _)| {
@@ -61,19 +78,6 @@ pub(super) fn apply(
                 .any(|s| key(&s.option_id, s.pupil_id.as_deref()) == **k)
         })
         .collect();
-    let mut children = who.children.to_vec();
-    children.sort();
-    for child in &children {
-        persistence::pupils::lock(conn, child)?;
-    }
-    let mut touched: Vec<String> = dropped
-        .iter()
-        .map(|s| s.option_id.clone())
-        .chain(adding.iter().map(|((option, _), _)| option.clone()))
-        .collect();
-    touched.sort();
-    touched.dedup();
-    store::lock_options(conn, &form.id, &touched)?;
     for signup in &dropped {
         remove_and_promote(conn, form, signup, now)?;
     }

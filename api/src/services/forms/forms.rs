@@ -184,7 +184,7 @@ pub fn form(
     }
     let guardian = as_guardian(conn, actor, audit, id, now)?;
     let names = store::pupils_reached(conn, &guardian.reached.form, Some(&guardian.children))?;
-    let response = store::lock_response(conn, id, &guardian.household)?;
+    let response = store::household_response(conn, id, &guardian.household)?;
     let response = response
         .map(|r| view_of(conn, &guardian.reached.form, r))
         .transpose()?;

@@ -254,8 +254,8 @@ pub fn my_response(
     now: DateTime<Utc>,
 ) -> Result<ResponseView> {
     let guardian = as_guardian(conn, actor, audit, form_id, now)?;
-    let response =
-        store::lock_response(conn, form_id, &guardian.household)?.ok_or(FormsError::NotFound)?;
+    let response = store::household_response(conn, form_id, &guardian.household)?
+        .ok_or(FormsError::NotFound)?;
     view_of(conn, &guardian.reached.form, response)
 }
 

@@ -30,16 +30,20 @@ pub fn withdraw(
         let response = store::lock_response(conn, &form.id, &guardian.household)?
             .filter(|r| r.id == id)
             .ok_or(FormsError::NotFound)?;
-        let mut signups = store::of_response(conn, id)?;
         let mut children = guardian.children.clone();
         children.sort();
         for child in &children {
             persistence::pupils::lock(conn, child)?;
         }
-        let mut options: Vec<String> = signups.iter().map(|s| s.option_id.clone()).collect();
+        let mut options: Vec<String> = store::of_response(conn, id)?
+            .into_iter()
+            .map(|s| s.option_id)
+            .collect();
         options.sort();
         options.dedup();
         store::lock_options(conn, &form.id, &options)?;
+        // Read again under the options' locks: a withdrawal elsewhere may have promoted one.
+        let mut signups = store::of_response(conn, id)?;
         signups.sort_by(|a, b| a.option_id.cmp(&b.option_id));
         for signup in &signups {
             remove_and_promote(conn, form, signup, now)?;
