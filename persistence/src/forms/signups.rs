@@ -204,13 +204,14 @@ pub struct NewSignup<'a> {
 }
 
 /// Adds a sign-up with the option's next ticket and moves its counts. `None` when the child (or
-/// the household) is on the option already: the transaction must then end without committing.
+/// the household) is on the option already; nothing is counted then, but on PostgreSQL the failed
+/// insert ends the transaction: the caller answers without committing.
 pub fn add(
     conn: &mut AnyConnection,
     new: &NewSignup<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<StoredSignup>, RepoError> {
-    adjust(conn, new.option_id, counted(new.state), 1)?;
+    adjust(conn, new.option_id, (0, 0), 1)?;
     let ticket: i32 = form_options::table
         .find(new.option_id)
         .select(form_options::tickets)
@@ -233,10 +234,12 @@ pub fn add(
         .execute(conn)
         .map_err(RepoError::from)
     {
-        Ok(_) => Ok(Some(StoredSignup::try_from(row)?)),
-        Err(RepoError::Conflict(_)) => Ok(None),
-        Err(other) => Err(other),
+        Ok(_) => {}
+        Err(RepoError::Conflict(_)) => return Ok(None),
+        Err(other) => return Err(other),
     }
+    adjust(conn, new.option_id, counted(new.state), 0)?;
+    Ok(Some(StoredSignup::try_from(row)?))
 }
 
 /// Removes a sign-up (its option locked) and moves its option's counts.
