@@ -21,6 +21,7 @@ mod change_requests;
 mod contract;
 mod edge;
 mod errors;
+mod forms_matrix;
 mod health;
 mod integration;
 mod las_sync;
