@@ -269,7 +269,9 @@ async fn run(app: &TestApp, world: &World, rows: &[Row], frozen: bool) -> Vec<St
                     .responses
                     .iter()
                     .find(|(h, _)| *h == household)
-                    .map_or("00000000-0000-7000-8000-000000000000", |(_, id)| id.as_str());
+                    .map_or("00000000-0000-7000-8000-000000000000", |(_, id)| {
+                        id.as_str()
+                    });
                 let group = if at == "A1" {
                     world.id("G1").to_owned()
                 } else {
