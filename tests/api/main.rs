@@ -22,6 +22,7 @@ mod contract;
 mod edge;
 mod errors;
 mod forms;
+mod forms_matrix;
 mod forms_notices;
 mod forms_places;
 mod health;
