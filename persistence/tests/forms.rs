@@ -21,6 +21,10 @@ struct World {
     families: Vec<(String, String)>,
 }
 
+#[expect(
+    clippy::unwrap_used,
+    reason = "a fixture that cannot be written ends the test"
+)]
 fn world(conn: &mut AnyConnection, year_groups: Vec<i32>) -> World {
     let board = board(conn, "Board");
     let school = school(conn, &board, "A1");
@@ -71,6 +75,10 @@ fn world(conn: &mut AnyConnection, year_groups: Vec<i32>) -> World {
     }
 }
 
+#[expect(
+    clippy::unwrap_used,
+    reason = "a fixture that cannot be written ends the test"
+)]
 fn sign_up(
     conn: &mut AnyConnection,
     w: &World,

@@ -15,6 +15,12 @@ use crate::schema::{
     accounts, enrolments, form_responses, guardian_pupils, guardians, pupils, school_groups,
 };
 
+/// A group of a pupil's with its year group (for `domain::forms::reaches`).
+type YearGroup = (uuid::Uuid, Option<i32>);
+
+/// A current pupil, their school, and one of their groups with its year group (`None`: no group).
+pub type ChildGroup = (String, String, Option<(String, Option<i32>)>);
+
 /// A pupil the form reaches, with their groups' names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AudiencePupil {
@@ -90,7 +96,7 @@ pub fn pupils_reached(
         query = query.filter(pupils::id.eq_any(candidates.to_vec()));
     }
     let rows: Vec<Row> = query.load(conn)?;
-    let mut found: Vec<(AudiencePupil, Vec<(uuid::Uuid, Option<i32>)>)> = Vec::new();
+    let mut found: Vec<(AudiencePupil, Vec<YearGroup>)> = Vec::new();
     for (id, first, prefix, last, group) in rows {
         if found.last().is_none_or(|(p, _)| p.pupil_id != id) {
             found.push((
@@ -121,7 +127,8 @@ pub fn links_of(
     school_id: &str,
     pupil_ids: &[String],
 ) -> Result<Vec<AudienceLink>, RepoError> {
-    let rows: Vec<(
+    // (pupil, guardian, first name, prefix, last name, household, account)
+    type Row = (
         String,
         String,
         String,
@@ -129,7 +136,8 @@ pub fn links_of(
         String,
         String,
         Option<String>,
-    )> = guardian_pupils::table
+    );
+    let rows: Vec<Row> = guardian_pupils::table
         .inner_join(
             guardians::table.left_join(
                 accounts::table.on(accounts::id
@@ -230,7 +238,7 @@ pub fn household_accounts(
 pub fn groups_of_children(
     conn: &mut AnyConnection,
     pupil_ids: &[String],
-) -> Result<Vec<(String, String, Option<(String, Option<i32>)>)>, RepoError> {
+) -> Result<Vec<ChildGroup>, RepoError> {
     Ok(pupils::table
         .left_join(enrolments::table.inner_join(school_groups::table))
         .filter(pupils::id.eq_any(pupil_ids.to_vec()))

@@ -3,7 +3,7 @@
 //! [`response_dto`].
 
 mod dto;
-mod forms;
+mod form;
 mod response_dto;
 mod responses;
 mod results;
@@ -14,12 +14,12 @@ pub use dto::*;
 pub use response_dto::*;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(forms::create_form)
-        .service(forms::list_forms)
-        .service(forms::list_my_forms)
-        .service(forms::get_form)
-        .service(forms::remind_form)
-        .service(forms::allocate_form)
+    cfg.service(form::create_form)
+        .service(form::list_forms)
+        .service(form::list_my_forms)
+        .service(form::get_form)
+        .service(form::remind_form)
+        .service(form::allocate_form)
         .service(results::get_form_results)
         .service(responses::create_form_response)
         .service(responses::get_my_form_response)

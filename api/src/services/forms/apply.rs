@@ -24,7 +24,13 @@ pub(super) struct Household<'a> {
     pub children: &'a [String],
 }
 
-fn key(option: &str, pupil: Option<&str>) -> (String, Option<String>) {
+/// A sign-up's identity within a response: its option, and its child (none: the household).
+type Key = (String, Option<String>);
+
+/// A sign-up to add: its identity and its rank.
+type Adding<'a> = (&'a Key, &'a Option<u32>);
+
+fn key(option: &str, pupil: Option<&str>) -> Key {
     (option.to_owned(), pupil.map(str::to_owned))
 }
 
@@ -37,7 +43,7 @@ pub(super) fn apply(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let form = who.form;
-    let wanted: BTreeMap<(String, Option<String>), Option<u32>> = wanted
+    let wanted: BTreeMap<Key, Option<u32>> = wanted
         .iter()
         .map(|c| {
             (
@@ -70,7 +76,7 @@ pub(super) fn apply(
         store::of_response(conn, who.response_id)?
             .into_iter()
             .partition(|s| wanted.contains_key(&key(&s.option_id, s.pupil_id.as_deref())));
-    let adding: Vec<(&(String, Option<String>), &Option<u32>)> = wanted
+    let adding: Vec<Adding<'_>> = wanted
         .iter()
         .filter(|(k, _)| {
             !kept
@@ -130,7 +136,7 @@ pub(super) fn apply(
 fn check_children(
     conn: &mut AnyConnection,
     who: &Household<'_>,
-    adding: &[(&(String, Option<String>), &Option<u32>)],
+    adding: &[Adding<'_>],
 ) -> Result<()> {
     let form = who.form;
     let pupils: Vec<String> = adding.iter().filter_map(|((_, p), _)| p.clone()).collect();

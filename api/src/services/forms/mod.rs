@@ -8,7 +8,7 @@
 //! audit event. Notifications go through the engine (`notify::emit`).
 
 mod apply;
-mod forms;
+mod form;
 mod remind;
 mod respond;
 mod results;
@@ -24,7 +24,7 @@ use persistence::ids::uuid;
 use persistence::modules::ModuleSchool;
 use persistence::{AnyConnection, RepoError};
 
-pub use forms::{FormView, Mine, create, form, list, may_create, mine};
+pub use form::{FormView, Mine, create, form, list, may_create, mine};
 pub use remind::{Allocated, allocate, remind};
 pub use respond::{
     ResponseRequest, ResponseView, SignupView, change, may_change, may_respond, my_response,

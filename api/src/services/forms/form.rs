@@ -120,7 +120,7 @@ pub fn create<T>(
     )
     .map_err(FormsError::from)?;
     if !policy::may_create(actor, school_ref(school.row()), &command.audience) {
-        return Err(forbidden::<()>(conn, audit, school_id).unwrap_err().into());
+        return forbidden(conn, audit, school_id).map_err(ApiError::from);
     }
     transaction(conn, |conn| {
         let id = store::insert(conn, school_id, command, &actor.account_id.to_string(), now)?;
