@@ -12,7 +12,7 @@ use persistence::ids::new_id;
 use persistence::{Backend, Database, RepoError};
 
 use crate::live::LiveHub;
-use crate::services::{news, notify, planner};
+use crate::services::{forms, news, notify, planner};
 
 pub struct NotifyWorker {
     pub db: Database,
@@ -54,6 +54,7 @@ impl NotifyWorker {
             let now = Utc::now();
             news::release_due(&db, now.naive_utc())?;
             planner::send_due_reminders(&db, now)?;
+            forms::announce_due(&db, now)?;
             let fanned = notify::fan_out(&db, &owner, now)?;
             notify::hand_due_emails(&db, now)?;
             Ok::<_, RepoError>(fanned)

@@ -273,3 +273,39 @@ async fn a_ranked_form_is_allocated_by_preference_once_after_the_close() {
             .any(|i| i["type"] == "forms.allocated")
     );
 }
+
+#[tokio::test]
+async fn guardians_are_told_once_when_a_form_opens_and_only_those_it_is_for() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let mut input = form_input();
+    input["audience"] = json!({"kind": "groups", "group_ids": [world.id("G1")]});
+    create_form(&app, &world, "school_admin", &input).await;
+    // A form for G2 (P3's group) is not for them.
+    input["audience"] = json!({"kind": "groups", "group_ids": [world.id("G2")]});
+    create_form(&app, &world, "school_admin", &input).await;
+    let opened = |token: &'static str| {
+        let app = &app;
+        let token = world.token(token).to_owned();
+        async move {
+            let inbox = crate::notifications::inbox(app, &token, "").await;
+            inbox["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|i| i["type"] == "forms.opened")
+                .count()
+        }
+    };
+    // Made at 09:00, opening at 10:00: nobody is told before.
+    app.notify_at(utc(1, 9));
+    assert_eq!(opened("guardian").await, 0);
+    app.notify_at(utc(1, 10));
+    app.notify_at(utc(1, 11));
+    assert_eq!(opened("guardian").await, 1);
+    assert_eq!(opened("other_guardian").await, 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM notification_events WHERE kind = 'forms.opened'"),
+        2
+    );
+}

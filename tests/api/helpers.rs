@@ -245,10 +245,11 @@ impl TestApp {
     }
 
     /// Runs the notification engine once as if it were `at`: releases the posts live by then,
-    /// reminds the conversations due, fans out the waiting events, and hands the e-mails due by then to the outbox.
+    /// reminds the conversations due, announces the forms opened, fans out the waiting events, and hands the e-mails due by then to the outbox.
     pub fn notify_at(&self, at: chrono::DateTime<chrono::Utc>) -> api::services::notify::FanOut {
         api::services::news::release_due(&self.db, at.naive_utc()).unwrap();
         api::services::planner::send_due_reminders(&self.db, at).unwrap();
+        api::services::forms::announce_due(&self.db, at).unwrap();
         let fanned = api::services::notify::fan_out(&self.db, "test-worker", at).unwrap();
         api::services::notify::hand_due_emails(&self.db, at).unwrap();
         fanned

@@ -42,6 +42,9 @@ pub enum EventKind {
     /// A booked conversation starts within a day: its guardians are reminded, once.
     #[serde(rename = "planner.conversation_reminder")]
     PlannerConversationReminder,
+    /// A sign-up form opened: the guardians of the children it is for are told, once.
+    #[serde(rename = "forms.opened")]
+    FormsOpened,
     /// The author of a sign-up form reminded the households in its audience that have not
     /// responded; always e-mailed (seed 003).
     #[serde(rename = "forms.reminder")]
@@ -55,7 +58,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 12] = [
+    pub const ALL: [EventKind; 13] = [
         EventKind::NewsPublished,
         EventKind::NewsConfirmationRequested,
         EventKind::ChangeRequestDecided,
@@ -65,6 +68,7 @@ impl EventKind {
         EventKind::PlannerBookingCancelled,
         EventKind::PlannerReminder,
         EventKind::PlannerConversationReminder,
+        EventKind::FormsOpened,
         EventKind::FormsReminder,
         EventKind::FormsPlaceGiven,
         EventKind::FormsAllocated,
@@ -82,6 +86,7 @@ impl EventKind {
             EventKind::PlannerBookingCancelled => "planner.booking_cancelled",
             EventKind::PlannerReminder => "planner.reminder",
             EventKind::PlannerConversationReminder => "planner.conversation_reminder",
+            EventKind::FormsOpened => "forms.opened",
             EventKind::FormsReminder => "forms.reminder",
             EventKind::FormsPlaceGiven => "forms.place_given",
             EventKind::FormsAllocated => "forms.allocated",
@@ -104,7 +109,7 @@ impl EventKind {
             EventKind::PlannerBookingCancelled | EventKind::PlannerConversationReminder => {
                 "planner_booking"
             }
-            EventKind::FormsReminder => "form",
+            EventKind::FormsOpened | EventKind::FormsReminder => "form",
             EventKind::FormsPlaceGiven | EventKind::FormsAllocated => "form_response",
         }
     }
@@ -133,6 +138,7 @@ impl EventKind {
             | EventKind::PlannerBookingCancelled
             | EventKind::PlannerReminder
             | EventKind::PlannerConversationReminder
+            | EventKind::FormsOpened
             | EventKind::FormsReminder
             | EventKind::FormsPlaceGiven
             | EventKind::FormsAllocated => None,

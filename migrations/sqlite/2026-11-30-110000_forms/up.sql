@@ -17,6 +17,8 @@ CREATE TABLE forms (
     max_per_child INTEGER CHECK (max_per_child IS NULL OR max_per_child > 0),
     allocation    TEXT NOT NULL CHECK (allocation IN ('immediate', 'first_come', 'preference')),
     allocated_at  TIMESTAMP,
+    -- When its guardians were told it opened (once, by one worker of any instance).
+    announced_at  TIMESTAMP,
     -- The last reminder to those who have not responded (at most one a day).
     reminded_at   TIMESTAMP,
     created_by    TEXT REFERENCES accounts (id) ON DELETE SET NULL,
@@ -25,6 +27,7 @@ CREATE TABLE forms (
     CHECK (opens_at < closes_at)
 );
 CREATE INDEX forms_school_idx ON forms (school_id, closes_at);
+CREATE INDEX forms_to_announce_idx ON forms (opens_at) WHERE announced_at IS NULL;
 
 CREATE TABLE form_groups (
     form_id  TEXT NOT NULL REFERENCES forms (id) ON DELETE CASCADE,

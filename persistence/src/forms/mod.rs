@@ -19,8 +19,8 @@ pub use signups::{
     requeue, responses_of, set_preference, set_state, update_response, waiting_tickets,
 };
 pub use store::{
-    LISTED_AFTER_CLOSE_DAYS, Listed, find, insert, list_at, mark_allocated, mark_reminded,
-    opened_at, options_of, questions_of,
+    LISTED_AFTER_CLOSE_DAYS, Listed, due_announcements, find, insert, list_at, mark_allocated,
+    mark_announced, mark_reminded, opened_at, options_of, questions_of,
 };
 
 use crate::connection::AnyConnection;

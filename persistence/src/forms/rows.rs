@@ -43,6 +43,7 @@ pub struct FormRow {
     pub max_per_child: Option<i32>,
     pub allocation: String,
     pub allocated_at: Option<NaiveDateTime>,
+    pub announced_at: Option<NaiveDateTime>,
     pub reminded_at: Option<NaiveDateTime>,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,

@@ -38,6 +38,7 @@ pub fn insert(
         max_per_child: form.max_per_child.and_then(|n| i32::try_from(n).ok()),
         allocation: form.allocation.as_str().to_owned(),
         allocated_at: None,
+        announced_at: None,
         reminded_at: None,
         created_by: Some(created_by.to_owned()),
         created_at: naive(now),
@@ -259,6 +260,43 @@ pub fn mark_allocated(
             .filter(forms::allocated_at.is_null()),
     )
     .set(forms::allocated_at.eq(naive(now)))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Forms open at `now` whose guardians have not been told yet, oldest opening first: (id,
+/// school, title, close); at most `limit`.
+pub fn due_announcements(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(String, String, String, DateTime<Utc>)>, RepoError> {
+    let rows: Vec<(String, String, String, chrono::NaiveDateTime)> = forms::table
+        .filter(forms::announced_at.is_null())
+        .filter(forms::opens_at.le(naive(now)))
+        .filter(forms::closes_at.gt(naive(now)))
+        .select((forms::id, forms::school_id, forms::title, forms::closes_at))
+        .order(forms::opens_at)
+        .limit(limit)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, school, title, closes)| (id, school, title, closes.and_utc()))
+        .collect())
+}
+
+/// Marks the form announced: false when another worker did (each form is announced once).
+pub fn mark_announced(
+    conn: &mut AnyConnection,
+    form_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, RepoError> {
+    let changed = diesel::update(
+        forms::table
+            .filter(forms::id.eq(form_id))
+            .filter(forms::announced_at.is_null()),
+    )
+    .set(forms::announced_at.eq(naive(now)))
     .execute(conn)?;
     Ok(changed == 1)
 }

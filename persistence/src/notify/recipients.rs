@@ -53,13 +53,16 @@ pub fn recipients(conn: &mut AnyConnection, event: &EventRow) -> Result<Vec<Reci
         EventKind::PlannerBookingCancelled | EventKind::PlannerConversationReminder => {
             crate::planner::booking_guardians(conn, &event.school_id, &event.object_id)?
         }
-        EventKind::FormsReminder => match crate::forms::find(conn, &event.object_id) {
-            Ok(form) if form.school_id == event.school_id => {
-                crate::forms::unresponsive_accounts(conn, &form)?
+        // Those of the audience whose household has not responded (when it opens: everyone).
+        EventKind::FormsOpened | EventKind::FormsReminder => {
+            match crate::forms::find(conn, &event.object_id) {
+                Ok(form) if form.school_id == event.school_id => {
+                    crate::forms::unresponsive_accounts(conn, &form)?
+                }
+                Ok(_) | Err(RepoError::NotFound) => Vec::new(),
+                Err(err) => return Err(err),
             }
-            Ok(_) | Err(RepoError::NotFound) => Vec::new(),
-            Err(err) => return Err(err),
-        },
+        }
         EventKind::FormsPlaceGiven | EventKind::FormsAllocated => {
             match crate::forms::response_form(conn, &event.school_id, &event.object_id)? {
                 Some((form, household)) => {

@@ -15,6 +15,7 @@ diesel::table! {
         max_per_child -> Nullable<Integer>,
         allocation -> Text,
         allocated_at -> Nullable<Timestamp>,
+        announced_at -> Nullable<Timestamp>,
         reminded_at -> Nullable<Timestamp>,
         created_by -> Nullable<Text>,
         created_at -> Timestamp,

@@ -33,6 +33,9 @@ pub enum EventType {
     PlannerReminder,
     #[serde(rename = "planner.conversation_reminder")]
     PlannerConversationReminder,
+    /// A sign-up form opened for the guardian's children. Object: `form`.
+    #[serde(rename = "forms.opened")]
+    FormsOpened,
     /// A sign-up form's author reminded those who have not responded. Object: `form`.
     #[serde(rename = "forms.reminder")]
     FormsReminder,
@@ -56,6 +59,7 @@ same_enum!(
         PlannerBookingCancelled,
         PlannerReminder,
         PlannerConversationReminder,
+        FormsOpened,
         FormsReminder,
         FormsPlaceGiven,
         FormsAllocated

@@ -38,6 +38,9 @@ pub enum WebhookEventType {
     PlannerReminder,
     #[serde(rename = "planner.conversation_reminder")]
     PlannerConversationReminder,
+    /// A sign-up form opened for the guardian's children. Object: `form`.
+    #[serde(rename = "forms.opened")]
+    FormsOpened,
     /// A sign-up form's author reminded those who have not responded. Object: `form`.
     #[serde(rename = "forms.reminder")]
     FormsReminder,
@@ -61,6 +64,7 @@ same_enum!(
         PlannerBookingCancelled,
         PlannerReminder,
         PlannerConversationReminder,
+        FormsOpened,
         FormsReminder,
         FormsPlaceGiven,
         FormsAllocated

@@ -7,6 +7,7 @@
 //! 404 when off for them), checks `domain::forms::policy`, owns its transaction and records its
 //! audit event. Notifications go through the engine (`notify::emit`).
 
+mod announce;
 mod apply;
 mod form;
 mod remind;
@@ -24,6 +25,7 @@ use persistence::ids::uuid;
 use persistence::modules::ModuleSchool;
 use persistence::{AnyConnection, RepoError};
 
+pub use announce::announce_due;
 pub use form::{FormView, Mine, create, form, list, may_create, mine};
 pub use remind::{Allocated, allocate, remind};
 pub use respond::{

@@ -71,9 +71,10 @@ fn module_of(kind: EventKind) -> Module {
         | EventKind::PlannerBookingCancelled
         | EventKind::PlannerReminder
         | EventKind::PlannerConversationReminder => Module::Planner,
-        EventKind::FormsReminder | EventKind::FormsPlaceGiven | EventKind::FormsAllocated => {
-            Module::Forms
-        }
+        EventKind::FormsOpened
+        | EventKind::FormsReminder
+        | EventKind::FormsPlaceGiven
+        | EventKind::FormsAllocated => Module::Forms,
     }
 }
 
