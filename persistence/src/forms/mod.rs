@@ -16,11 +16,11 @@ pub use rows::{StoredForm, StoredOption, StoredResponse, StoredSignup};
 pub use signups::{
     NewSignup, add, delete_response, find_response, first_waiting, household_response,
     insert_response, lock_options, lock_response, of_children, of_form, of_response, remove,
-    requeue, responses_of, set_preference, set_state, update_response, waiting_tickets,
+    requeue, responses_of, set_preference, set_state, update_response, waiting_before,
 };
 pub use store::{
-    LISTED_AFTER_CLOSE_DAYS, Listed, due_announcements, find, insert, list_at, mark_allocated,
-    mark_announced, mark_reminded, opened_at, options_of, questions_of,
+    DueForm, LISTED_AFTER_CLOSE_DAYS, Listed, due_announcements, find, insert, list_at,
+    mark_allocated, mark_announced, mark_reminded, opened_at, options_of, questions_of,
 };
 
 use crate::connection::AnyConnection;

@@ -132,18 +132,20 @@ pub fn of_form(conn: &mut AnyConnection, form_id: &str) -> Result<Vec<StoredSign
     all(rows)
 }
 
-/// The tickets of those waiting on these options, by option and ticket: a waiting sign-up's
-/// place in the queue is one more than the waiting tickets before its own.
-pub fn waiting_tickets(
+/// How many wait on the option before `ticket`: a waiting sign-up's place in the queue is one
+/// more. Counted on the queue's index, without loading the queue.
+pub fn waiting_before(
     conn: &mut AnyConnection,
-    option_ids: &[String],
-) -> Result<Vec<(String, i32)>, RepoError> {
-    Ok(form_signups::table
-        .filter(form_signups::option_id.eq_any(option_ids.to_vec()))
+    option_id: &str,
+    ticket: u32,
+) -> Result<u32, RepoError> {
+    let ahead: i64 = form_signups::table
+        .filter(form_signups::option_id.eq(option_id))
         .filter(form_signups::state.eq(SignupState::Waiting.as_str()))
-        .select((form_signups::option_id, form_signups::ticket))
-        .order((form_signups::option_id, form_signups::ticket))
-        .load(conn)?)
+        .filter(form_signups::ticket.lt(i32::try_from(ticket).unwrap_or(i32::MAX)))
+        .count()
+        .get_result(conn)?;
+    Ok(u32::try_from(ahead).unwrap_or(u32::MAX))
 }
 
 /// Locks these options of the form in order of id (PostgreSQL: `FOR UPDATE`; SQLite's write lock

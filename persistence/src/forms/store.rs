@@ -264,13 +264,22 @@ pub fn mark_allocated(
     Ok(changed == 1)
 }
 
-/// Forms open at `now` whose guardians have not been told yet, oldest opening first: (id,
-/// school, title, close); at most `limit`.
+/// A form to announce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueForm {
+    pub id: String,
+    pub school_id: String,
+    pub title: String,
+    pub closes_at: DateTime<Utc>,
+}
+
+/// Forms open at `now` whose guardians have not been told yet, oldest opening first; at most
+/// `limit`.
 pub fn due_announcements(
     conn: &mut AnyConnection,
     now: DateTime<Utc>,
     limit: i64,
-) -> Result<Vec<(String, String, String, DateTime<Utc>)>, RepoError> {
+) -> Result<Vec<DueForm>, RepoError> {
     let rows: Vec<(String, String, String, chrono::NaiveDateTime)> = forms::table
         .filter(forms::announced_at.is_null())
         .filter(forms::opens_at.le(naive(now)))
@@ -281,7 +290,12 @@ pub fn due_announcements(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, school, title, closes)| (id, school, title, closes.and_utc()))
+        .map(|(id, school_id, title, closes)| DueForm {
+            id,
+            school_id,
+            title,
+            closes_at: closes.and_utc(),
+        })
         .collect())
 }
 

@@ -16,21 +16,22 @@ const BATCH: i64 = 100;
 pub fn announce_due(db: &Database, now: DateTime<Utc>) -> Result<usize, RepoError> {
     let mut conn = db.get()?;
     let mut announced = 0;
-    for (form, school, title, closes) in store::due_announcements(&mut conn, now, BATCH)? {
+    for due in store::due_announcements(&mut conn, now, BATCH)? {
+        let (form, school, title) = (&due.id, &due.school_id, &due.title);
         let heading = format!("Nieuw formulier: {title}");
         let body = format!(
             "De school vraagt u een formulier in te vullen: \"{title}\". Reageren kan in de app tot \
              {}.",
-            domain::schedule::school_moment(closes)
+            domain::schedule::school_moment(due.closes_at)
         );
         let done = transaction(&mut conn, |conn| {
-            if !store::mark_announced(conn, &form, now)? {
+            if !store::mark_announced(conn, form, now)? {
                 return Ok(false);
             }
             let event = NewEvent {
-                school_id: &school,
+                school_id: school,
                 kind: EventKind::FormsOpened,
-                object_id: &form,
+                object_id: form,
                 urgent: false,
                 language: Language::Dutch,
                 title: &heading,

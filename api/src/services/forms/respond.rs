@@ -57,31 +57,18 @@ pub(super) fn view_of(
     form: &StoredForm,
     response: StoredResponse,
 ) -> Result<ResponseView> {
-    let signups = store::of_response(conn, &response.id)?;
-    let waiting_on: Vec<String> = signups
-        .iter()
-        .filter(|s| s.state == SignupState::Waiting)
-        .map(|s| s.option_id.clone())
-        .collect();
-    let queue = store::waiting_tickets(conn, &waiting_on)?;
     let questions = store::questions_of(conn, &form.id)?;
     let answers = domain::forms::answers::read_stored(&questions, &response.answers)
         .map_err(|_| FormsError::Repo(persistence::RepoError::Corrupt("stored answers".into())))?;
-    let signups = signups
-        .into_iter()
-        .map(|signup| {
-            let position = (signup.state == SignupState::Waiting).then(|| {
-                let ahead = queue
-                    .iter()
-                    .filter(|(o, t)| {
-                        *o == signup.option_id && i64::from(*t) < i64::from(signup.ticket)
-                    })
-                    .count();
-                u32::try_from(ahead + 1).unwrap_or(u32::MAX)
-            });
-            SignupView { signup, position }
-        })
-        .collect();
+    let mut signups = Vec::new();
+    for signup in store::of_response(conn, &response.id)? {
+        let position = if signup.state == SignupState::Waiting {
+            Some(store::waiting_before(conn, &signup.option_id, signup.ticket)?.saturating_add(1))
+        } else {
+            None
+        };
+        signups.push(SignupView { signup, position });
+    }
     Ok(ResponseView {
         response,
         answers,
