@@ -413,7 +413,7 @@ fn plan(count: usize) -> Vec<usize> {
 fn body(n: usize, options: &Options, pupil: &str) -> String {
     let household = json!({"option_id": options.household.0});
     let child = json!({"option_id": options.child.0, "pupil_id": pupil});
-    let choices = if n % 2 == 0 {
+    let choices = if n.is_multiple_of(2) {
         vec![household, child]
     } else {
         vec![child, household]
