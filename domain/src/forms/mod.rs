@@ -14,14 +14,13 @@ use crate::news::Audience;
 
 pub mod allocation;
 pub mod answers;
+pub mod choices;
 pub mod policy;
 pub mod rules;
 
 pub use answers::{Answer, check_answers};
-pub use rules::{
-    Choice, OptionShape, Phase, assess_form, check_choices, phase, placement, promotes, reaches,
-    reminder_due,
-};
+pub use choices::{Choice, OptionShape, check_choices};
+pub use rules::{Phase, assess_form, phase, placement, promotes, reaches, reminder_due};
 
 /// Longest title: our choice (a heading, as a news post's).
 pub const MAX_TITLE_LENGTH: usize = 120;

@@ -2,7 +2,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use uuid::Uuid;
 
 use super::*;
-use crate::forms::{NewOption, Question};
+use crate::forms::{Allocation, Choice, NewOption, OptionShape, Per, Question, check_choices};
 use crate::news::Audience;
 
 fn utc(d: u32, h: u32) -> DateTime<Utc> {

@@ -4,6 +4,7 @@
 
 mod dto;
 mod form;
+mod question_dto;
 mod response_dto;
 mod responses;
 mod results;
@@ -11,6 +12,7 @@ mod results;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use dto::*;
+pub use question_dto::*;
 pub use response_dto::*;
 
 pub fn configure(cfg: &mut ServiceConfig) {
