@@ -30,7 +30,7 @@ use persistence::{Database, DbSettings, migrations};
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{Failure, health, ms, setting};
+use common::{Failure, health, ms, retry_plan, setting};
 
 /// One guardian's report: their access token, their child, the key they send it under.
 struct Report {
@@ -80,7 +80,7 @@ fn main() -> Result<(), Failure> {
         "seeded {count} pupils, each with one guardian with an account and a session, in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let lines = plan(count);
+    let lines = retry_plan(count);
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -187,28 +187,6 @@ fn main() -> Result<(), Failure> {
         return Err("reports lost, duplicated or refused: see above".into());
     }
     Ok(())
-}
-
-/// The lines to send, as indexes of reports: each report once, in order, and after every nine
-/// lines a retry, alternately of the report just before (in flight with it) and of a report
-/// from anywhere before (a retry after the answer was lost).
-fn plan(count: usize) -> Vec<usize> {
-    let mut lines = Vec::with_capacity(count + count / 9 + 1);
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut retries = 0usize;
-    for n in 0..count {
-        lines.push(n);
-        if lines.len() % 10 == 9 {
-            retries += 1;
-            // xorshift: a fixed sequence, the same in every run.
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let far = usize::try_from(state % (n as u64 + 1)).unwrap_or(0);
-            lines.push(if retries % 2 == 1 { n } else { far });
-        }
-    }
-    lines
 }
 
 /// Sends `lines` with `connections` requests in flight, each line exactly once.

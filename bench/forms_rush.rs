@@ -40,7 +40,7 @@ use serde_json::{Value, json};
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{Failure, health, ms, name, setting};
+use common::{Failure, health, ms, name, retry_plan, setting};
 
 /// One household: its guardian's access token, their child, the key they respond under.
 struct Family {
@@ -119,7 +119,7 @@ fn main() -> Result<(), Failure> {
         "the admin opened form {form}: \"Hulp bij de sportdag\" per household ({helpers} places), \"Sportclinic na schooltijd\" per child ({places} places), waiting lists, places given at once"
     );
 
-    let lines = plan(count);
+    let lines = retry_plan(count);
     let started = Instant::now();
     let outcomes = runtime.block_on(rush(
         &client,
@@ -385,28 +385,6 @@ async fn create_form(
             child: option("child", places)?,
         },
     ))
-}
-
-/// The lines to send, as indexes of households: each once, in order, and after every nine lines
-/// a retry, alternately of the response just before (in flight with it) and of one from anywhere
-/// before (a retry after the answer was lost).
-fn plan(count: usize) -> Vec<usize> {
-    let mut lines = Vec::with_capacity(count + count / 9 + 1);
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut retries = 0usize;
-    for n in 0..count {
-        lines.push(n);
-        if lines.len() % 10 == 9 {
-            retries += 1;
-            // xorshift: a fixed sequence, the same in every run.
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let far = usize::try_from(state % (n as u64 + 1)).unwrap_or(0);
-            lines.push(if retries % 2 == 1 { n } else { far });
-        }
-    }
-    lines
 }
 
 /// Household `n`'s response: both options, the household's first when `n` is even.

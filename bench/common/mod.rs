@@ -147,3 +147,25 @@ pub fn sign_in_guardians(
     }
     Ok(seeded)
 }
+
+/// The lines a rush sends, as indexes of its requests: each once, in order, and after every nine
+/// lines a retry, alternately of the one just before (in flight with it) and of one from anywhere
+/// before (a retry after the answer was lost). The same sequence in every run.
+pub fn retry_plan(count: usize) -> Vec<usize> {
+    let mut lines = Vec::with_capacity(count + count / 9 + 1);
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut retries = 0usize;
+    for n in 0..count {
+        lines.push(n);
+        if lines.len() % 10 == 9 {
+            retries += 1;
+            // xorshift: a fixed sequence, the same in every run.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let far = usize::try_from(state % (n as u64 + 1)).unwrap_or(0);
+            lines.push(if retries % 2 == 1 { n } else { far });
+        }
+    }
+    lines
+}
