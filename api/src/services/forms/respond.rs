@@ -208,10 +208,13 @@ fn reach_response(
 ) -> Result<(StoredResponse, Option<AsGuardian>, StoredForm)> {
     let response = store::find_response(conn, id)?;
     let form = store::find(conn, &response.form_id)?;
-    if let Ok(guardian) = as_guardian(conn, actor, audit, &response.form_id, now)
-        && guardian.household == response.household
-    {
-        return Ok((response, Some(guardian), form));
+    match as_guardian(conn, actor, audit, &response.form_id, now) {
+        Ok(guardian) if guardian.household == response.household => {
+            return Ok((response, Some(guardian), form));
+        }
+        // Not a guardian of its household: perhaps one who manages the form.
+        Ok(_) | Err(FormsError::NotFound) => {}
+        Err(other) => return Err(other),
     }
     if manages(conn, actor, audit, &form)?.is_some() {
         return Ok((response, None, form));
