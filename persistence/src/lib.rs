@@ -24,6 +24,7 @@ pub mod ids;
 pub mod leave;
 pub mod migrations;
 pub mod modules;
+mod names;
 pub mod news;
 pub mod notify;
 pub mod outbox;

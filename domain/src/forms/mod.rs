@@ -50,6 +50,21 @@ pub const MAX_OPEN_DAYS: i64 = 366;
 /// form (issue #13: more often is noise; seed 003: it is always e-mailed, so it must be rare).
 pub const REMINDER_EVERY_HOURS: i64 = 24;
 
+/// The household a response is kept under: the LAS's household key ("guardians with the same
+/// household key live together"; separated parents' households differ), or the guardian alone
+/// where the LAS gave none, so that an empty key never makes strangers one household.
+pub fn household_key(household: &str, guardian_id: &str) -> String {
+    if household.trim().is_empty() {
+        format!("guardian:{guardian_id}")
+    } else {
+        household.to_owned()
+    }
+}
+
+/// How long a closed form stays in a guardian's list: our choice (a school term's worth of looking
+/// back at what one signed up for).
+pub const LISTED_AFTER_CLOSE_DAYS: i64 = 90;
+
 /// Whom an option's places are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Per {

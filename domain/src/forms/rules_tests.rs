@@ -282,3 +282,11 @@ fn a_form_reaches_pupils_by_its_groups_and_year_groups() {
     assert!(!reaches(&groups, &[], &in_five));
     assert!(!reaches(&groups, &[4], &in_three));
 }
+
+#[test]
+fn a_household_without_a_key_from_the_las_is_the_guardian_alone() {
+    use crate::forms::household_key;
+    assert_eq!(household_key("H1", "g1"), "H1");
+    assert_eq!(household_key(" ", "g1"), "guardian:g1");
+    assert_ne!(household_key("", "g1"), household_key("", "g2"));
+}

@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
-use domain::forms::reaches;
+use domain::forms::{household_key, reaches};
 
 use super::rows::StoredForm;
 use crate::connection::AnyConnection;
 use crate::error::RepoError;
 use crate::ids::uuid;
+use crate::names::full_name;
 use crate::schema::{
     accounts, enrolments, form_responses, guardian_pupils, guardians, pupils, school_groups,
 };
@@ -39,26 +40,6 @@ pub struct AudienceLink {
     pub household: String,
     /// The guardian's active account, if any.
     pub account_id: Option<String>,
-}
-
-/// The household key a response is kept under: the LAS's household key ("guardians with the same
-/// household key live together"), or the guardian alone where the LAS gave none (an empty key must
-/// not make strangers one household).
-fn household_key(household: &str, guardian_id: &str) -> String {
-    if household.trim().is_empty() {
-        format!("guardian:{guardian_id}")
-    } else {
-        household.to_owned()
-    }
-}
-
-pub(crate) fn full_name(first: &str, prefix: Option<&str>, last: &str) -> String {
-    [Some(first), prefix, Some(last)]
-        .into_iter()
-        .flatten()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The current pupils among `candidates` (all of the form's school when `None`) the form reaches.

@@ -19,8 +19,8 @@ pub use signups::{
     requeue, responses_of, set_preference, set_state, update_response, waiting_before,
 };
 pub use store::{
-    DueForm, LISTED_AFTER_CLOSE_DAYS, Listed, due_announcements, find, insert, list_at,
-    mark_allocated, mark_announced, mark_reminded, opened_at, options_of, questions_of,
+    DueForm, Listed, due_announcements, find, insert, list_at, mark_allocated, mark_announced,
+    mark_reminded, opened_at, options_of, questions_of,
 };
 
 use crate::connection::AnyConnection;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use domain::forms::{CreateForm, Question};
+use domain::forms::{CreateForm, LISTED_AFTER_CLOSE_DAYS, Question};
 
 use super::rows::{FormRow, OptionRow, QuestionRow, StoredForm, StoredOption, all, naive};
 use crate::connection::{AnyConnection, batch_insert};
@@ -204,10 +204,6 @@ pub fn list_at(
         next_cursor: page.next_cursor,
     })
 }
-
-/// How long a closed form stays in a guardian's list: our choice (a school term's worth of
-/// looking back at what one signed up for).
-pub const LISTED_AFTER_CLOSE_DAYS: i64 = 90;
 
 /// The forms of these schools that are open or closed recently, whose audience the caller's
 /// filter decides (`domain::forms::reaches`), newest first; at most `limit`.

@@ -13,13 +13,8 @@ use crate::schema::{
     pupils, school_groups,
 };
 
-/// A person's display name from its parts.
 fn full_name(first: String, prefix: Option<String>, last: String) -> String {
-    [Some(first), prefix, Some(last)]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::names::full_name(&first, prefix.as_deref(), &last)
 }
 
 /// A slot of a desk's day, with who comes.

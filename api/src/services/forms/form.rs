@@ -209,7 +209,7 @@ pub struct Mine {
 const MINE_AT_MOST: i64 = 500;
 
 /// The forms open for the caller's children, and those closed in the last
-/// [`store::LISTED_AFTER_CLOSE_DAYS`] days, newest first, at schools where forms are on for them
+/// [`domain::forms::LISTED_AFTER_CLOSE_DAYS`] days, newest first, at schools where forms are on for them
 /// as a guardian. One query per table, whatever the number of forms.
 pub fn mine(
     conn: &mut AnyConnection,
