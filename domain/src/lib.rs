@@ -14,6 +14,7 @@ pub mod email;
 pub mod forms;
 pub mod idempotency;
 pub mod leave;
+pub mod legal_basis;
 pub mod mail;
 pub mod modules;
 pub mod name;
