@@ -25,6 +25,7 @@ pub mod notify;
 pub mod pagination;
 pub mod planner;
 pub mod policy;
+pub mod retention;
 pub mod roles;
 pub mod roster;
 pub mod schedule;
