@@ -380,12 +380,14 @@ diesel::joinable!(change_requests -> guardians (requested_by));
 diesel::joinable!(change_request_fields -> change_requests (request_id));
 
 mod absence;
+mod consent;
 mod news;
 mod notify;
 mod planner;
 mod sign_up_forms;
 
 pub use absence::*;
+pub use consent::*;
 pub use news::*;
 pub use notify::*;
 pub use planner::*;
