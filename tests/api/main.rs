@@ -22,6 +22,7 @@ mod consent;
 mod consent_matrix;
 mod contract;
 mod edge;
+mod erasure;
 mod errors;
 mod forms;
 mod forms_matrix;

@@ -33,6 +33,7 @@ pub mod calendar;
 pub mod change_requests;
 pub mod clients;
 pub mod consent;
+pub mod erasure;
 pub mod fields;
 pub mod forms;
 pub mod groups;
@@ -74,6 +75,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(planner::configure)
             .configure(forms::configure)
             .configure(consent::configure)
+            .configure(erasure::configure)
             .configure(news::configure)
             .configure(notifications::configure)
             .configure(groups::configure)

@@ -33,7 +33,7 @@ pub use respond::{
     respond, response,
 };
 pub use results::{Entry, Missing, OptionResult, Results, csv_rows, results};
-pub use withdraw::withdraw;
+pub use withdraw::{release_household, release_pupil, withdraw};
 
 use super::{module_school_as, school_ref};
 use crate::audit::{Audit, Object};
