@@ -154,7 +154,10 @@ pub fn erase_guardian(conn: &mut AnyConnection, guardian: &GuardianRow) -> Resul
 
 /// Deletes the account when no guardian, staff or board role is left on it (its sessions, inbox,
 /// preferences and queued mail cascade); a platform operator's stays.
-fn erase_account_if_unused(conn: &mut AnyConnection, account: &str) -> Result<(), RepoError> {
+pub(crate) fn erase_account_if_unused(
+    conn: &mut AnyConnection,
+    account: &str,
+) -> Result<(), RepoError> {
     let roles: i64 = guardians::table
         .filter(guardians::account_id.eq(account))
         .count()

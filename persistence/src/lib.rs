@@ -35,6 +35,7 @@ pub mod pending_invitations;
 pub mod planner;
 pub mod pupil_card;
 pub mod pupils;
+pub mod retention;
 pub mod roster;
 pub mod roster_generation;
 pub mod roster_sources;

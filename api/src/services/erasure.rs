@@ -9,6 +9,8 @@
 use chrono::{DateTime, Utc};
 use domain::actor::Actor;
 use domain::policy::SchoolAction;
+use persistence::guardians::GuardianRow;
+use persistence::pupils::PupilRow;
 use persistence::{AnyConnection, erasure, schools, transaction};
 
 use crate::audit::{Audit, Object};
@@ -47,9 +49,22 @@ pub fn erase_pupil(
     };
     allowed(conn, actor, audit, &pupil.school_id, object)?;
     transaction(conn, |conn| {
-        super::forms::release_pupil(conn, &pupil.id, now)?;
-        erasure::erase_pupil(conn, &pupil)?;
+        remove_pupil(conn, &pupil, now)?;
         audit.record(conn, "erase", object, "ok")?;
+        Ok::<_, ApiError>(())
+    })
+}
+
+/// Removes the pupil from every module (their sign-ups released first), in one transaction; for
+/// erasure and the retention purge.
+pub(crate) fn remove_pupil(
+    conn: &mut AnyConnection,
+    pupil: &PupilRow,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    transaction(conn, |conn| {
+        super::forms::release_pupil(conn, &pupil.id, now)?;
+        erasure::erase_pupil(conn, pupil)?;
         Ok::<_, ApiError>(())
     })
 }
@@ -71,14 +86,27 @@ pub fn erase_guardian(
     };
     allowed(conn, actor, audit, &guardian.school_id, object)?;
     transaction(conn, |conn| {
-        for household in erasure::households_of(conn, &guardian)? {
-            if !erasure::household_continues(conn, &guardian, &household)? {
+        remove_guardian(conn, &guardian, now)?;
+        audit.record(conn, "erase", object, "ok")?;
+        Ok::<_, ApiError>(())
+    })
+}
+
+/// Removes the guardian from every module, with the responses of households that end with them,
+/// in one transaction; for erasure and the retention purge.
+pub(crate) fn remove_guardian(
+    conn: &mut AnyConnection,
+    guardian: &GuardianRow,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    transaction(conn, |conn| {
+        for household in erasure::households_of(conn, guardian)? {
+            if !erasure::household_continues(conn, guardian, &household)? {
                 let key = domain::forms::household_key(&household, &guardian.id);
                 super::forms::release_household(conn, &guardian.school_id, &key, now)?;
             }
         }
-        erasure::erase_guardian(conn, &guardian)?;
-        audit.record(conn, "erase", object, "ok")?;
+        erasure::erase_guardian(conn, guardian)?;
         Ok::<_, ApiError>(())
     })
 }

@@ -17,8 +17,10 @@ use crate::Invalid;
 use crate::school_year::SchoolYear;
 
 pub mod rules;
+pub mod threshold;
 
 pub use rules::{check_cutoff, expires_on, is_expired};
+pub use threshold::{anchor_on, expired_through};
 
 /// Absence and leave records: seed 002 Bijlage 2, "Maximaal 5 jaar nadat een leerling is
 /// uitgeschreven"; Kennisnet Aanpak IBP bewaartermijnen.

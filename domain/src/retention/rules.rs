@@ -80,9 +80,11 @@ pub fn is_expired(
     Ok(expires_on(category, anchor, settings)?.is_some_and(|last| today > last))
 }
 
-/// A manual purge or dry run's cutoff (the date data counts as expired on) must lie in a school
-/// year that has ended: one inside the current school year, or in the future, is refused. Data of
-/// the running year is purged by the scheduled run with today's date, never ahead of it.
+/// An early purge's cutoff (the terms are maxima: a school may remove the data of pupils who
+/// left, and of guardians whose last child left, before a date of its choosing) must lie in a
+/// school year that has ended: one inside the current school year, or in the future, is refused.
+/// This year's leavers are still in use (reports, the LAS may undo a de-enrolment); they go by
+/// the scheduled purge when their terms run out.
 pub fn check_cutoff(cutoff: NaiveDate, today: NaiveDate) -> Result<(), Invalid> {
     if cutoff > today {
         Err(Invalid::new(

@@ -384,6 +384,7 @@ mod consent;
 mod news;
 mod notify;
 mod planner;
+mod retention;
 mod sign_up_forms;
 
 pub use absence::*;
@@ -391,4 +392,5 @@ pub use consent::*;
 pub use news::*;
 pub use notify::*;
 pub use planner::*;
+pub use retention::*;
 pub use sign_up_forms::*;

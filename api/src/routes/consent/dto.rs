@@ -377,7 +377,7 @@ pub struct GroupContact {
     #[schema(max_length = 50)]
     pub phone: Option<String>,
     /// Their children in the group.
-    #[schema(max_items = 20)]
+    #[schema(max_items = 20, max_length = 200)]
     pub children: Vec<String>,
 }
 
