@@ -9,6 +9,7 @@ pub mod actor;
 pub mod calendar;
 pub mod change_request;
 pub mod client;
+pub mod disclosures;
 pub mod edexml;
 pub mod email;
 pub mod forms;
