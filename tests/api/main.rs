@@ -19,6 +19,7 @@ mod callers;
 mod cards;
 mod change_requests;
 mod contract;
+mod disclosures;
 mod edge;
 mod errors;
 mod forms;

@@ -32,6 +32,7 @@ pub mod boards;
 pub mod calendar;
 pub mod change_requests;
 pub mod clients;
+pub mod disclosures;
 pub mod fields;
 pub mod forms;
 pub mod groups;
@@ -66,6 +67,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(passwords::configure)
             .configure(me::configure)
             .configure(boards::configure)
+            .configure(disclosures::configure)
             .configure(schools::configure)
             .configure(absence::configure)
             .configure(calendar::configure)

@@ -380,12 +380,14 @@ diesel::joinable!(change_requests -> guardians (requested_by));
 diesel::joinable!(change_request_fields -> change_requests (request_id));
 
 mod absence;
+mod disclosure_register;
 mod news;
 mod notify;
 mod planner;
 mod sign_up_forms;
 
 pub use absence::*;
+pub use disclosure_register::*;
 pub use news::*;
 pub use notify::*;
 pub use planner::*;
