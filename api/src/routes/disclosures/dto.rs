@@ -59,14 +59,14 @@ pub struct Disclosure {
     #[schema(format = Uuid, max_length = 36)]
     pub board_id: String,
     /// To whom the data is given.
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub recipient: String,
     /// What for.
-    #[schema(max_length = 500)]
+    #[schema(max_length = 500, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub purpose: String,
     pub legal_basis: LegalBasis,
     /// Which data goes; absent when the register does not say.
-    #[schema(max_length = 500)]
+    #[schema(max_length = 500, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub data_categories: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
