@@ -18,8 +18,9 @@ CREATE TABLE disclosures (
 CREATE INDEX disclosures_board_idx ON disclosures (board_id, id);
 
 -- Every board there is starts with the seed's eleven rows (boards made later get them from the
--- code, in the transaction that makes the board). Their ids are UUIDv7 built from now plus the
--- row's place, so they keep the seed's order; the rest of each id is random.
+-- code, in the transaction that makes the board). Their ids are UUIDv7 whose time is the row's
+-- place in milliseconds before now: they keep the seed's order, and a row added right after the
+-- migration still sorts after them. The rest of each id is random.
 WITH defaults (place, recipient, purpose, legal_basis) AS (VALUES
     (1, 'Dienst Uitvoering Onderwijs', 'Bekostiging', 'legal_obligation'),
     (2, 'Educatieve uitgeverijen en Basispoort', 'Gebruik digitale leermiddelen', 'legitimate_interest'),
@@ -40,7 +41,7 @@ SELECT substr(stamp, 1, 8) || '-' || substr(stamp, 9, 4) || '-7' || substr(tail,
            || substr(tail, 7, 12),
        board_id, recipient, purpose, legal_basis, NULL, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
 FROM (
-    SELECT printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + place)
+    SELECT printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) - 12 + place)
                AS stamp,
            lower(hex(randomblob(9))) AS tail,
            boards.id AS board_id, recipient, purpose, legal_basis
