@@ -348,3 +348,27 @@ async fn a_caller_without_rights_is_refused_before_the_body_is_read() {
         assert_eq!(status, expected, "{actor} at {path}");
     }
 }
+
+#[tokio::test]
+async fn a_retried_add_with_its_key_adds_one_row() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let path = register(&world, "boardA");
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        let response = app
+            .request(Method::POST, &path)
+            .bearer_auth(world.token("board_admin"))
+            .header("Idempotency-Key", "disclosure-retry-1")
+            .json(&new_row())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let replayed = response.headers().get("idempotent-replayed").is_some();
+        answers.push((replayed, response.json::<Value>().await.unwrap()));
+    }
+    assert!(!answers[0].0 && answers[1].0, "the retry is a replay");
+    assert_eq!(answers[0].1["id"], answers[1].1["id"]);
+    assert_eq!(count(&app, world.id("boardA")), 12);
+}

@@ -119,19 +119,21 @@ pub fn get(
     Ok(store::find(conn, &board, id)?)
 }
 
-/// Adds a row to the board's register (its admins only).
-pub fn create(
+/// Adds a row to the board's register (its admins only). `remember` stores the answer under the
+/// caller's `Idempotency-Key` in the same transaction.
+pub fn create<T>(
     conn: &mut AnyConnection,
     actor: &Actor,
     audit: &Audit,
     board_id: &str,
     disclosure: &Disclosure,
-) -> Result<StoredDisclosure> {
+    remember: impl FnOnce(&mut AnyConnection, StoredDisclosure) -> std::result::Result<T, ApiError>,
+) -> std::result::Result<T, ApiError> {
     let board = may_change(conn, actor, audit, board_id)?;
     transaction(conn, |conn| {
         let stored = store::insert(conn, &board, disclosure)?;
         audit.record(conn, "create_disclosure", object(&stored), "ok")?;
-        Ok(stored)
+        remember(conn, stored)
     })
 }
 

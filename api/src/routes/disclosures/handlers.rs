@@ -2,7 +2,6 @@
 //! A handler with a body authorizes the caller from the path and the token first and reads the
 //! body after.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use uuid::Uuid;
 
@@ -11,6 +10,7 @@ use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, Query};
+use crate::idempotency::{Created, IdempotencyKey, remembered, replayed};
 use crate::routes::pagination::{Page, PageParams};
 use crate::services::disclosures as service;
 use crate::state::AppState;
@@ -47,10 +47,14 @@ pub async fn list_disclosures(
 /// Add to a board's disclosure register
 ///
 /// For the board's admins. Recipient and purpose are required; the data categories are not.
+/// With `Idempotency-Key`, a retried request adds one row.
 #[utoipa::path(
     tag = "disclosures",
     operation_id = "create_disclosure",
-    params(("board_id" = String, Path, format = Uuid, max_length = 36, description = "The board.")),
+    params(
+        ("board_id" = String, Path, format = Uuid, max_length = 36, description = "The board."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Send a new key (e.g. a UUID) per row and the same one when retrying it: a retry gets the first answer (with `Idempotent-Replayed: true`) and nothing is added twice. Kept for 24 hours."),
+    ),
     request_body = NewDisclosure,
     responses(
         (status = 201, description = "The new row.", body = Disclosure,
@@ -63,6 +67,7 @@ pub async fn create_disclosure(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
+    key: IdempotencyKey,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let board_id = path.into_inner().to_string();
@@ -71,19 +76,25 @@ pub async fn create_disclosure(
         service::may_change(conn, &actor, &audit, &board)
     })
     .await?;
-    let disclosure = body.parse::<NewDisclosure>().await?.command()?;
-    let stored = db::run(&state.db, move |conn| {
-        service::create(conn, &auth.0, &auth.audit(), &board_id, &disclosure)
+    let input: NewDisclosure = body.parse().await?;
+    let claim = key.claim(&auth.0.account_id.to_string(), &input);
+    let disclosure = input.command()?;
+    let created = db::run(&state.db, move |conn| {
+        if let Some(answer) = replayed(claim.as_ref(), conn)? {
+            return Ok(Created::Replayed(answer));
+        }
+        let (actor, audit) = (&auth.0, auth.audit());
+        service::create(
+            conn,
+            actor,
+            &audit,
+            &board_id,
+            &disclosure,
+            |conn, stored| remembered(claim.as_ref(), conn, Disclosure::from(stored)),
+        )
     })
     .await?;
-    let created = Disclosure::from(stored);
-    let location = format!(
-        "/api/v1/boards/{}/disclosures/{}",
-        created.board_id, created.id
-    );
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, location))
-        .json(created))
+    Ok(created.respond(|row| format!("/api/v1/boards/{}/disclosures/{}", row.board_id, row.id)))
 }
 
 /// Read a row of a board's disclosure register
