@@ -61,3 +61,12 @@ pub fn list_at(
         |(row, _)| row.id.clone(),
     )
 }
+
+/// The school a group belongs to; [`RepoError::NotFound`] for no such group. The caller then
+/// reaches the school through its scope, so a group of a school out of reach stays unseen.
+pub fn school_of(conn: &mut AnyConnection, group_id: &str) -> Result<String, RepoError> {
+    Ok(school_groups::table
+        .filter(school_groups::id.eq(group_id))
+        .select(school_groups::school_id)
+        .get_result(conn)?)
+}

@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod change_request;
 pub mod clients;
 pub mod connection;
+pub mod consent;
 pub mod disclosures;
 pub mod error;
 pub mod forms;

@@ -77,6 +77,8 @@ pub fn insert(conn: &mut AnyConnection, new: &NewSchool<'_>) -> Result<SchoolRow
         .execute(conn)?;
     // A new school starts with every module on; it switches off what it does not use.
     crate::modules::replace(conn, &row.id, &domain::modules::ModuleSettings::all_on())?;
+    // And with the default consent purposes (SPEC §10), so parents can be asked from day one.
+    crate::consent::insert_defaults(conn, &row.id, at.and_utc())?;
     Ok(row)
 }
 

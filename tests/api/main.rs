@@ -18,6 +18,8 @@ mod calendar;
 mod callers;
 mod cards;
 mod change_requests;
+mod consent;
+mod consent_matrix;
 mod contract;
 mod disclosures;
 mod edge;

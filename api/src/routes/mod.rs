@@ -32,6 +32,7 @@ pub mod boards;
 pub mod calendar;
 pub mod change_requests;
 pub mod clients;
+pub mod consent;
 pub mod disclosures;
 pub mod fields;
 pub mod forms;
@@ -74,6 +75,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(leave::configure)
             .configure(planner::configure)
             .configure(forms::configure)
+            .configure(consent::configure)
             .configure(news::configure)
             .configure(notifications::configure)
             .configure(groups::configure)

@@ -30,6 +30,7 @@ macro_rules! gate_errors {
 pub mod absence;
 pub mod calendar;
 pub mod change_requests;
+pub mod consent;
 pub mod disclosures;
 pub mod forms;
 pub mod leave;

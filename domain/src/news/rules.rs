@@ -50,7 +50,7 @@ pub struct PostTimes {
 }
 
 /// A required single-line text: trimmed, `1..=max` characters, no control characters.
-fn check_line(value: &str, max: usize) -> Result<String, Invalid> {
+pub fn check_line(value: &str, max: usize) -> Result<String, Invalid> {
     let value = value.trim();
     if value.is_empty() {
         return Err(Invalid::new("required", "must not be empty"));
@@ -72,7 +72,7 @@ fn check_line(value: &str, max: usize) -> Result<String, Invalid> {
 
 /// A required text of several lines: trimmed, `1..=max` characters, no control characters but
 /// line breaks and tabs.
-fn check_text(value: &str, max: usize) -> Result<String, Invalid> {
+pub fn check_text(value: &str, max: usize) -> Result<String, Invalid> {
     let value = value.trim();
     if value.is_empty() {
         return Err(Invalid::new("required", "must not be empty"));

@@ -380,6 +380,7 @@ diesel::joinable!(change_requests -> guardians (requested_by));
 diesel::joinable!(change_request_fields -> change_requests (request_id));
 
 mod absence;
+mod consent;
 mod disclosure_register;
 mod news;
 mod notify;
@@ -387,6 +388,7 @@ mod planner;
 mod sign_up_forms;
 
 pub use absence::*;
+pub use consent::*;
 pub use disclosure_register::*;
 pub use news::*;
 pub use notify::*;

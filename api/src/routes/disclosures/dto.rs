@@ -2,44 +2,14 @@
 
 use chrono::{DateTime, Utc};
 use domain::disclosures::{self as register, DisclosureEdit};
-use domain::legal_basis::LegalBasis as Basis;
 use persistence::disclosures::StoredDisclosure;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::error::ApiError;
+use crate::routes::consent::LegalBasisKind;
 use crate::services::disclosures::refusals_to_fields;
-
-/// The lawful basis of a processing or disclosure (AVG art. 6 lid 1, a–f).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LegalBasis {
-    /// a: consent of the person (for a child, a parent with parental authority).
-    Consent,
-    /// b: needed for a contract with the person.
-    Contract,
-    /// c: a legal obligation of the school (DUO, leerplicht, the inspectorate).
-    LegalObligation,
-    /// d: to protect someone's vital interests.
-    VitalInterest,
-    /// e: a task in the public interest (education itself).
-    PublicTask,
-    /// f: the school's legitimate interest, weighed against the person's.
-    LegitimateInterest,
-}
-same_enum!(
-    LegalBasis,
-    Basis,
-    [
-        Consent,
-        Contract,
-        LegalObligation,
-        VitalInterest,
-        PublicTask,
-        LegitimateInterest
-    ]
-);
 
 /// One row of a board's disclosure register (seed 002, appendix 3).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -64,7 +34,7 @@ pub struct Disclosure {
     /// What for.
     #[schema(max_length = 500, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub purpose: String,
-    pub legal_basis: LegalBasis,
+    pub legal_basis: LegalBasisKind,
     /// Which data goes; absent when the register does not say.
     #[schema(max_length = 500, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub data_categories: Option<String>,
@@ -114,7 +84,7 @@ pub struct NewDisclosure {
     )]
     #[validate(length(min = 1, max = 500))]
     pub purpose: String,
-    pub legal_basis: LegalBasis,
+    pub legal_basis: LegalBasisKind,
     /// Which data goes, e.g. "naam, BSN, verzuim"; blank is none.
     #[schema(max_length = 500, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     #[validate(length(max = 500))]
@@ -153,7 +123,7 @@ pub struct DisclosureChanges {
     )]
     #[validate(length(min = 1, max = 500))]
     pub purpose: Option<String>,
-    pub legal_basis: Option<LegalBasis>,
+    pub legal_basis: Option<LegalBasisKind>,
     /// An empty text removes them.
     #[schema(max_length = 500, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     #[validate(length(max = 500))]
