@@ -29,6 +29,7 @@ communication and processes between school and home. Conventions: see docs/API-D
         (name = "health", description = "Liveness and readiness probes."),
         (name = "auth", description = "Signing in and tokens."),
         (name = "boards", description = "School boards (tenants), managed by the platform operator."),
+        (name = "disclosures", description = "The disclosure register (verwerkingsregister, seed 002 appendix 3): per board, to whom personal data is given, what for and on which lawful basis (AVG art. 6). Read by the board's staff and the guardians of its pupils, kept by the board's admins."),
         (name = "schools", description = "Schools, their groups, staff and audit log."),
         (name = "pupils", description = "Pupils, as far as the caller's relation to them reaches."),
         (name = "guardians", description = "Guardians (ouders/verzorgers) and their invitations."),

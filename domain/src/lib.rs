@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod change_request;
 pub mod client;
 pub mod consent;
+pub mod disclosures;
 pub mod edexml;
 pub mod email;
 pub mod forms;

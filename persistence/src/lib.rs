@@ -16,6 +16,7 @@ pub mod change_request;
 pub mod clients;
 pub mod connection;
 pub mod consent;
+pub mod disclosures;
 pub mod erasure;
 pub mod error;
 pub mod forms;

@@ -140,6 +140,10 @@ fn new_board(n: usize) -> Value {
     json!({"name": format!("Nieuw bestuur {n}")})
 }
 
+fn new_disclosure(n: usize) -> Value {
+    json!({"recipient": format!("Ontvanger {n}"), "purpose": "Doel", "legal_basis": "consent"})
+}
+
 #[rustfmt::skip]
 const MATRIX: &[Row] = &[
     //                                               op   ba   adm  dir  tch  care lunch g1  g2
@@ -237,6 +241,13 @@ const MATRIX: &[Row] = &[
                                                     expect: [403, 201, 404, 404, 404, 404, 404, 404, 404] },
     Row { method: "POST", path: "/api/v1/boards/{boardB}/integration-clients", body: Some(new_client),
                                                     expect: [403, 404, 404, 404, 404, 404, 404, 404, 404] },
+    // The disclosure register: read by all with a part in the board, kept by its admins.
+    get("/api/v1/boards/{boardA}/disclosures",      [404, 200, 200, 200, 200, 200, 200, 200, 200]),
+    get("/api/v1/boards/{boardB}/disclosures",      [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    Row { method: "POST", path: "/api/v1/boards/{boardA}/disclosures", body: Some(new_disclosure),
+                                                    expect: [404, 201, 403, 403, 403, 403, 403, 403, 403] },
+    Row { method: "POST", path: "/api/v1/boards/{boardB}/disclosures", body: Some(new_disclosure),
+                                                    expect: [404, 404, 404, 404, 404, 404, 404, 404, 404] },
     // Integration endpoints refuse people's tokens.
     get("/api/v1/integration/me",                   [401, 401, 401, 401, 401, 401, 401, 401, 401]),
     Row { method: "PUT", path: "/api/v1/schools/{A1}/roster", body: Some(empty_roster),

@@ -21,6 +21,7 @@ mod change_requests;
 mod consent;
 mod consent_matrix;
 mod contract;
+mod disclosures;
 mod edge;
 mod erasure;
 mod errors;

@@ -125,6 +125,9 @@ fn write(db: &Database) -> (HashMap<&'static str, String>, Logins) {
     logins.push(("operator", operator.email));
     let board_a = boards::insert(conn, "Board A").unwrap();
     let board_b = boards::insert(conn, "Board B").unwrap();
+    for board in [&board_a, &board_b] {
+        persistence::disclosures::insert_defaults(conn, &board.id).unwrap();
+    }
     let admin = accounts::insert_person(conn, "board-admin@world.example", Some(&hash)).unwrap();
     roster::add_board_admin(conn, &admin.id, &board_a.id).unwrap();
     logins.push(("board_admin", admin.email));

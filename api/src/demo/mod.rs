@@ -127,6 +127,7 @@ fn write(
     accounts::insert_operator(conn, OPERATOR_EMAIL, operator_hash)?;
     for board in &plan.boards {
         let row = boards::insert(conn, &board.name)?;
+        persistence::disclosures::insert_defaults(conn, &row.id)?;
         let admin = accounts::insert_person(conn, &board.admin_email, Some(person_hash))?;
         roster::add_board_admin(conn, &admin.id, &row.id)?;
         for school in plan.schools.iter().filter(|s| s.board == board.name) {

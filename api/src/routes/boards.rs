@@ -4,8 +4,8 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use domain::name::DisplayName;
-use persistence::AnyConnection;
 use persistence::boards::{self, BoardRow};
+use persistence::{AnyConnection, disclosures, transaction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -144,14 +144,18 @@ async fn create_board(
         DisplayName::parse(&body.0.name.0).map_err(|invalid| ApiError::invalid("name", invalid))?;
     let audit = auth.audit();
     let row = db::run(&state.db, move |conn| {
-        let row = boards::insert(conn, name.as_str())?;
-        let object = Object {
-            kind: "board",
-            id: Some(&row.id),
-            school_id: None,
-        };
-        audit.record(conn, "create", object, "ok")?;
-        Ok::<_, ApiError>(row)
+        // One transaction: no board is ever seen without its disclosure register.
+        transaction(conn, |conn| {
+            let row = boards::insert(conn, name.as_str())?;
+            disclosures::insert_defaults(conn, &row.id)?;
+            let object = Object {
+                kind: "board",
+                id: Some(&row.id),
+                school_id: None,
+            };
+            audit.record(conn, "create", object, "ok")?;
+            Ok::<_, ApiError>(row)
+        })
     })
     .await?;
     let board = Board::from(row);

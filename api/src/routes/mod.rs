@@ -33,6 +33,7 @@ pub mod calendar;
 pub mod change_requests;
 pub mod clients;
 pub mod consent;
+pub mod disclosures;
 pub mod erasure;
 pub mod fields;
 pub mod forms;
@@ -68,6 +69,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(passwords::configure)
             .configure(me::configure)
             .configure(boards::configure)
+            .configure(disclosures::configure)
             .configure(schools::configure)
             .configure(absence::configure)
             .configure(calendar::configure)

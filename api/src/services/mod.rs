@@ -31,6 +31,7 @@ pub mod absence;
 pub mod calendar;
 pub mod change_requests;
 pub mod consent;
+pub mod disclosures;
 pub mod erasure;
 pub mod forms;
 pub mod leave;

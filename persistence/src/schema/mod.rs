@@ -381,6 +381,7 @@ diesel::joinable!(change_request_fields -> change_requests (request_id));
 
 mod absence;
 mod consent;
+mod disclosure_register;
 mod news;
 mod notify;
 mod planner;
@@ -389,6 +390,7 @@ mod sign_up_forms;
 
 pub use absence::*;
 pub use consent::*;
+pub use disclosure_register::*;
 pub use news::*;
 pub use notify::*;
 pub use planner::*;
