@@ -27,6 +27,7 @@ pub mod objects_only;
 pub mod openapi;
 pub mod outbox_worker;
 pub mod rate_limit;
+pub mod retention_worker;
 pub mod roster_cache;
 pub mod roster_fetch;
 pub mod routes;

@@ -255,6 +255,12 @@ impl TestApp {
         fanned
     }
 
+    /// Runs the nightly retention purge as it would run at `at`; false when the lease is held.
+    pub fn purge_at(&self, at: chrono::DateTime<chrono::Utc>) -> bool {
+        let mut conn = self.db.get().unwrap();
+        api::services::retention::run_scheduled(&mut conn, "test-purge", at).unwrap()
+    }
+
     pub fn execute_sql(&self, sql: &str) {
         let mut conn = self.db.get().unwrap();
         conn.batch_execute(sql).unwrap();

@@ -51,6 +51,7 @@ mod planner_families;
 mod planner_matrix;
 mod planner_notices;
 mod planner_overview;
+mod retention;
 mod roster;
 mod storage;
 mod webhooks;

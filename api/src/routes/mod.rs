@@ -52,6 +52,7 @@ pub mod passwords;
 pub mod people;
 pub mod planner;
 pub mod pupils;
+pub mod retention;
 pub mod roster;
 pub mod roster_sources;
 pub mod schools;
@@ -78,6 +79,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(forms::configure)
             .configure(consent::configure)
             .configure(erasure::configure)
+            .configure(retention::configure)
             .configure(news::configure)
             .configure(notifications::configure)
             .configure(groups::configure)

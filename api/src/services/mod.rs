@@ -38,6 +38,7 @@ pub mod leave;
 pub mod news;
 pub mod notify;
 pub mod planner;
+pub mod retention;
 pub mod sync;
 pub mod webhooks;
 
@@ -63,6 +64,16 @@ pub enum Denied {
     Forbidden,
     #[error(transparent)]
     Repo(RepoError),
+}
+
+impl From<Denied> for crate::error::ApiError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::NotFound => crate::error::ApiError::NotFound,
+            Denied::Forbidden => crate::error::ApiError::Forbidden,
+            Denied::Repo(err) => err.into(),
+        }
+    }
 }
 
 impl From<RepoError> for Denied {

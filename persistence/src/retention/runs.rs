@@ -170,3 +170,31 @@ pub fn list_runs(
             .collect(),
     })
 }
+
+/// Every school's id, for the scheduled run.
+pub fn all_schools(conn: &mut AnyConnection) -> Result<Vec<String>, RepoError> {
+    Ok(crate::schema::schools::table
+        .select(crate::schema::schools::id)
+        .order(crate::schema::schools::id)
+        .load(conn)?)
+}
+
+/// One run with its counts.
+pub fn find_run(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<(RunRow, Vec<(String, i64)>), RepoError> {
+    let run: RunRow = retention_runs::table
+        .find(id)
+        .select(RunRow::as_select())
+        .get_result(conn)?;
+    let counts = retention_run_counts::table
+        .filter(retention_run_counts::run_id.eq(id))
+        .select((
+            retention_run_counts::category,
+            retention_run_counts::removed,
+        ))
+        .order(retention_run_counts::category)
+        .load(conn)?;
+    Ok((run, counts))
+}

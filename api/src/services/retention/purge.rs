@@ -1,0 +1,240 @@
+//! One school's purge, the nightly run over every school, and the admin's requests.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::actor::Actor;
+use domain::policy::SchoolAction;
+use domain::retention::{Category, Settings, check_cutoff, expired_through};
+use domain::schedule::school_date;
+use persistence::page::Page;
+use persistence::retention::{self as store, RunRow};
+use persistence::{AnyConnection, RepoError};
+
+use crate::audit::{Audit, Object};
+use crate::error::{ApiError, FieldError};
+use crate::services::erasure::{remove_guardian, remove_pupil};
+use crate::services::school_as;
+
+/// The lease's name, and how long one run may hold it before another instance may take over.
+const LEASE: &str = "retention";
+const LEASE_MINUTES: i64 = 60;
+
+/// What an admin asks: a dry run (count only), and an early cutoff for leavers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunRequest {
+    pub dry_run: bool,
+    /// Pupils who left, and guardians whose last child left, before this day go now.
+    pub cutoff: Option<NaiveDate>,
+}
+
+/// A run with its counts per category.
+pub type RunView = (RunRow, Vec<(String, i64)>);
+
+/// The last start date that goes for `category` today, moved later by an early cutoff for the
+/// categories that run from a departure.
+fn through(category: Category, today: NaiveDate, cutoff: Option<NaiveDate>) -> Option<NaiveDate> {
+    let rule = expired_through(category, &Settings::default(), today)
+        .ok()
+        .flatten();
+    let early = match category {
+        Category::AbsenceAndLeave
+        | Category::Enrolment
+        | Category::PupilFile
+        | Category::GuardianAccount => cutoff.and_then(|c| c.pred_opt()),
+        _ => None,
+    };
+    rule.max(early)
+}
+
+/// Runs one category at the school: how many records went (or would go, `dry`).
+fn sweep(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    category: Category,
+    through: NaiveDate,
+    dry: bool,
+    now: DateTime<Utc>,
+) -> Result<i64, ApiError> {
+    let ids = |conn: &mut AnyConnection| -> Result<Vec<String>, RepoError> {
+        Ok(store::leavers(conn, school_id, through)?
+            .into_iter()
+            .map(|p| p.id)
+            .collect())
+    };
+    Ok(match category {
+        Category::PupilFile => {
+            let leavers = ids(conn)?;
+            store::pupil_file(conn, &leavers, dry)?
+        }
+        Category::AbsenceAndLeave => {
+            let leavers = ids(conn)?;
+            store::absence_and_leave(conn, &leavers, dry)?
+        }
+        Category::Enrolment => {
+            let leavers = store::leavers(conn, school_id, through)?;
+            if !dry {
+                for pupil in &leavers {
+                    remove_pupil(conn, pupil, now)?;
+                }
+            }
+            i64::try_from(leavers.len()).unwrap_or(i64::MAX)
+        }
+        Category::GuardianAccount => {
+            let expired = store::expired_guardians(conn, school_id, through)?;
+            if !dry {
+                for guardian in &expired {
+                    remove_guardian(conn, guardian, now)?;
+                }
+            }
+            i64::try_from(expired.len()).unwrap_or(i64::MAX)
+        }
+        Category::Staff => {
+            let expired = store::expired_staff(conn, school_id, through)?;
+            if !dry {
+                for member in &expired {
+                    store::remove_staff(conn, member)?;
+                }
+            }
+            i64::try_from(expired.len()).unwrap_or(i64::MAX)
+        }
+        Category::PortalContent => store::portal_content(conn, school_id, through, dry)?,
+        Category::AuditLog => store::audit_log(conn, Some(school_id), through, dry)?,
+        // The portal keeps no complaint files and no fiscal staff data: nothing to remove.
+        Category::Complaints | Category::StaffFiscal => 0,
+    })
+}
+
+/// The order categories run in: the pupil file and absences before the pupil record they hang
+/// on, guardians after their children.
+const ORDER: [Category; 7] = [
+    Category::PupilFile,
+    Category::AbsenceAndLeave,
+    Category::Enrolment,
+    Category::GuardianAccount,
+    Category::Staff,
+    Category::PortalContent,
+    Category::AuditLog,
+];
+
+/// Runs the purge at one school and logs it; a category that fails ends the run as failed there
+/// (what went before it stays gone and is counted).
+fn purge_school(
+    conn: &mut AnyConnection,
+    school_id: &str,
+    request: RunRequest,
+    kind: &str,
+    requested_by: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    let today = school_date(now);
+    let run = store::start_run(
+        conn,
+        Some(school_id),
+        kind,
+        today,
+        request.cutoff,
+        requested_by,
+        now.naive_utc(),
+    )?;
+    for category in ORDER {
+        let Some(through) = through(category, today, request.cutoff) else {
+            store::record_count(conn, &run, category.as_str(), 0)?;
+            continue;
+        };
+        match sweep(conn, school_id, category, through, request.dry_run, now) {
+            Ok(n) => store::record_count(conn, &run, category.as_str(), n)?,
+            Err(err) => {
+                log::error!("retention purge failed at {}: {err}", category.as_str());
+                store::finish_run(conn, &run, Some(category.as_str()), now.naive_utc())?;
+                return Ok(run);
+            }
+        }
+    }
+    store::finish_run(conn, &run, None, now.naive_utc())?;
+    Ok(run)
+}
+
+/// The nightly purge over every school, on the one instance that takes the lease; false when
+/// another holds it. Audit events of no school (logins, operator actions) go in a run of its own.
+pub fn run_scheduled(
+    conn: &mut AnyConnection,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let until = now + Duration::minutes(LEASE_MINUTES);
+    if !store::take_lease(conn, LEASE, owner, now.naive_utc(), until.naive_utc())? {
+        return Ok(false);
+    }
+    let scheduled = RunRequest {
+        dry_run: false,
+        cutoff: None,
+    };
+    for school in store::all_schools(conn)? {
+        purge_school(conn, &school, scheduled, "scheduled", None, now)?;
+    }
+    let today = school_date(now);
+    if let Some(through) = through(Category::AuditLog, today, None) {
+        let run = store::start_run(conn, None, "scheduled", today, None, None, now.naive_utc())?;
+        let n = store::audit_log(conn, None, through, false)?;
+        store::record_count(conn, &run, Category::AuditLog.as_str(), n)?;
+        store::finish_run(conn, &run, None, now.naive_utc())?;
+    }
+    store::release_lease(conn, LEASE, owner)?;
+    Ok(true)
+}
+
+/// Whether the caller may run the purge at the school (before a body is read): the school admin
+/// and the board's admins; 404 out of scope, 403 recorded.
+pub fn may_run(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    school_id: &str,
+) -> Result<(), ApiError> {
+    school_as(conn, actor, audit, school_id, SchoolAction::ManageSchool)?;
+    Ok(())
+}
+
+/// A school admin's (or the board admin's) run: a dry run, or a purge now, with an optional
+/// early cutoff for leavers that must lie in an ended school year (422 naming `cutoff`).
+pub fn request_run(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    school_id: &str,
+    request: RunRequest,
+    now: DateTime<Utc>,
+) -> Result<RunView, ApiError> {
+    let school = school_as(conn, actor, audit, school_id, SchoolAction::ManageSchool)?;
+    if let Some(cutoff) = request.cutoff {
+        check_cutoff(cutoff, school_date(now)).map_err(|invalid| {
+            ApiError::Validation(vec![FieldError::new(
+                "cutoff",
+                invalid.code,
+                invalid.message,
+            )])
+        })?;
+    }
+    let kind = if request.dry_run { "dry_run" } else { "manual" };
+    let account = actor.account_id.to_string();
+    let run = purge_school(conn, school.id(), request, kind, Some(&account), now)?;
+    let object = Object {
+        kind: "retention_run",
+        id: Some(&run),
+        school_id: Some(school.id()),
+    };
+    audit.record(conn, kind, object, "ok")?;
+    Ok(store::find_run(conn, &run)?)
+}
+
+/// The school's run log, newest first.
+pub fn runs(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    school_id: &str,
+    before: Option<&str>,
+    limit: u16,
+) -> Result<Page<RunView>, ApiError> {
+    let school = school_as(conn, actor, audit, school_id, SchoolAction::ManageSchool)?;
+    Ok(store::list_runs(conn, school.id(), before, limit)?)
+}
