@@ -60,13 +60,13 @@ impl BreachReportInput {
 /// (`ok`). Other outcomes (`failed`, `held`) count only as events.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 pub struct BreachCounts {
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub events: i64,
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub reads: i64,
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub changes: i64,
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub refusals: i64,
 }
 
@@ -116,7 +116,7 @@ pub struct BreachTouched {
     #[schema(max_length = 200, example = "pupil")]
     pub object_type: String,
     /// Distinct objects of this type.
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub objects: i64,
     pub counts: BreachCounts,
     pub first_at: DateTime<Utc>,
