@@ -229,7 +229,7 @@ async fn only_the_schools_admins_and_its_boards_admins_may_ask() {
     // An event of the other board's school, about its pupil.
     let mut conn = app.db.get().unwrap();
     persistence::audit::record(
-        &mut *conn,
+        &mut conn,
         &persistence::audit::NewEvent {
             action: "read",
             object_type: "pupil",
@@ -271,4 +271,29 @@ async fn only_the_schools_admins_and_its_boards_admins_may_ask() {
     let about_p5 = with(body, "object_ids", json!([world.id("P5")]));
     let answer = report(&app, &world, "school_admin", A1_REPORTS, about_p5).await;
     assert_eq!(answer["totals"]["events"], 0, "{answer}");
+}
+
+#[tokio::test]
+async fn a_caller_without_rights_is_refused_before_the_body_is_read() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let cases = [
+        (A1_REPORTS, "teacher", 403),
+        ("/api/v1/schools/{B1}/breach-reports", "school_admin", 404),
+    ];
+    for (path, actor, status) in cases {
+        // A body that never ends: a server that waited for it before authorizing never answers.
+        let request = app
+            .request(reqwest::Method::POST, &world.path(path))
+            .bearer_auth(world.token(actor))
+            .header("content-type", "application/json")
+            .body(crate::las_sync::endless_body())
+            .send();
+        let response = tokio::time::timeout(std::time::Duration::from_secs(10), request)
+            .await
+            .unwrap_or_else(|_| panic!("{actor} {path}: the server waited for the body"))
+            .unwrap();
+        assert_eq!(response.status(), status, "{actor} {path}");
+    }
+    assert_eq!(reports_run(&app), 0);
 }
