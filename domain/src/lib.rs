@@ -6,6 +6,7 @@
 
 pub mod absence;
 pub mod actor;
+pub mod breach;
 pub mod calendar;
 pub mod change_request;
 pub mod client;

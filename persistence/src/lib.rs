@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod actors;
 pub mod audit;
 pub mod boards;
+pub mod breach;
 pub mod calendar;
 pub mod change_request;
 pub mod clients;

@@ -14,6 +14,7 @@ mod auth;
 mod authorization;
 mod boards;
 mod bodies_after_authorization;
+mod breach;
 mod calendar;
 mod callers;
 mod cards;

@@ -29,6 +29,7 @@ pub mod absence;
 pub mod audit_events;
 pub mod auth;
 pub mod boards;
+pub mod breach;
 pub mod calendar;
 pub mod change_requests;
 pub mod clients;
@@ -87,6 +88,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(pupils::configure)
             .configure(guardians::configure)
             .configure(audit_events::configure)
+            .configure(breach::configure)
             .configure(invitations::configure)
             .configure(clients::configure)
             .configure(modules::configure)

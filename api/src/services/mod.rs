@@ -28,6 +28,7 @@ macro_rules! gate_errors {
 }
 
 pub mod absence;
+pub mod breach;
 pub mod calendar;
 pub mod change_requests;
 pub mod consent;
