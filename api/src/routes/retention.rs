@@ -29,7 +29,7 @@ pub struct RetentionCount {
     /// `portal_content` or `audit_log` (SPEC §12).
     #[schema(max_length = 32, example = "absence_and_leave")]
     pub category: String,
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 9_007_199_254_740_991_i64)]
     pub removed: i64,
 }
 
