@@ -6,8 +6,8 @@ mod runs;
 mod sweep;
 
 pub use runs::{
-    RunRow, all_schools, find_run, finish_run, list_runs, record_count, release_lease, start_run,
-    take_lease,
+    RunRow, RunWithCounts, all_schools, find_run, finish_run, list_runs, record_count,
+    release_lease, start_run, take_lease,
 };
 pub use sweep::{
     absence_and_leave, audit_log, expired_guardians, expired_staff, leavers, portal_content,

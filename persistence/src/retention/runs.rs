@@ -54,6 +54,9 @@ pub struct RunRow {
     pub finished_at: Option<NaiveDateTime>,
 }
 
+/// A run with its counts per category.
+pub type RunWithCounts = (RunRow, Vec<(String, i64)>);
+
 /// Logs the start of a run.
 pub fn start_run(
     conn: &mut AnyConnection,
@@ -127,7 +130,7 @@ pub fn list_runs(
     school_id: &str,
     before: Option<&str>,
     limit: u16,
-) -> Result<Page<(RunRow, Vec<(String, i64)>)>, RepoError> {
+) -> Result<Page<RunWithCounts>, RepoError> {
     let page: Page<RunRow> = fetch_page::<_, RepoError>(
         limit,
         |fetch| {
@@ -180,10 +183,7 @@ pub fn all_schools(conn: &mut AnyConnection) -> Result<Vec<String>, RepoError> {
 }
 
 /// One run with its counts.
-pub fn find_run(
-    conn: &mut AnyConnection,
-    id: &str,
-) -> Result<(RunRow, Vec<(String, i64)>), RepoError> {
+pub fn find_run(conn: &mut AnyConnection, id: &str) -> Result<RunWithCounts, RepoError> {
     let run: RunRow = retention_runs::table
         .find(id)
         .select(RunRow::as_select())

@@ -6,7 +6,7 @@ use domain::policy::SchoolAction;
 use domain::retention::{Category, Settings, check_cutoff, expired_through};
 use domain::schedule::school_date;
 use persistence::page::Page;
-use persistence::retention::{self as store, RunRow};
+use persistence::retention as store;
 use persistence::{AnyConnection, RepoError};
 
 use crate::audit::{Audit, Object};
@@ -27,7 +27,7 @@ pub struct RunRequest {
 }
 
 /// A run with its counts per category.
-pub type RunView = (RunRow, Vec<(String, i64)>);
+pub type RunView = store::RunWithCounts;
 
 /// The last start date that goes for `category` today, moved later by an early cutoff for the
 /// categories that run from a departure.
