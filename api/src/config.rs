@@ -56,6 +56,9 @@ pub struct Config {
     /// How often the notification worker looks for work; zero runs no worker in this instance
     /// (tests drive it themselves).
     pub notify_poll: Duration,
+    /// Whether this instance takes part in the nightly retention purge (one instance of many runs
+    /// it, by a lease); tests drive it themselves.
+    pub retention_purge: bool,
     /// The first retry delay after a failed delivery; later ones double, up to an hour.
     pub outbox_retry_base: Duration,
     /// How often the scheduler looks for due nightly roster fetches.
@@ -309,6 +312,11 @@ impl Config {
             "OUDERPORTAAL_ROSTER_FETCH_TIMEOUT_MS",
         )?;
 
+        let retention_purge = parse_or(
+            get("OUDERPORTAAL_RETENTION_PURGE"),
+            "true",
+            "OUDERPORTAAL_RETENTION_PURGE",
+        )?;
         let webhook_poll = millis(
             get("OUDERPORTAAL_WEBHOOK_POLL_MS"),
             "2000",
@@ -361,6 +369,7 @@ impl Config {
             mail_from,
             outbox_poll,
             notify_poll,
+            retention_purge,
             outbox_retry_base,
             roster_fetch_poll,
             roster_fetch_timeout,

@@ -103,13 +103,13 @@ impl Application {
         );
         let hashing = Arc::new(HashingGate::for_this_machine());
         let clock = Arc::new(crate::clock::Clock::default());
-        tokio::spawn(
-            crate::retention_worker::RetentionWorker {
+        if config.retention_purge {
+            let worker = crate::retention_worker::RetentionWorker {
                 db: db.clone(),
                 clock: Arc::clone(&clock),
-            }
-            .run(),
-        );
+            };
+            tokio::spawn(worker.run());
+        }
         let audit = AuditWriter::start(db.clone());
         let session_feed = Arc::new(SessionFeed::new(config.session_feed_poll));
         tokio::spawn(Arc::clone(&session_feed).run(db.clone()));

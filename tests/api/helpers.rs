@@ -136,6 +136,10 @@ impl TestApp {
             // Tests run the notification engine themselves, at the instant they choose
             // (`notify_at`); a test of the worker turns it on.
             ("OUDERPORTAAL_NOTIFY_POLL_MS".to_owned(), "0".to_owned()),
+            (
+                "OUDERPORTAAL_RETENTION_PURGE".to_owned(),
+                "false".to_owned(),
+            ),
         ]);
         for (name, value) in overrides {
             vars.insert((*name).to_owned(), (*value).to_owned());
