@@ -129,9 +129,11 @@ async fn a_guardian_gets_everything_of_their_family_and_nothing_else() {
     assert_eq!(requests[0]["id"], world.id("CR1"));
     assert!(!items(&requests[0], "fields").is_empty());
     assert!(doc["news"]["reads"].is_array());
-    if inbox > 0 {
-        assert!(!items(&doc, "notifications").is_empty());
-    }
+    assert!(inbox > 0, "the round and the news reached M1's inbox");
+    assert_eq!(
+        items(&doc, "notifications").len(),
+        usize::try_from(inbox).unwrap()
+    );
     let audit = items(&doc, "audit_events");
     assert!(
         audit.iter().any(|e| e["action"] == "export"

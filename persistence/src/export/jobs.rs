@@ -134,13 +134,12 @@ pub fn claim(
 }
 
 /// The job's rows while `owner` holds it.
-fn held<'a>(
-    id: &'a str,
-    owner: &'a str,
-) -> diesel::dsl::Filter<
+type Held<'a> = diesel::dsl::Filter<
     diesel::dsl::Filter<data_exports::table, diesel::dsl::Eq<data_exports::id, &'a str>>,
     diesel::dsl::Eq<data_exports::lock_owner, &'a str>,
-> {
+>;
+
+fn held<'a>(id: &'a str, owner: &'a str) -> Held<'a> {
     data_exports::table
         .filter(data_exports::id.eq(id))
         .filter(data_exports::lock_owner.eq(owner))

@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use domain::export::ExportState;
 use persistence::export::jobs::ExportJob;
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, ObjectBuilder, Schema, SchemaFormat, Type,
+};
 use utoipa::openapi::{KnownFormat, RefOr};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 use validator::Validate;
@@ -56,7 +58,10 @@ pub struct DataExport {
     pub expires_at: Option<DateTime<Utc>>,
     /// The download link, while the document is kept.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 200)]
+    #[schema(
+        max_length = 200,
+        pattern = "^/api/v1/me/exports/[0-9a-f-]{36}/download$"
+    )]
     pub download: Option<String>,
 }
 
@@ -91,12 +96,22 @@ pub enum DownloadFormat {
 #[into_params(parameter_in = Query)]
 pub struct DownloadParams {
     /// `json` (default) or `zip`.
+    #[param(inline)]
     pub format: Option<DownloadFormat>,
 }
 
-fn list(description: &str) -> ObjectBuilder {
+/// A section's items carry the stored fields of their module: open objects.
+fn item() -> ObjectBuilder {
     ObjectBuilder::new()
-        .schema_type(Type::Array)
+        .schema_type(Type::Object)
+        .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+}
+
+/// A section: a list of open objects (bounded only by what a family can have in years of use).
+fn list(description: &str) -> ArrayBuilder {
+    ArrayBuilder::new()
+        .items(item())
+        .max_items(Some(1_000_000))
         .description(Some(description))
 }
 
@@ -113,16 +128,16 @@ impl PartialSchema for DataExportDocument {
                 .additional_properties(Some(AdditionalProperties::FreeForm(true)))
         };
         let sections = [
-            ("account", object("The account: its e-mail address.").build()),
-            ("guardians", list("The caller's guardian records, one per school.").build()),
-            ("children", list("Per child: `pupil`, `groups`, `guardians` (names and relationship only), `consents`, `consent_history`, `medical_note`, `absences` (each with its `history`), `leave_requests`, `bookings`, `signups`.").build()),
-            ("own_consents", list("The caller's own decisions (sharing their contact details).").build()),
-            ("own_consent_history", list("Every decision of those, oldest first.").build()),
-            ("form_responses", list("The caller's households' responses, with answers and sign-ups.").build()),
-            ("change_requests", list("Change requests made by or about the caller, with their fields.").build()),
-            ("news", object("`reads`, `confirmations` and `comments` of the caller.").build()),
-            ("notifications", list("The caller's inbox.").build()),
-            ("audit_events", list("Audit-log events by the caller or about them or their children (ids only; `by_you` tells whether the caller acted).").build()),
+            ("account", Schema::Object(object("The account: its e-mail address.").build())),
+            ("guardians", Schema::Array(list("The caller's guardian records, one per school.").build())),
+            ("children", Schema::Array(list("Per child: `pupil`, `groups`, `guardians` (names and relationship only), `consents`, `consent_history`, `medical_note`, `absences` (each with its `history`), `leave_requests`, `bookings`, `signups`.").build())),
+            ("own_consents", Schema::Array(list("The caller's own decisions (sharing their contact details).").build())),
+            ("own_consent_history", Schema::Array(list("Every decision of those, oldest first.").build())),
+            ("form_responses", Schema::Array(list("The caller's households' responses, with answers and sign-ups.").build())),
+            ("change_requests", Schema::Array(list("Change requests made by or about the caller, with their fields.").build())),
+            ("news", Schema::Object(object("`reads`, `confirmations` and `comments` of the caller.").build())),
+            ("notifications", Schema::Array(list("The caller's inbox.").build())),
+            ("audit_events", Schema::Array(list("Audit-log events by the caller or about them or their children (ids only; `by_you` tells whether the caller acted).").build())),
         ];
         let mut builder = ObjectBuilder::new()
             .schema_type(Type::Object)

@@ -99,7 +99,7 @@ async fn get_data_export(
     responses((status = 200, description = "The document.", content(
         (DataExportDocument = "application/json"),
         (dto::DataExportZip = "application/zip")
-    ), headers(("Content-Disposition" = String, description = "An attachment with a file name.")))),
+    ))),
     security(("bearer" = []))
 )]
 #[get("/me/exports/{export_id}/download")]
