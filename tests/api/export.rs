@@ -250,3 +250,42 @@ async fn one_export_at_a_time_even_when_asked_twice_at_once() {
     let next = request(&app, &world, "guardian").await;
     json_of(next, 202).await;
 }
+
+#[tokio::test]
+async fn one_worker_holds_a_job_and_another_takes_it_over_when_its_lease_ran_out() {
+    use domain::export::{ExportState, LEASE_SECONDS};
+    use persistence::export::jobs;
+
+    let app = TestApp::spawn_with(&[("OUDERPORTAAL_EXPORT_POLL_MS", "0")]).await;
+    let world = World::build(&app).await;
+    let job = call(&app, &world, "guardian", Method::POST, PATH, None).await;
+    let id = json_of(job, 202).await["id"].as_str().unwrap().to_owned();
+    let mut conn = app.db.get().unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    let lease = now + chrono::Duration::seconds(LEASE_SECONDS);
+
+    let first = jobs::claim(&mut conn, "worker-a", lease, now)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (first.id.as_str(), first.state),
+        (id.as_str(), ExportState::Running)
+    );
+    assert!(
+        jobs::claim(&mut conn, "worker-b", lease, now)
+            .unwrap()
+            .is_none()
+    );
+    assert!(!jobs::advance(&mut conn, &id, "worker-b", 50, lease).unwrap());
+    assert!(jobs::advance(&mut conn, &id, "worker-a", 50, lease).unwrap());
+
+    // Worker A's instance died: after its lease, B takes the job and A can no longer touch it.
+    let later = lease + chrono::Duration::seconds(1);
+    let taken = jobs::claim(&mut conn, "worker-b", later, later)
+        .unwrap()
+        .unwrap();
+    assert_eq!(taken.id, id);
+    assert!(!jobs::advance(&mut conn, &id, "worker-a", 60, later).unwrap());
+    assert!(!jobs::finish(&mut conn, &id, "worker-a", "{}", later, later).unwrap());
+    assert!(jobs::finish(&mut conn, &id, "worker-b", "{}", later, later).unwrap());
+}
