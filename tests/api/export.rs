@@ -289,3 +289,45 @@ async fn one_worker_holds_a_job_and_another_takes_it_over_when_its_lease_ran_out
     assert!(!jobs::finish(&mut conn, &id, "worker-a", "{}", later, later).unwrap());
     assert!(jobs::finish(&mut conn, &id, "worker-b", "{}", later, later).unwrap());
 }
+
+#[tokio::test]
+async fn a_collection_that_fails_ends_the_job_failed_and_the_guardian_may_ask_again() {
+    let app = TestApp::spawn_with(&FAST).await;
+    let world = World::build(&app).await;
+    // A section's table gone (broken on purpose): its query fails mid-collection.
+    app.execute_sql("DROP TABLE news_comments");
+    let job = json_of(request(&app, &world, "guardian").await, 202).await;
+    let id = job["id"].as_str().unwrap();
+    let mut state = String::new();
+    for _ in 0..400 {
+        let job = call(
+            &app,
+            &world,
+            "guardian",
+            Method::GET,
+            &format!("{PATH}/{id}"),
+            None,
+        )
+        .await;
+        let job = json_of(job, 200).await;
+        state = job["state"].as_str().unwrap().to_owned();
+        if state == "failed" {
+            assert!(job.get("download").is_none());
+            assert!(job["finished_at"].is_string());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(state, "failed");
+    let download = call(
+        &app,
+        &world,
+        "guardian",
+        Method::GET,
+        &format!("{PATH}/{id}/download"),
+        None,
+    )
+    .await;
+    assert_problem(download, 409, "conflict").await;
+    json_of(request(&app, &world, "guardian").await, 202).await;
+}

@@ -92,10 +92,18 @@ pub fn download(
 ) -> Result<String, ApiError> {
     let account = actor.account_id.to_string();
     let job = jobs::find(conn, &account, id)?;
-    if job.state != ExportState::Done {
-        return Err(ApiError::Conflict(
-            "The export is not done yet; poll the job until its state is `done`.".to_owned(),
-        ));
+    match job.state {
+        ExportState::Done => {}
+        ExportState::Failed => {
+            return Err(ApiError::Conflict(
+                "The export failed; request a new one.".to_owned(),
+            ));
+        }
+        ExportState::Queued | ExportState::Running => {
+            return Err(ApiError::Conflict(
+                "The export is not done yet; poll the job until its state is `done`.".to_owned(),
+            ));
+        }
     }
     if !downloadable(&job, now) {
         return Err(ApiError::NotFound);
