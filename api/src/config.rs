@@ -75,6 +75,8 @@ pub struct Config {
     /// setting of its own, not the roster fetch's: an on-premises LAS does not make the network
     /// a place for school admins' receivers.
     pub webhook_private_networks: bool,
+    /// How often the export worker looks for queued access exports; zero runs none here.
+    pub export_poll: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -345,6 +347,13 @@ impl Config {
             "OUDERPORTAAL_WEBHOOK_PRIVATE_NETWORKS",
         )?;
 
+        // 0 runs no export worker in this instance (another instance collects the jobs).
+        let export_poll = Duration::from_millis(parse_or(
+            get("OUDERPORTAAL_EXPORT_POLL_MS"),
+            "2000",
+            "OUDERPORTAAL_EXPORT_POLL_MS",
+        )?);
+
         Ok(Config {
             environment,
             bind,
@@ -377,6 +386,7 @@ impl Config {
             webhook_poll,
             webhook_timeout,
             webhook_private_networks,
+            export_poll,
         })
     }
 }

@@ -14,6 +14,7 @@ pub mod csv_export;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export_worker;
 pub mod extract;
 pub mod fallback;
 pub mod headers;

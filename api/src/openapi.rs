@@ -44,7 +44,7 @@ communication and processes between school and home. Conventions: see docs/API-D
         (name = "news", description = "News posts of a school to its guardians, the guardian's feed and read receipts."),
         (name = "notifications", description = "One notification per person, not per child: the inbox, its live stream (server-sent events carrying references only), e-mail preferences, and a school's quiet hours and daily overview."),
         (name = "webhooks", description = "Webhooks: a school's admins register HTTPS endpoints that are told of the school's events, signed, with no names or content (see the `WebhookEvent` schema)."),
-        (name = "privacy", description = "Privacy operations (AVG): breach reports from the audit log, to assess a data breach (datalek) and report it to the Autoriteit Persoonsgegevens within 72 hours."),
+        (name = "privacy", description = "Privacy operations (AVG): breach reports from the audit log, to assess a data breach (datalek) and report it to the Autoriteit Persoonsgegevens within 72 hours; a guardian's access export (art. 15) of everything held about them and their children, kept for a week."),
     ),
     components(schemas(Problem, crate::routes::webhooks::WebhookEvent)),
     modifiers(&SecuritySchemes)

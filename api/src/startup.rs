@@ -20,6 +20,7 @@ use crate::auth::session_check;
 use crate::auth::session_feed::SessionFeed;
 use crate::config::Config;
 use crate::error::{PROBLEM_JSON, Problem, problem_response, problem_type};
+use crate::export_worker::ExportWorker;
 use crate::extract::{self, BodyLimit, BulkBodyLimit};
 use crate::fallback::{self, RouteTable};
 use crate::invitation_worker::InvitationWorker;
@@ -111,6 +112,10 @@ impl Application {
             tokio::spawn(worker.run());
         }
         let audit = AuditWriter::start(db.clone());
+        if !config.export_poll.is_zero() {
+            let worker = ExportWorker::new(db.clone(), config.export_poll, Arc::clone(&clock));
+            tokio::spawn(worker.run());
+        }
         let session_feed = Arc::new(SessionFeed::new(config.session_feed_poll));
         tokio::spawn(Arc::clone(&session_feed).run(db.clone()));
         let live = LiveHub::start(db.clone(), &config.database.url);

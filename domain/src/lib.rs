@@ -14,6 +14,7 @@ pub mod consent;
 pub mod disclosures;
 pub mod edexml;
 pub mod email;
+pub mod export;
 pub mod forms;
 pub mod idempotency;
 pub mod leave;

@@ -20,6 +20,7 @@ pub mod consent;
 pub mod disclosures;
 pub mod erasure;
 pub mod error;
+pub mod export;
 pub mod forms;
 pub mod groups;
 pub mod guardians;

@@ -59,7 +59,7 @@ fn traces(app: &TestApp, needles: &[&str]) -> Vec<String> {
 
 /// P1 in every module: a medical note and consents, a leave request, a form sign-up of the child
 /// and the household, a conversation booked (and the world's absence and change request).
-async fn fill(app: &TestApp, world: &World) {
+pub(crate) async fn fill(app: &TestApp, world: &World) {
     let note = json!({"note": "Pinda-allergie"});
     let written = call(
         app,

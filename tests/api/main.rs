@@ -26,6 +26,7 @@ mod disclosures;
 mod edge;
 mod erasure;
 mod errors;
+mod export;
 mod forms;
 mod forms_matrix;
 mod forms_notices;

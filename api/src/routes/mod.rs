@@ -36,6 +36,7 @@ pub mod clients;
 pub mod consent;
 pub mod disclosures;
 pub mod erasure;
+pub mod export;
 pub mod fields;
 pub mod forms;
 pub mod groups;
@@ -70,6 +71,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(auth::configure)
             .configure(passwords::configure)
             .configure(me::configure)
+            .configure(export::configure)
             .configure(boards::configure)
             .configure(disclosures::configure)
             .configure(schools::configure)

@@ -34,6 +34,7 @@ pub mod change_requests;
 pub mod consent;
 pub mod disclosures;
 pub mod erasure;
+pub mod export;
 pub mod forms;
 pub mod leave;
 pub mod news;
