@@ -15,8 +15,9 @@ use crate::error::RepoError;
 use crate::guardians::GuardianRow;
 use crate::pupils::PupilRow;
 use crate::schema::{
-    accounts, board_admins, consent_events, consents, form_responses, form_signups, forms,
-    guardian_pupils, guardians, idempotency_keys, medical_notes, outbox, pupils, schools, staff,
+    accounts, board_admins, consent_events, consents, data_exports, form_responses, form_signups,
+    forms, guardian_pupils, guardians, idempotency_keys, medical_notes, outbox, pupils, schools,
+    staff,
 };
 use crate::scoped;
 
@@ -82,12 +83,21 @@ fn forget_replays(conn: &mut AnyConnection, text: &str) -> Result<(), RepoError>
     Ok(())
 }
 
+/// Finished access exports that hold `text` (an id): the document is a copy of the person's data
+/// and goes with it (the guardian may ask for a new one).
+fn forget_exports(conn: &mut AnyConnection, text: &str) -> Result<(), RepoError> {
+    diesel::delete(data_exports::table.filter(data_exports::document.like(format!("%{text}%"))))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Removes the pupil and everything of theirs; the caller has released their sign-ups.
 pub fn erase_pupil(conn: &mut AnyConnection, pupil: &PupilRow) -> Result<(), RepoError> {
     diesel::delete(consent_events::table.filter(consent_events::subject_id.eq(&pupil.id)))
         .execute(conn)?;
     diesel::delete(consents::table.filter(consents::subject_id.eq(&pupil.id))).execute(conn)?;
     forget_replays(conn, &pupil.id)?;
+    forget_exports(conn, &pupil.id)?;
     // Enrolments, guardian links, absences with their history and signals, leave requests,
     // bookings, sign-ups, confirmations, comments, change requests and the medical note cascade.
     diesel::delete(pupils::table.find(&pupil.id)).execute(conn)?;
@@ -142,6 +152,7 @@ pub fn erase_guardian(conn: &mut AnyConnection, guardian: &GuardianRow) -> Resul
         .set(medical_notes::updated_by.eq(None::<String>))
         .execute(conn)?;
     forget_replays(conn, id)?;
+    forget_exports(conn, id)?;
     if let Some(email) = &guardian.email {
         diesel::delete(outbox::table.filter(outbox::to_address.eq(email))).execute(conn)?;
     }

@@ -131,6 +131,13 @@ async fn erasing_a_pupil_leaves_nothing_of_them_in_any_table() {
     let world = World::build(&app).await;
     fill(&app, &world).await;
     let p1 = world.id("P1").to_owned();
+    // A finished access export of the guardian holds a copy of the child's data.
+    app.execute_sql(&format!(
+        "INSERT INTO data_exports (id, account_id, state, progress, requested_at, document) \
+         SELECT '0190bbbb-0000-7000-8000-000000000001', account_id, 'done', 100, \
+         '2026-11-30 09:00:00', '{{\"children\": [\"{p1}\"]}}' FROM guardians WHERE id = '{}'",
+        world.id("M1")
+    ));
     let needles = [p1.as_str(), &marker("P1")];
     assert!(
         traces(&app, &needles).len() > 10,
