@@ -7,6 +7,10 @@ use std::time::Duration;
 
 use persistence::DbSettings;
 
+mod read;
+
+use read::{jwt_secret, millis, parse_or};
+
 /// The signing secret used when none is configured. Public by nature, so refused in production.
 pub const DEVELOPMENT_JWT_SECRET: &str = "ouderportaal-development-secret-do-not-use-in-production";
 /// The highest rate limit that can be configured, as the contract states it.
@@ -389,70 +393,6 @@ impl Config {
             export_poll,
         })
     }
-}
-
-fn jwt_secret(
-    get: &impl Fn(&str) -> Option<String>,
-    environment: Environment,
-) -> Result<Vec<u8>, ConfigError> {
-    let secret = match (
-        get("OUDERPORTAAL_JWT_SECRET"),
-        get("OUDERPORTAAL_JWT_SECRET_FILE"),
-    ) {
-        (Some(_), Some(_)) => {
-            return Err(invalid(
-                "OUDERPORTAAL_JWT_SECRET",
-                "set either it or OUDERPORTAAL_JWT_SECRET_FILE, not both",
-            ));
-        }
-        (Some(secret), None) => secret.into_bytes(),
-        (None, Some(path)) => std::fs::read(&path)
-            .map_err(|err| {
-                invalid(
-                    "OUDERPORTAAL_JWT_SECRET_FILE",
-                    format!("cannot read {path}: {err}"),
-                )
-            })?
-            .trim_ascii()
-            .to_vec(),
-        (None, None) => DEVELOPMENT_JWT_SECRET.as_bytes().to_vec(),
-    };
-    if environment == Environment::Production && secret == DEVELOPMENT_JWT_SECRET.as_bytes() {
-        return Err(invalid(
-            "OUDERPORTAAL_JWT_SECRET",
-            "the development secret is refused in production; set a secret of your own",
-        ));
-    }
-    if secret.len() < MIN_SECRET_BYTES {
-        return Err(invalid(
-            "OUDERPORTAAL_JWT_SECRET",
-            "must be at least 32 bytes",
-        ));
-    }
-    Ok(secret)
-}
-
-fn parse_or<T: std::str::FromStr>(
-    value: Option<String>,
-    default: &str,
-    variable: &'static str,
-) -> Result<T, ConfigError> {
-    let raw = value.unwrap_or_else(|| default.to_owned());
-    raw.trim()
-        .parse()
-        .map_err(|_| invalid(variable, format!("`{raw}` is not a valid value")))
-}
-
-fn millis(
-    value: Option<String>,
-    default: &str,
-    variable: &'static str,
-) -> Result<Duration, ConfigError> {
-    let ms: u64 = parse_or(value, default, variable)?;
-    if ms == 0 {
-        return Err(invalid(variable, "must be more than 0"));
-    }
-    Ok(Duration::from_millis(ms))
 }
 
 #[cfg(test)]
