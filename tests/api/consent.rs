@@ -441,4 +441,13 @@ async fn photo_consent_is_asked_again_each_school_year() {
         1,
         "P3 in G2"
     );
+
+    // A purpose that does not renew: a "yes" of any year holds.
+    let lunch = purpose(&app, &world, "A1", "medical_lunch_supervisor");
+    decide(&app, &world, "guardian", "P1", &lunch, true).await;
+    app.clock.hold(Some(utc(2028, 9, 1, 9)));
+    let lunch_list = format!("/api/v1/schools/{{A1}}/consent-purposes/{lunch}/pupils?allowed=true");
+    let allowed = items(&app, &world, "director", &lunch_list).await;
+    assert_eq!(allowed.len(), 1);
+    assert_eq!(allowed[0]["state"], "given");
 }

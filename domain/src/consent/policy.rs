@@ -23,6 +23,21 @@ pub fn may_decide_for_pupil(actor: &Actor, pupil_id: Uuid) -> bool {
         .any(|c| c.pupil_id == pupil_id && c.parental_authority)
 }
 
+/// The guardian record (at the child's school) through which `actor` decides for the child: one
+/// with parental authority for them; `None` when the actor may not decide.
+pub fn deciding_guardian(actor: &Actor, school_id: Uuid, pupil_id: Uuid) -> Option<Uuid> {
+    actor
+        .guardian
+        .iter()
+        .find(|g| {
+            g.school_id == school_id
+                && g.children
+                    .iter()
+                    .any(|c| c.pupil_id == pupil_id && c.parental_authority)
+        })
+        .map(|g| g.guardian_id)
+}
+
 /// Deciding on a guardian's own contact details: that guardian alone.
 pub fn may_decide_for_guardian(actor: &Actor, guardian_id: Uuid) -> bool {
     actor.guardian_ids().contains(&guardian_id)

@@ -34,6 +34,19 @@ fn only_a_guardian_with_parental_authority_decides_for_a_child() {
         Uuid::from_u128(202)
     ));
     assert!(may_write_medical_note(&guardian(PUPIL, true), PUPIL));
+    let school_id = school().school_id;
+    assert_eq!(
+        deciding_guardian(&guardian(PUPIL, true), school_id, PUPIL),
+        Some(Uuid::from_u128(201))
+    );
+    assert_eq!(
+        deciding_guardian(&guardian(PUPIL, false), school_id, PUPIL),
+        None
+    );
+    assert_eq!(
+        deciding_guardian(&guardian(PUPIL, true), Uuid::from_u128(11), PUPIL),
+        None
+    );
     assert!(!may_write_medical_note(&guardian(PUPIL, false), PUPIL));
 }
 

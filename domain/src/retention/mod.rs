@@ -20,7 +20,7 @@ pub mod rules;
 pub mod threshold;
 
 pub use rules::{check_cutoff, expires_on, is_expired};
-pub use threshold::{anchor_on, expired_through};
+pub use threshold::{anchor_on, expired_through, purge_through};
 
 /// Absence and leave records: seed 002 Bijlage 2, "Maximaal 5 jaar nadat een leerling is
 /// uitgeschreven"; Kennisnet Aanpak IBP bewaartermijnen.

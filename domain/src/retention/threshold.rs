@@ -67,6 +67,29 @@ pub fn expired_through(
     Ok(Some(lo))
 }
 
+/// What a run removes for `category`: the rule's threshold, moved later by an early cutoff
+/// (see [`super::check_cutoff`]) for the categories that run from a departure: pupils who left,
+/// and guardians whose last child left, before the cutoff go too.
+pub fn purge_through(
+    category: Category,
+    settings: &Settings,
+    today: NaiveDate,
+    cutoff: Option<NaiveDate>,
+) -> Result<Option<NaiveDate>, Invalid> {
+    let rule = expired_through(category, settings, today)?;
+    let early = match category {
+        Category::AbsenceAndLeave
+        | Category::Enrolment
+        | Category::PupilFile
+        | Category::Complaints
+        | Category::GuardianAccount => cutoff.and_then(|c| c.pred_opt()),
+        Category::AuditLog | Category::Staff | Category::StaffFiscal | Category::PortalContent => {
+            None
+        }
+    };
+    Ok(rule.max(early))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +111,29 @@ mod tests {
             assert_eq!(is(through), Ok(true), "{}", category.as_str());
             assert_eq!(is(after), Ok(false), "{}", category.as_str());
         }
+    }
+
+    #[test]
+    fn an_early_cutoff_reaches_departures_only() {
+        let settings = Settings::default();
+        let today = day(2026, 11, 30);
+        let cutoff = Some(day(2025, 7, 1));
+        let through = |c| purge_through(c, &settings, today, cutoff).ok().flatten();
+        assert_eq!(through(Category::Enrolment), Some(day(2025, 6, 30)));
+        assert_eq!(
+            through(Category::GuardianAccount),
+            Some(day(2026, 7, 31)),
+            "the rule is later"
+        );
+        assert_eq!(
+            through(Category::AuditLog),
+            Some(day(2026, 5, 29)),
+            "not a departure"
+        );
+        assert_eq!(
+            purge_through(Category::Enrolment, &settings, today, None),
+            expired_through(Category::Enrolment, &settings, today)
+        );
     }
 
     #[test]

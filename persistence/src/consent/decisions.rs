@@ -222,11 +222,12 @@ pub fn standings_on(
         Option<bool>,
         Option<NaiveDateTime>,
     );
-    // Where the purpose does not renew, any "yes" holds: a cutoff before every decision.
+    // Where the purpose does not renew, any "yes" holds: a cutoff before every decision (the
+    // epoch, not `NaiveDateTime::MIN`, which PostgreSQL's timestamps cannot hold).
     let cutoff = if purpose.yearly_renewal {
         cutoff.naive_utc()
     } else {
-        NaiveDateTime::MIN
+        DateTime::UNIX_EPOCH.naive_utc()
     };
     fetch_page(
         limit,

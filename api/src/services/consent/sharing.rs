@@ -86,16 +86,8 @@ pub fn may_write_medical_note(
     let pupil = pupils::find(conn, &actor.pupil_scope(), pupil_id)?;
     let school = consent_school(conn, actor, audit, &pupil.school_id)?;
     let pupil_uuid = uuid(&pupil.id);
-    let writer = actor.guardian.iter().find(|g| {
-        g.school_id == uuid(school.id())
-            && g.children
-                .iter()
-                .any(|c| c.pupil_id == pupil_uuid && c.parental_authority)
-    });
-    match writer {
-        Some(link) if policy::may_write_medical_note(actor, pupil_uuid) => {
-            Ok((pupil.id, school.id().to_owned(), link.guardian_id))
-        }
+    match policy::deciding_guardian(actor, uuid(school.id()), pupil_uuid) {
+        Some(guardian) => Ok((pupil.id, school.id().to_owned(), guardian)),
         _ => Err(refuse(
             conn,
             audit,

@@ -85,16 +85,7 @@ impl SubjectAt {
     pub fn decider(&self, actor: &Actor) -> Option<Uuid> {
         let subject = uuid(&self.id);
         match self.kind {
-            Subject::Pupil if policy::may_decide_for_pupil(actor, subject) => actor
-                .guardian
-                .iter()
-                .find(|g| {
-                    g.school_id == uuid(self.school.id())
-                        && g.children
-                            .iter()
-                            .any(|c| c.pupil_id == subject && c.parental_authority)
-                })
-                .map(|g| g.guardian_id),
+            Subject::Pupil => policy::deciding_guardian(actor, uuid(self.school.id()), subject),
             Subject::Guardian if policy::may_decide_for_guardian(actor, subject) => Some(subject),
             _ => None,
         }

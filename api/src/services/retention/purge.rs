@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::actor::Actor;
 use domain::policy::SchoolAction;
-use domain::retention::{Category, Settings, check_cutoff, expired_through};
+use domain::retention::{Category, Settings, check_cutoff, expired_through, purge_through};
 use domain::schedule::school_date;
 use persistence::page::Page;
 use persistence::retention as store;
@@ -28,22 +28,6 @@ pub struct RunRequest {
 
 /// A run with its counts per category.
 pub type RunView = store::RunWithCounts;
-
-/// The last start date that goes for `category` today, moved later by an early cutoff for the
-/// categories that run from a departure.
-fn through(category: Category, today: NaiveDate, cutoff: Option<NaiveDate>) -> Option<NaiveDate> {
-    let rule = expired_through(category, &Settings::default(), today)
-        .ok()
-        .flatten();
-    let early = match category {
-        Category::AbsenceAndLeave
-        | Category::Enrolment
-        | Category::PupilFile
-        | Category::GuardianAccount => cutoff.and_then(|c| c.pred_opt()),
-        _ => None,
-    };
-    rule.max(early)
-}
 
 /// Runs one category at the school: how many records went (or would go, `dry`).
 fn sweep(
@@ -136,11 +120,14 @@ fn purge_school(
         now.naive_utc(),
     )?;
     for category in ORDER {
-        let Some(through) = through(category, today, request.cutoff) else {
-            store::record_count(conn, &run, category.as_str(), 0)?;
-            continue;
+        let through = purge_through(category, &Settings::default(), today, request.cutoff)
+            .map_err(|invalid| ApiError::Internal(invalid.message));
+        let swept = match through {
+            Ok(None) => Ok(0),
+            Ok(Some(through)) => sweep(conn, school_id, category, through, request.dry_run, now),
+            Err(err) => Err(err),
         };
-        match sweep(conn, school_id, category, through, request.dry_run, now) {
+        match swept {
             Ok(n) => store::record_count(conn, &run, category.as_str(), n)?,
             Err(err) => {
                 log::error!("retention purge failed at {}: {err}", category.as_str());
@@ -172,7 +159,7 @@ pub fn run_scheduled(
         purge_school(conn, &school, scheduled, "scheduled", None, now)?;
     }
     let today = school_date(now);
-    if let Some(through) = through(Category::AuditLog, today, None) {
+    if let Ok(Some(through)) = expired_through(Category::AuditLog, &Settings::default(), today) {
         let run = store::start_run(conn, None, "scheduled", today, None, None, now.naive_utc())?;
         let n = store::audit_log(conn, None, through, false)?;
         store::record_count(conn, &run, Category::AuditLog.as_str(), n)?;
