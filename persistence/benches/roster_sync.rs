@@ -529,6 +529,7 @@ fn snapshot(school: usize, pupils: usize, variant: Variant) -> (Snapshot, Expect
         pupils: records,
         guardians,
         staff,
+        consents: Vec::new(),
     };
     (snapshot, expected)
 }

@@ -75,14 +75,14 @@ pub(crate) async fn decide(
     .await
 }
 
-async fn status(app: &TestApp, world: &World, actor: &str, path: &str) -> u16 {
+pub(crate) async fn status(app: &TestApp, world: &World, actor: &str, path: &str) -> u16 {
     call(app, world, actor, Method::GET, path, None)
         .await
         .status()
         .as_u16()
 }
 
-async fn items(app: &TestApp, world: &World, actor: &str, path: &str) -> Vec<Value> {
+pub(crate) async fn items(app: &TestApp, world: &World, actor: &str, path: &str) -> Vec<Value> {
     let page = json_of(call(app, world, actor, Method::GET, path, None).await, 200).await;
     page["items"].as_array().unwrap().clone()
 }

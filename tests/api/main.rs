@@ -20,6 +20,7 @@ mod callers;
 mod cards;
 mod change_requests;
 mod consent;
+mod consent_las;
 mod consent_matrix;
 mod contract;
 mod disclosures;

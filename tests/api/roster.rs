@@ -21,6 +21,7 @@ async fn held_snapshot(app: &TestApp, world: &World) -> Snapshot {
             pupils: held.pupils.iter().map(|(_, p)| p.clone()).collect(),
             guardians: held.guardians.iter().map(|(_, g)| g.clone()).collect(),
             staff: held.staff.iter().map(|(_, s)| s.clone()).collect(),
+            consents: Vec::new(),
         }
     })
     .await
@@ -188,5 +189,6 @@ fn sorted_like(expected: &Snapshot, actual: &Snapshot) -> Snapshot {
         pupils: order(&expected.pupils, &actual.pupils),
         guardians: order(&expected.guardians, &actual.guardians),
         staff: order(&expected.staff, &actual.staff),
+        consents: expected.consents.clone(),
     }
 }

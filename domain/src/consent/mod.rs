@@ -49,7 +49,10 @@ impl Subject {
 }
 
 /// The purposes every school starts with (SPEC §10); the portal enforces the sharing ones on reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Code {
     PhotosWebsite,
     PhotosNewsletter,

@@ -41,6 +41,7 @@ mod tests {
             pupils: file.pupils,
             guardians: Vec::new(),
             staff: file.staff,
+            consents: Vec::new(),
         };
         let (valid, rejected) = crate::roster::validate(snapshot).unwrap();
         assert_eq!(valid.pupils.len(), 1, "00001 stays");

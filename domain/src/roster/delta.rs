@@ -71,6 +71,7 @@ pub fn apply_delta(held: Snapshot, delta: &Delta) -> Result<Snapshot, StructureE
         pupils,
         guardians,
         staff,
+        consents: delta.upsert.consents.clone(),
     })
 }
 

@@ -56,6 +56,7 @@ pub(super) fn snapshot() -> Snapshot {
         pupils: vec![pupil("L1", "Emma", &["G1"])],
         guardians: vec![guardian("V1", "Marieke", " Marieke@Example.NL ", &["L1"])],
         staff: vec![],
+        consents: vec![],
     }
 }
 

@@ -87,6 +87,7 @@ mod tests {
             pupils: vec![pupil("L1", "Emma", &["G5"])],
             guardians: vec![],
             staff: vec![],
+            consents: vec![],
         };
         let merged = merge_without_guardians(incoming, held);
         assert!(merged.pupils[0].parents_separated);

@@ -3,6 +3,7 @@
 //! deactivate; applying it makes every personal-data field equal to the LAS value. Pure: the
 //! database work lives in persistence.
 
+mod consents;
 mod delta;
 mod diff;
 #[cfg(test)]
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::Invalid;
 use crate::roles::StaffRole;
 
+pub use consents::LasConsent;
 pub use delta::apply_delta;
 pub use diff::{Diff, diff, readdressed};
 pub use merge::{carry_guardians, merge_without_guardians};
@@ -100,6 +102,9 @@ pub struct Snapshot {
     pub pupils: Vec<PupilRecord>,
     pub guardians: Vec<GuardianRecord>,
     pub staff: Vec<StaffRecord>,
+    /// Consent the LAS keeps, per pupil and purpose; imported read-only. Absent in EDEXML.
+    #[serde(default)]
+    pub consents: Vec<LasConsent>,
 }
 
 /// A record left out of a sync, and why.

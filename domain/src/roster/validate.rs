@@ -180,6 +180,7 @@ pub fn validate_against(
             &mut rejected,
         );
     }
+    super::consents::check(&mut snapshot, &mut rejected);
     Ok((snapshot, rejected))
 }
 

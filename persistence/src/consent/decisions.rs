@@ -86,36 +86,60 @@ pub fn decide(
     guardian_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), RepoError> {
-    let at = now.naive_utc();
+    record(
+        conn,
+        &purpose.id,
+        subject_id,
+        given,
+        Some(guardian_id),
+        now.naive_utc(),
+    )
+}
+
+/// Makes `given` the decision that holds on the purpose for the subject and adds it to the
+/// history: taken by `decided_by`, or imported from the LAS when `None`.
+pub(super) fn record(
+    conn: &mut AnyConnection,
+    purpose_id: &str,
+    subject_id: &str,
+    given: bool,
+    decided_by: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<(), RepoError> {
+    let source = if decided_by.is_some() {
+        "portal"
+    } else {
+        "las"
+    };
     on_backend!(conn, c => diesel::insert_into(consents::table)
         .values((
-            consents::purpose_id.eq(&purpose.id),
+            consents::purpose_id.eq(purpose_id),
             consents::subject_id.eq(subject_id),
             consents::given.eq(given),
             consents::decided_at.eq(at),
-            consents::decided_by.eq(guardian_id),
-            consents::source.eq("portal"),
+            consents::decided_by.eq(decided_by),
+            consents::source.eq(source),
         ))
         .on_conflict((consents::purpose_id, consents::subject_id))
         .do_update()
         .set((
             consents::given.eq(given),
             consents::decided_at.eq(at),
-            consents::decided_by.eq(guardian_id),
-            consents::source.eq("portal"),
+            consents::decided_by.eq(decided_by),
+            consents::source.eq(source),
         ))
         .execute(c))?;
-    diesel::insert_into(consent_events::table)
+    on_backend!(conn, c => diesel::insert_into(consent_events::table)
         .values((
             consent_events::id.eq(new_id()),
-            consent_events::purpose_id.eq(&purpose.id),
+            consent_events::purpose_id.eq(purpose_id),
             consent_events::subject_id.eq(subject_id),
             consent_events::given.eq(given),
             consent_events::decided_at.eq(at),
-            consent_events::decided_by.eq(guardian_id),
-            consent_events::source.eq("portal"),
+            consent_events::decided_by.eq(decided_by),
+            consent_events::source.eq(source),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! the class contact list), where a "yes" is checked in the query, never in a handler.
 
 mod decisions;
+mod imports;
 mod purposes;
 mod rows;
 mod sharing;
@@ -10,6 +11,7 @@ mod sharing;
 pub use decisions::{
     Decided, HistoryEntry, StandingRow, current_of, decide, history_of, standings_on,
 };
+pub use imports::import_from_las;
 pub use purposes::{find_purpose, insert_defaults, insert_purpose, list_purposes, update_purpose};
 pub use rows::{Purpose, PurposeRow};
 pub use sharing::{

@@ -35,6 +35,7 @@ pub fn insert_defaults(
                 retired_at: None,
                 created_at: at,
                 updated_at: at,
+                las_imported_at: None,
             }
         })
         .collect();
@@ -97,6 +98,7 @@ pub fn insert_purpose(
         retired_at: None,
         created_at: at,
         updated_at: at,
+        las_imported_at: None,
     };
     diesel::insert_into(consent_purposes::table)
         .values(&row)

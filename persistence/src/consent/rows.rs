@@ -24,6 +24,7 @@ pub struct PurposeRow {
     pub retired_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub las_imported_at: Option<NaiveDateTime>,
 }
 
 /// A purpose read into the domain's values.
@@ -38,6 +39,8 @@ pub struct Purpose {
     pub legal_basis: LegalBasis,
     pub yearly_renewal: bool,
     pub from_las: bool,
+    /// When the LAS last sent this purpose (for one it keeps).
+    pub las_imported_at: Option<NaiveDateTime>,
     pub retired_at: Option<NaiveDateTime>,
 }
 
@@ -65,6 +68,7 @@ impl TryFrom<PurposeRow> for Purpose {
             description: row.description,
             yearly_renewal: row.yearly_renewal,
             from_las: row.from_las,
+            las_imported_at: row.las_imported_at,
             retired_at: row.retired_at,
         })
     }

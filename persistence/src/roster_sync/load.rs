@@ -206,6 +206,7 @@ impl Held {
             pupils: records(&self.pupils),
             guardians: records(&self.guardians),
             staff: records(&self.staff),
+            consents: Vec::new(),
         }
     }
 

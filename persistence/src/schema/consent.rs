@@ -16,6 +16,7 @@ diesel::table! {
         retired_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        las_imported_at -> Nullable<Timestamp>,
     }
 }
 

@@ -107,6 +107,9 @@ pub struct ConsentPurpose {
     pub yearly_renewal: bool,
     /// Kept in the school's administration system (LAS): read-only here.
     pub from_las: bool,
+    /// When the LAS last sent this purpose's decisions (with a roster sync).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_imported_at: Option<DateTime<Utc>>,
     /// No longer asked; decisions and history stay.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retired_at: Option<DateTime<Utc>>,
@@ -123,6 +126,7 @@ impl From<Purpose> for ConsentPurpose {
             legal_basis: p.legal_basis.into(),
             yearly_renewal: p.yearly_renewal,
             from_las: p.from_las,
+            last_imported_at: p.las_imported_at.map(|at| at.and_utc()),
             retired_at: p.retired_at.map(|at| at.and_utc()),
         }
     }

@@ -4,7 +4,7 @@
 //! after.
 
 mod decisions;
-mod dto;
+pub(crate) mod dto;
 
 pub use dto::*;
 mod purposes;

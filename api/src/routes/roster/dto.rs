@@ -6,14 +6,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use domain::roles::StaffRole;
 use domain::roster::{
-    ChildLink, Delta, GroupRecord, GuardianRecord, Name, PupilRecord, Removals, Snapshot,
-    StaffRecord,
+    ChildLink, Delta, GroupRecord, GuardianRecord, LasConsent, Name, PupilRecord, Removals,
+    Snapshot, StaffRecord,
 };
 use persistence::roster_sync::Counts;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::routes::consent::dto::ConsentCode;
 use crate::routes::fields::{LasKey, Role, SchoolYearName};
 
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
@@ -58,6 +59,22 @@ pub struct RosterPupil {
     #[validate(length(max = 10))]
     #[serde(default)]
     pub groups: Vec<LasKey>,
+    /// Consent the LAS keeps for this pupil: the purposes named become read-only in the portal,
+    /// showing the time of the last import. Purposes left out keep what the portal holds.
+    #[schema(max_items = 10)]
+    #[validate(length(max = 10))]
+    #[serde(default)]
+    pub consents: Vec<RosterConsent>,
+}
+
+/// A pupil's consent for one of the default purposes about pupils, as the LAS holds it.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RosterConsent {
+    /// A purpose about the pupil (`contact_details_group` is the guardian's own decision and is
+    /// left out, reported).
+    pub purpose: ConsentCode,
+    pub given: bool,
 }
 
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
@@ -237,6 +254,9 @@ pub struct SyncResult {
     /// Open change requests closed because the LAS now holds the proposed values.
     #[schema(minimum = 0, maximum = 1_000_000)]
     pub change_requests_resolved: u32,
+    /// Consent decisions that changed because the LAS sent them (`consents` of the pupils).
+    #[schema(minimum = 0, maximum = 1_000_000)]
+    pub consents_changed: u32,
 }
 
 fn name(first_name: String, name_prefix: Option<String>, last_name: String) -> Name {
@@ -266,7 +286,18 @@ fn snapshot_of(
     guardians: Vec<RosterGuardian>,
     staff: Vec<RosterStaff>,
 ) -> Snapshot {
+    let consents = pupils
+        .iter()
+        .flat_map(|p| {
+            p.consents.iter().map(|c| LasConsent {
+                pupil: p.key.0.clone(),
+                purpose: c.purpose.into(),
+                given: c.given,
+            })
+        })
+        .collect();
     Snapshot {
+        consents,
         school_year,
         groups: groups
             .into_iter()

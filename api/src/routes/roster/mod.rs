@@ -121,6 +121,7 @@ impl From<sync::Report> for SyncResult {
                 .collect(),
             invitations_sent: u32::try_from(report.invitations).unwrap_or(u32::MAX),
             change_requests_resolved: u32::try_from(report.resolved_requests).unwrap_or(u32::MAX),
+            consents_changed: u32::try_from(report.consents_changed).unwrap_or(u32::MAX),
         }
     }
 }

@@ -103,6 +103,8 @@ pub struct Report {
     pub invitations: usize,
     /// Change requests closed because the LAS now holds the proposed values.
     pub resolved_requests: usize,
+    /// Consent decisions the LAS changed.
+    pub consents_changed: usize,
     /// Why the sync was held instead of applied (its counts are what it would do).
     pub held: Option<HoldReason>,
 }
@@ -173,6 +175,7 @@ pub fn run(
             rejected: applied.rejected,
             invitations: applied.invitations,
             resolved_requests: applied.resolved_requests,
+            consents_changed: applied.consents_changed,
             held: applied.held.map(|h| h.reason),
         }),
         Err(err) => {
@@ -187,6 +190,7 @@ struct Applied {
     rejected: Vec<Rejection>,
     invitations: usize,
     resolved_requests: usize,
+    consents_changed: usize,
     held: Option<Held>,
 }
 
@@ -245,6 +249,7 @@ fn sync_in_transaction(
                 pupils: file.pupils,
                 guardians: Vec::new(),
                 staff: file.staff,
+                consents: Vec::new(),
             };
             roster::merge_without_guardians(incoming, held_snapshot.clone())
         }
@@ -275,6 +280,7 @@ fn sync_in_transaction(
             rejected,
             invitations: 0,
             resolved_requests: 0,
+            consents_changed: 0,
             held: Some(Held { snapshot, reason }),
         });
     }
@@ -289,6 +295,8 @@ fn sync_in_transaction(
             .collect();
 
     let counts = apply(conn, &school.id, &year_row.id, &snapshot, &held, today)?;
+    let consents_changed =
+        persistence::consent::import_from_las(conn, &school.id, &snapshot.consents, now())?;
 
     // Seed 000: the account belonged to whoever held the old address; the person at the new
     // address gets a link of their own (to activate an account, or to confirm an existing one).
@@ -316,6 +324,7 @@ fn sync_in_transaction(
         rejected,
         invitations,
         resolved_requests,
+        consents_changed,
         held: None,
     })
 }

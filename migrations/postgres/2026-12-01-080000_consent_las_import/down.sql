@@ -1,0 +1,1 @@
+ALTER TABLE consent_purposes DROP COLUMN las_imported_at;
