@@ -26,7 +26,7 @@ if [ -n "${NEWS_POSTS:-}" ]; then
   echo "news posts in the database: $NEWS_POSTS more than the demo's"
 fi
 
-read -r admin guardian school pupil < <(python3 - "$work/credentials.json" "$base" <<'PY'
+read -r admin guardian lunch school pupil group < <(python3 - "$work/credentials.json" "$base" <<'PY'
 import json, sys, urllib.request
 accounts = json.load(open(sys.argv[1]))
 def login(role):
@@ -37,23 +37,28 @@ def login(role):
 def get(token, path):
     r = urllib.request.Request(sys.argv[2] + path, headers={"Authorization": "Bearer " + token})
     return json.load(urllib.request.urlopen(r))
-admin, guardian = login("school_admin"), login("guardian")
+admin, guardian, lunch = login("school_admin"), login("guardian"), login("lunch_supervisor")
 child = get(guardian, "/api/v1/me")["children"][0]
 school = get(admin, "/api/v1/schools")["items"][0]["id"]
-print(admin, guardian, school, child["id"])
+group = get(guardian, "/api/v1/pupils/" + child["id"])["groups"][0]["id"]
+print(admin, guardian, lunch, school, child["id"], group)
 PY
 )
 
 # The machine's speed drifts within a run (a shared VM), so the endpoints take turns: ROUNDS rounds of
 # all of them, each endpoint's requests summed over the rounds, each share against the ceiling's own sum.
 rounds="${ROUNDS:-5}"
-names=("GET /health/ready (one round trip)" "GET /api/v1/me (guardian)" "GET /pupils/{id} (guardian)" "GET /schools/{id}/pupils (admin, 25)" "GET /me/news (guardian, first page)")
-tokens=("$admin" "$guardian" "$guardian" "$admin" "$guardian")
-paths=("/health/ready" "/api/v1/me" "/api/v1/pupils/$pupil" "/api/v1/schools/$school/pupils" "/api/v1/me/news")
+names=("GET /health/ready (one round trip)" "GET /api/v1/me (guardian)" "GET /pupils/{id} (guardian)" "GET /schools/{id}/pupils (admin, 25)" "GET /me/news (guardian, first page)"
+       "GET /pupils/{id}/consents (guardian)" "GET /groups/{id}/contacts (guardian)" "GET /groups/{id}/medical-notes (lunch)")
+tokens=("$admin" "$guardian" "$guardian" "$admin" "$guardian" "$guardian" "$guardian" "$lunch")
+paths=("/health/ready" "/api/v1/me" "/api/v1/pupils/$pupil" "/api/v1/schools/$school/pupils" "/api/v1/me/news"
+       "/api/v1/pupils/$pupil/consents" "/api/v1/groups/$group/contacts" "/api/v1/groups/$group/medical-notes")
+# ONLY="0 5 6 7": run these endpoints only (the ceiling, index 0, always belongs in the run).
+indices=(${ONLY:-$(seq 0 $((${#paths[@]} - 1)))})
 declare -a total p50 p99
 slice=$(awk -v d="$duration" -v r="$rounds" 'BEGIN {s = d / r; if (s < 1) s = 1; printf "%d", s}')
 for _ in $(seq 1 "$rounds"); do
-  for i in 0 1 2 3 4; do
+  for i in "${indices[@]}"; do
     out=$(wrk -t2 -c32 -d"${slice}s" --latency -H "Authorization: Bearer ${tokens[$i]}" "$base${paths[$i]}")
     total[$i]=$(awk -v t="${total[$i]:-0}" '/Requests\/sec/ {printf "%.0f", t + $2}' <<<"$out")
     p50[$i]=$(awk '$1=="50%" {print $2}' <<<"$out")
@@ -62,7 +67,7 @@ for _ in $(seq 1 "$rounds"); do
 done
 
 echo "backend: ${DATABASE_URL:-sqlite}; $(nproc) cores; wrk -t2 -c32; $rounds rounds of ${slice}s per endpoint, taking turns; % of /health/ready"
-for i in 0 1 2 3 4; do
+for i in "${indices[@]}"; do
   printf '%-38s %8.0f req/s %5s %%   last p50 %8s   p99 %8s\n' "${names[$i]}" \
     "$(awk -v t="${total[$i]}" -v r="$rounds" 'BEGIN {print t / r}')" \
     "$(awk -v a="${total[$i]}" -v b="${total[0]}" 'BEGIN {printf "%.0f", 100 * a / b}')" \

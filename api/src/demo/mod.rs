@@ -3,6 +3,7 @@
 //! Refused in production. Accounts that can sign in are created for the people listed in the
 //! credentials; the other guardians have none yet, as before activation.
 
+mod consent;
 mod names;
 mod news;
 mod plan;
@@ -214,5 +215,6 @@ fn write_school(
     let rows = school.rows.bind(&row.id, &group_ids);
     roster::insert_rows(conn, &rows)?;
     news::write(conn, board_id, &row.id, &named_groups, board_admin)?;
+    consent::write(conn, &row.id, &rows)?;
     Ok(row.id)
 }

@@ -15,7 +15,7 @@ use crate::audit::{self, Object};
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{Json, Query};
+use crate::extract::{JsonBody, Query};
 use crate::routes::fields::NameInput;
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -137,11 +137,12 @@ async fn list_boards(
 async fn create_board(
     auth: Authenticated,
     state: web::Data<AppState>,
-    body: Json<CreateBoard>,
+    body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&state, &auth).await?;
+    let body: CreateBoard = body.parse().await?;
     let name =
-        DisplayName::parse(&body.0.name.0).map_err(|invalid| ApiError::invalid("name", invalid))?;
+        DisplayName::parse(&body.name.0).map_err(|invalid| ApiError::invalid("name", invalid))?;
     let audit = auth.audit();
     let row = db::run(&state.db, move |conn| {
         // One transaction: no board is ever seen without its disclosure register.

@@ -17,7 +17,7 @@ use crate::audit::Object;
 use crate::auth::{Authenticated, refresh};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{Json, Query};
+use crate::extract::{JsonBody, Query};
 use crate::routes::boards as boards_route;
 use crate::routes::fields::NameInput;
 use crate::routes::pagination::{Page, PageParams};
@@ -161,31 +161,26 @@ async fn create_integration_client(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<uuid::Uuid>,
-    body: Json<CreateIntegrationClient>,
+    body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let board_id = path.into_inner();
+    let checker = auth.clone();
+    db::run(&state.db, move |conn| {
+        may_create(conn, &checker, board_id).map(drop)
+    })
+    .await?;
     let CreateIntegrationClient {
         name,
         school_id,
         scopes,
-    } = body.0;
+    } = body.parse().await?;
     let name = DisplayName::parse(&name.0).map_err(|e| ApiError::invalid("name", e))?;
     let mut scopes: Vec<Scope> = scopes.into_iter().map(Scope::from).collect();
     scopes.sort();
     scopes.dedup();
     let (secret, secret_hash) = refresh::new_token().map_err(ApiError::internal)?;
     let row = db::run(&state.db, move |conn| {
-        let board = boards_route::manageable_board(conn, &auth, board_id)?;
-        if !auth.0.may_create_integration_client(board_id) {
-            let object = Object {
-                kind: "board",
-                id: Some(&board.id),
-                school_id: None,
-            };
-            return Err(auth
-                .audit()
-                .forbidden(conn, "create_integration_client", object));
-        }
+        let board = may_create(conn, &auth, board_id)?;
         let school_id = school_id.map(|id| id.to_string());
         // Well-formed but at odds with the board's state: a conflict, not a malformed request.
         if let Some(school_id) = &school_id
@@ -228,6 +223,26 @@ async fn create_integration_client(
             client,
             client_secret: secret,
         }))
+}
+
+/// The board, when the caller may add clients to it (404 out of scope, 403 recorded).
+fn may_create(
+    conn: &mut persistence::AnyConnection,
+    auth: &Authenticated,
+    board_id: uuid::Uuid,
+) -> Result<persistence::boards::BoardRow, ApiError> {
+    let board = boards_route::manageable_board(conn, auth, board_id)?;
+    if !auth.0.may_create_integration_client(board_id) {
+        let object = Object {
+            kind: "board",
+            id: Some(&board.id),
+            school_id: None,
+        };
+        return Err(auth
+            .audit()
+            .forbidden(conn, "create_integration_client", object));
+    }
+    Ok(board)
 }
 
 /// Revoke an integration client

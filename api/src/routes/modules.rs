@@ -15,7 +15,7 @@ use crate::audit::Object;
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::JsonBody;
 use crate::routes::schools::school_for;
 use crate::state::AppState;
 
@@ -202,10 +202,15 @@ async fn update_school_modules(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<uuid::Uuid>,
-    body: Json<UpdateSchoolModules>,
+    body: JsonBody,
 ) -> Result<web::Json<SchoolModules>, ApiError> {
     let school_id = path.into_inner().to_string();
-    let changes = body.0.modules;
+    let (checker, school) = (auth.clone(), school_id.clone());
+    db::run(&state.db, move |conn| {
+        school_for(conn, &checker, &school, SchoolAction::ManageSchool).map(drop)
+    })
+    .await?;
+    let changes = body.parse::<UpdateSchoolModules>().await?.modules;
     let answer = db::run(&state.db, move |conn| {
         let school = school_for(conn, &auth, &school_id, SchoolAction::ManageSchool)?;
         let mut settings = modules::settings(conn, &school)?;

@@ -17,7 +17,7 @@ use crate::audit::Object;
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::{ApiError, FieldError};
-use crate::extract::Json;
+use crate::extract::JsonBody;
 use crate::roster_fetch::fetchable;
 use crate::routes::schools::school_for;
 use crate::state::AppState;
@@ -120,10 +120,16 @@ async fn set_roster_source(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
-    body: Json<RosterSourceInput>,
+    body: JsonBody,
 ) -> Result<web::Json<RosterSource>, ApiError> {
     let school_id = path.into_inner().to_string();
-    let url = checked_url(&body.0.url, state.config.roster_fetch_private_networks)?;
+    let (checker, school) = (auth.clone(), school_id.clone());
+    db::run(&state.db, move |conn| {
+        school_for(conn, &checker, &school, SchoolAction::ManageRoster).map(drop)
+    })
+    .await?;
+    let input: RosterSourceInput = body.parse().await?;
+    let url = checked_url(&input.url, state.config.roster_fetch_private_networks)?;
     let row = db::run(&state.db, move |conn| {
         let school = school_for(conn, &auth, &school_id, SchoolAction::ManageRoster)?;
         let row = roster_sources::set(conn, &school, &url, next_nightly_fetch_naive(now()))?;

@@ -17,7 +17,7 @@ use crate::audit::Object;
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::{ApiError, FieldError};
-use crate::extract::{Json, Query};
+use crate::extract::{JsonBody, Query};
 use crate::routes::boards as boards_route;
 use crate::routes::fields::{BrinInput, EmailInput, NameInput};
 use crate::routes::pagination::{Page, PageParams};
@@ -202,14 +202,19 @@ async fn create_board_school(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<uuid::Uuid>,
-    body: Json<CreateSchool>,
+    body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let board_id = path.into_inner();
+    let checker = auth.clone();
+    db::run(&state.db, move |conn| {
+        boards_route::manageable_board(conn, &checker, board_id).map(drop)
+    })
+    .await?;
     let CreateSchool {
         name,
         brin,
         admin_email,
-    } = body.0;
+    } = body.parse().await?;
     let mut errors = Vec::new();
     let name = DisplayName::parse(&name.0)
         .map_err(|e| errors.push(FieldError::from(("name", e))))

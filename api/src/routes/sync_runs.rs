@@ -19,7 +19,7 @@ use crate::audit::Object;
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::{ApiError, FieldError};
-use crate::extract::{Json, Query};
+use crate::extract::{JsonBody, Query};
 use crate::routes::pagination::{Page, PageParams};
 use crate::routes::roster::KindCounts;
 use crate::routes::roster::{answer, sync_and_audit};
@@ -259,11 +259,17 @@ async fn set_sync_settings(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
-    body: Json<SyncSettings>,
+    body: JsonBody,
 ) -> Result<web::Json<SyncSettings>, ApiError> {
     let school_id = path.into_inner().to_string();
-    let percent = sync_hold::valid_percent(i64::from(body.0.hold_deactivation_percent))
-        .ok_or_else(|| {
+    let (checker, school) = (auth.clone(), school_id.clone());
+    db::run(&state.db, move |conn| {
+        school_for(conn, &checker, &school, SchoolAction::ManageRoster).map(drop)
+    })
+    .await?;
+    let body: SyncSettings = body.parse().await?;
+    let percent =
+        sync_hold::valid_percent(i64::from(body.hold_deactivation_percent)).ok_or_else(|| {
             ApiError::Validation(vec![FieldError::new(
                 "hold_deactivation_percent",
                 "range",

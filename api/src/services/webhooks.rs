@@ -113,6 +113,16 @@ pub struct Registration {
     pub event_types: Vec<domain::notify::EventKind>,
 }
 
+/// Whether the caller may register endpoints at the school, checked before the body is read.
+pub fn may_register(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    school_id: &str,
+) -> Result<()> {
+    managed_school(conn, actor, audit, school_id).map(drop)
+}
+
 /// Registers an endpoint with a new secret; returns it with the secret.
 pub fn register(
     conn: &mut AnyConnection,

@@ -10,7 +10,7 @@ use super::dto::{
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{Json, JsonBody, Query};
+use crate::extract::{JsonBody, Query};
 use crate::i18n;
 use crate::idempotency::{Created, IdempotencyKey, remembered, replayed};
 use crate::routes::pagination::{Page, PageParams};
@@ -176,10 +176,15 @@ pub async fn decide_change_request(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
-    body: Json<DecisionInput>,
+    body: JsonBody,
 ) -> Result<web::Json<ChangeRequest>, ApiError> {
     let id = path.into_inner().to_string();
-    let decisions = body.0.decisions();
+    let (checker, request) = (auth.clone(), id.clone());
+    db::run(&state.db, move |conn| {
+        service::may_decide(conn, &checker.0, &checker.audit(), &request)
+    })
+    .await?;
+    let decisions = body.parse::<DecisionInput>().await?.decisions();
     let request = db::run(&state.db, move |conn| {
         service::decide(conn, &auth.0, &auth.audit(), &id, &decisions)
     })
@@ -273,10 +278,15 @@ pub async fn set_change_request_settings(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
-    body: Json<ChangeRequestSettings>,
+    body: JsonBody,
 ) -> Result<web::Json<ChangeRequestSettings>, ApiError> {
     let school_id = path.into_inner().to_string();
-    let fields = body.0.fields();
+    let (checker, school) = (auth.clone(), school_id.clone());
+    db::run(&state.db, move |conn| {
+        service::requestable_fields(conn, &checker.0, &checker.audit(), &school).map(drop)
+    })
+    .await?;
+    let fields = body.parse::<ChangeRequestSettings>().await?.fields();
     let stored = fields.clone();
     db::run(&state.db, move |conn| {
         service::set_requestable_fields(conn, &auth.0, &auth.audit(), &school_id, &stored)

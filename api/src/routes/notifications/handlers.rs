@@ -10,7 +10,7 @@ use super::dto::{
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{Json, Query};
+use crate::extract::{Json, JsonBody, Query};
 use crate::routes::pagination::PageParams;
 use crate::services::notify::{inbox, settings};
 use crate::state::AppState;
@@ -185,10 +185,16 @@ pub async fn update_school_notification_settings(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
-    body: Json<SchoolNotificationSettings>,
+    body: JsonBody,
 ) -> Result<web::Json<SchoolNotificationSettings>, ApiError> {
     let school_id = path.into_inner().to_string();
-    let wanted = body.0.try_into()?;
+    let (actor, audit, school) = (auth.0.clone(), auth.audit(), school_id.clone());
+    db::run(&state.db, move |conn| {
+        settings::may_manage(conn, &actor, &audit, &school)
+    })
+    .await?;
+    let body: SchoolNotificationSettings = body.parse().await?;
+    let wanted = body.try_into()?;
     let stored = db::run(&state.db, move |conn| {
         settings::put_school_settings(conn, &auth.0, &auth.audit(), &school_id, wanted, now())
     })

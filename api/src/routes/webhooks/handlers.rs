@@ -14,7 +14,7 @@ use super::dto::{
 use crate::auth::Authenticated;
 use crate::db;
 use crate::error::{ApiError, FieldError};
-use crate::extract::{Json, Query};
+use crate::extract::{JsonBody, Query};
 use crate::roster_fetch::fetchable;
 use crate::routes::pagination::{Page, PageParams};
 use crate::services::webhooks::{self as service, Registration};
@@ -71,10 +71,15 @@ pub async fn create_webhook(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
-    body: Json<CreateWebhook>,
+    body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let school_id = path.into_inner().to_string();
-    let input = body.0;
+    let (checker, school) = (auth.clone(), school_id.clone());
+    db::run(&state.db, move |conn| {
+        service::may_register(conn, &checker.0, &checker.audit(), &school)
+    })
+    .await?;
+    let input: CreateWebhook = body.parse().await?;
     let registration = Registration {
         url: checked_url(&input.url, state.config.webhook_private_networks)?,
         description: description(input.description.as_deref())
@@ -173,10 +178,15 @@ pub async fn update_webhook(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
-    body: Json<UpdateWebhook>,
+    body: JsonBody,
 ) -> Result<web::Json<Webhook>, ApiError> {
     let id = path.into_inner().to_string();
-    let input = body.0;
+    let (checker, endpoint) = (auth.clone(), id.clone());
+    db::run(&state.db, move |conn| {
+        service::get(conn, &checker.0, &endpoint).map(drop)
+    })
+    .await?;
+    let input: UpdateWebhook = body.parse().await?;
     let private_networks = state.config.webhook_private_networks;
     let changes = EndpointChanges {
         url: input

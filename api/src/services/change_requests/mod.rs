@@ -192,6 +192,13 @@ fn queue_school(
 }
 
 /// Staff decide fields of an open request; once none is pending, the requester is told.
+/// Whether the caller may decide the request (visible, and its school's queue theirs), checked
+/// before the body is read.
+pub fn may_decide(conn: &mut AnyConnection, actor: &Actor, audit: &Audit, id: &str) -> Result<()> {
+    let request = visible(conn, actor, id)?;
+    queue_school(conn, actor, audit, &request.school_id).map(drop)
+}
+
 pub fn decide(
     conn: &mut AnyConnection,
     actor: &Actor,

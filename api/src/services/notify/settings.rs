@@ -59,6 +59,17 @@ pub fn school_settings(
     Ok(notify::school_settings(conn, school.id())?)
 }
 
+/// Whether the caller may replace the school's settings, checked before the body is read.
+pub fn may_manage(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    audit: &Audit,
+    school_id: &str,
+) -> Result<(), NotifyError> {
+    school_as(conn, actor, audit, school_id, SchoolAction::ManageSchool)?;
+    Ok(())
+}
+
 /// Replaces a school's settings: its admins and its board's admins.
 pub fn put_school_settings(
     conn: &mut AnyConnection,
