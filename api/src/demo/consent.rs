@@ -8,7 +8,7 @@ use persistence::consent::{self, Purpose};
 use persistence::roster::RosterRows;
 use persistence::{AnyConnection, RepoError};
 
-fn find<'a>(purposes: &'a [Purpose], code: Code) -> Result<&'a Purpose, RepoError> {
+fn find(purposes: &[Purpose], code: Code) -> Result<&Purpose, RepoError> {
     purposes
         .iter()
         .find(|p| p.code == Some(code))
