@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::dto::{LeaveRequestKind, LeaveRequestState, LeaveWarning};
 use crate::auth::Authenticated;
+use crate::csv_export;
 use crate::db;
 use crate::error::ApiError;
 use crate::services::leave::{self as service, DecisionRecord};
@@ -97,16 +98,6 @@ impl From<DecisionRecord> for LeaveDecisionRecord {
     }
 }
 
-/// A CSV field (RFC 4180), with formula-starting text neutralized for spreadsheets.
-fn field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    format!("\"{}\"", value.replace('"', "\"\""))
-}
-
 fn person(by: Option<&LeaveDecisionBy>) -> [String; 2] {
     match by {
         Some(b) => [
@@ -118,8 +109,9 @@ fn person(by: Option<&LeaveDecisionBy>) -> [String; 2] {
 }
 
 impl LeaveDecisionRecord {
-    /// One header line and one line of values.
-    fn csv(&self) -> String {
+    /// One header line and one line of values, as every CSV download is made
+    /// ([`csv_export::document`]: BOM, quoting, formulas neutralized).
+    fn csv(&self) -> Result<String, ApiError> {
         let [decided_by, decided_at] = person(self.decided_by.as_ref());
         let [officer_by, officer_at] = person(self.officer_decision_recorded_by.as_ref());
         let warnings: Vec<String> = self
@@ -146,19 +138,25 @@ impl LeaveDecisionRecord {
             self.officer_reason.clone().unwrap_or_default(),
             warnings.join("; "),
         ];
-        let header = "pupil,kind,article,first_day,last_day,school_days,submitted_on,decision,\
-                      decided_by,decided_at,reason,officer_recorded_by,officer_recorded_at,\
-                      officer_reason,warnings";
-        let line: Vec<String> = values.iter().map(|v| field(v)).collect();
-        format!("{header}\r\n{}\r\n", line.join(","))
+        let header = [
+            "pupil",
+            "kind",
+            "article",
+            "first_day",
+            "last_day",
+            "school_days",
+            "submitted_on",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "reason",
+            "officer_recorded_by",
+            "officer_recorded_at",
+            "officer_reason",
+            "warnings",
+        ];
+        csv_export::document(&header, &[values.to_vec()])
     }
-}
-
-fn wants_csv(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/csv"))
 }
 
 /// The decision record of a leave request
@@ -189,14 +187,14 @@ pub async fn get_leave_decision_record(
     })
     .await?;
     let record = LeaveDecisionRecord::from(record);
-    Ok(if wants_csv(&req) {
+    Ok(if csv_export::wants_csv(&req) {
         HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
+            .content_type(csv_export::CONTENT_TYPE)
             .insert_header((
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"verlof-{}.csv\"", record.request_id),
             ))
-            .body(record.csv())
+            .body(record.csv()?)
     } else {
         HttpResponse::Ok().json(record)
     })
