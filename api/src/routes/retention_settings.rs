@@ -73,16 +73,20 @@ pub struct RetentionTerm {
     pub category: RetentionCategory,
     /// The maximum in months (seed 002); null for portal content and guardian accounts, which run
     /// to the end of a school year. For the pupil file, the term without a referral.
-    #[schema(minimum = 1, maximum = 60, example = 60)]
+    #[schema(required = true, minimum = 1, maximum = 60, example = 60)]
     pub maximum_months: Option<u32>,
     /// What this school keeps, in months: its shortened term or the maximum; null as above.
-    #[schema(minimum = 1, maximum = 60, example = 12)]
+    #[schema(required = true, minimum = 1, maximum = 60, example = 12)]
     pub months: Option<u32>,
-    /// Whether the school may shorten it (not fiscal staff data, kept by law; portal content is
+    /// Whether the school may shorten it (not fiscal staff data, kept for the fiscal obligation; portal content is
     /// set in years).
     pub may_shorten: bool,
-    /// When the clock starts, in words.
-    #[schema(max_length = 128, example = "the day the pupil left (uitschrijving)")]
+    /// When the clock starts, in words (printable ASCII).
+    #[schema(
+        max_length = 128,
+        pattern = "^[ -~]+$",
+        example = "the day the pupil left (uitschrijving)"
+    )]
     pub clock_starts: String,
     pub source: RetentionSource,
 }
@@ -149,7 +153,7 @@ pub struct RetentionTermsInput {
     #[serde(default)]
     #[schema(minimum = 1, maximum = 24)]
     pub staff: Option<u32>,
-    /// Fiscal staff data: kept 60 months by law, so only null is accepted.
+    /// Fiscal staff data: kept 60 months for the fiscal keeping obligation; only null is accepted.
     #[serde(default)]
     #[schema(minimum = 1, maximum = 60)]
     pub staff_fiscal: Option<u32>,

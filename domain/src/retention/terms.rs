@@ -139,7 +139,10 @@ mod tests {
         assert_eq!(source(Category::PortalContent), Source::SchoolSetting);
         assert_eq!(source(Category::GuardianAccount), Source::Seed003);
         assert_eq!(source(Category::StaffFiscal), Source::Seed002);
-        assert!(terms.iter().all(|t| !t.category.clock_start().is_empty()));
+        // The contract promises printable ASCII words.
+        let printable =
+            |words: &str| !words.is_empty() && words.bytes().all(|b| (b' '..=b'~').contains(&b));
+        assert!(terms.iter().all(|t| printable(t.category.clock_start())));
     }
 
     #[test]
@@ -156,7 +159,7 @@ mod tests {
 
     #[test]
     fn every_refused_value_is_named() {
-        // SPEC §12: a school shortens, never lengthens; fiscal staff data is kept by law.
+        // SPEC §12: a school shortens, never lengthens; fiscal staff data meets the fiscal keeping obligation.
         assert_eq!(
             codes(assess(
                 0,

@@ -4,9 +4,9 @@
 -- without a row keeps every maximum and portal content for 2 years.
 
 -- One row per school. A month column is NULL while the school keeps that category's maximum;
--- only the categories a school may shorten have one (fiscal staff data is kept by law, portal
--- content is counted in years, guardian accounts go at the roll-over). `updated_by` is the
--- account that last changed them; the change itself is in the audit log.
+-- only the categories a school may shorten have one (fiscal staff data meets the fiscal keeping
+-- obligation, portal content is counted in years, guardian accounts go at the roll-over).
+-- `updated_by` is the account that last changed them; the change itself is in the audit log.
 CREATE TABLE retention_settings (
     school_id                 TEXT PRIMARY KEY REFERENCES schools (id) ON DELETE CASCADE,
     portal_content_years      INTEGER NOT NULL CHECK (portal_content_years > 0),

@@ -113,7 +113,7 @@ pub fn put_settings(
         retention_settings::updated_by.eq(updated_by),
     );
     on_backend!(conn, c => diesel::insert_into(retention_settings::table)
-        .values(values.clone())
+        .values(values)
         .on_conflict(retention_settings::school_id)
         .do_update()
         .set(values)
