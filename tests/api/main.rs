@@ -55,6 +55,7 @@ mod planner_matrix;
 mod planner_notices;
 mod planner_overview;
 mod retention;
+mod retention_settings;
 mod roster;
 mod storage;
 mod webhooks;

@@ -55,6 +55,7 @@ pub mod people;
 pub mod planner;
 pub mod pupils;
 pub mod retention;
+pub mod retention_settings;
 pub mod roster;
 pub mod roster_sources;
 pub mod schools;
@@ -83,6 +84,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(consent::configure)
             .configure(erasure::configure)
             .configure(retention::configure)
+            .configure(retention_settings::configure)
             .configure(news::configure)
             .configure(notifications::configure)
             .configure(groups::configure)

@@ -48,7 +48,8 @@ pub struct RetentionRun {
     /// `running`, `ok` or `failed` (a partial failure is a failure).
     #[schema(max_length = 16, example = "ok")]
     pub outcome: String,
-    /// Where a failed run stopped; the counts say what went before.
+    /// Where a failed run stopped (a category; `settings` when the school's retention settings
+    /// could not be read and nothing went); the counts say what went before.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 32)]
     pub failed_category: Option<String>,

@@ -7,7 +7,8 @@
 //! clock has not started (a pupil still enrolled) never expires.
 //!
 //! The seed's terms are maxima ("Maximaal 5 jaar"): a school may shorten them in its
-//! [`Settings`], never lengthen them. `rules` computes expiry and checks a purge's cutoff.
+//! [`Settings`], never lengthen them. `rules` computes expiry and checks a purge's cutoff; `terms`
+//! builds a school's settings from what its admin sets, and shows them.
 
 use std::collections::BTreeMap;
 
@@ -17,9 +18,11 @@ use crate::Invalid;
 use crate::school_year::SchoolYear;
 
 pub mod rules;
+pub mod terms;
 pub mod threshold;
 
 pub use rules::{check_cutoff, expires_on, is_expired};
+pub use terms::{Setting, Source, Term, assess};
 pub use threshold::{anchor_on, expired_through, purge_through};
 
 /// Absence and leave records: seed 002 Bijlage 2, "Maximaal 5 jaar nadat een leerling is

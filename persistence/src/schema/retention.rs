@@ -1,4 +1,4 @@
-//! Retention (SPEC §11): purge runs with their counts, and job leases.
+//! Retention (SPEC §11, §12): purge runs with their counts, job leases, and each school's settings.
 
 use super::{accounts, schools};
 
@@ -33,8 +33,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    retention_settings (school_id) {
+        school_id -> Text,
+        portal_content_years -> Integer,
+        absence_and_leave_months -> Nullable<Integer>,
+        enrolment_months -> Nullable<Integer>,
+        pupil_file_months -> Nullable<Integer>,
+        complaints_months -> Nullable<Integer>,
+        audit_log_months -> Nullable<Integer>,
+        staff_months -> Nullable<Integer>,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(retention_run_counts -> retention_runs (run_id));
 diesel::joinable!(retention_runs -> schools (school_id));
 diesel::joinable!(retention_runs -> accounts (requested_by));
+diesel::joinable!(retention_settings -> schools (school_id));
 diesel::allow_tables_to_appear_in_same_query!(retention_runs, retention_run_counts);
 diesel::allow_tables_to_appear_in_same_query!(retention_runs, schools);

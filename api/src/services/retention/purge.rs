@@ -9,6 +9,7 @@ use persistence::page::Page;
 use persistence::retention as store;
 use persistence::{AnyConnection, RepoError};
 
+use super::settings::of_school;
 use crate::audit::{Audit, Object};
 use crate::error::{ApiError, FieldError};
 use crate::services::erasure::{remove_guardian, remove_pupil};
@@ -17,6 +18,8 @@ use crate::services::school_as;
 /// The lease's name, and how long one run may hold it before another instance may take over.
 const LEASE: &str = "retention";
 const LEASE_MINUTES: i64 = 60;
+/// Where a run stops when the school's settings cannot be read.
+const SETTINGS: &str = "settings";
 
 /// What an admin asks: a dry run (count only), and an early cutoff for leavers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,8 +102,10 @@ const ORDER: [Category; 7] = [
     Category::AuditLog,
 ];
 
-/// Runs the purge at one school and logs it; a category that fails ends the run as failed there
-/// (what went before it stays gone and is counted).
+/// Runs the purge at one school under its settings and logs it; a category that fails ends the run
+/// as failed there (what went before it stays gone and is counted). Settings that cannot be read
+/// fail the run before anything goes (`failed_category` "settings"): never a purge on defaults the
+/// school may have shortened, and the nightly run goes on with the next school.
 fn purge_school(
     conn: &mut AnyConnection,
     school_id: &str,
@@ -119,8 +124,16 @@ fn purge_school(
         requested_by,
         now.naive_utc(),
     )?;
+    let settings = match of_school(conn, school_id) {
+        Ok(settings) => settings,
+        Err(err) => {
+            log::error!("retention settings of a school unreadable: {err}");
+            store::finish_run(conn, &run, Some(SETTINGS), now.naive_utc())?;
+            return Ok(run);
+        }
+    };
     for category in ORDER {
-        let through = purge_through(category, &Settings::default(), today, request.cutoff)
+        let through = purge_through(category, &settings, today, request.cutoff)
             .map_err(|invalid| ApiError::Internal(invalid.message));
         let swept = match through {
             Ok(None) => Ok(0),
@@ -141,7 +154,8 @@ fn purge_school(
 }
 
 /// The nightly purge over every school, on the one instance that takes the lease; false when
-/// another holds it. Audit events of no school (logins, operator actions) go in a run of its own.
+/// another holds it. Audit events of no school (logins, operator actions) go in a run of its own,
+/// under the default term: no school's setting applies to them.
 pub fn run_scheduled(
     conn: &mut AnyConnection,
     owner: &str,
