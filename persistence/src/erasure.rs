@@ -16,7 +16,8 @@ use crate::guardians::GuardianRow;
 use crate::pupils::PupilRow;
 use crate::schema::{
     accounts, board_admins, consent_events, consents, data_exports, form_responses, form_signups,
-    forms, guardian_pupils, guardians, idempotency_keys, medical_notes, outbox, pupils, schools,
+    forms, guardian_pupils, guardians, idempotency_keys, inbox_items, medical_notes, outbox, pupils,
+    schools,
     staff,
 };
 use crate::scoped;
@@ -91,8 +92,32 @@ fn forget_exports(conn: &mut AnyConnection, text: &str) -> Result<(), RepoError>
     Ok(())
 }
 
+/// Clears the label naming the children on inbox items of the pupil's guardians that name the
+/// pupil ("Sanne en Daan": the text is a copy of the first name). A sibling named with them loses
+/// the label too: the item stays, only who it was for is no longer shown.
+fn forget_in_inboxes(conn: &mut AnyConnection, pupil: &PupilRow) -> Result<(), RepoError> {
+    let accounts: Vec<Option<String>> = guardian_pupils::table
+        .inner_join(guardians::table)
+        .filter(guardian_pupils::pupil_id.eq(&pupil.id))
+        .select(guardians::account_id)
+        .load(conn)?;
+    let accounts: Vec<String> = accounts.into_iter().flatten().collect();
+    if accounts.is_empty() || pupil.first_name.is_empty() {
+        return Ok(());
+    }
+    diesel::update(
+        inbox_items::table
+            .filter(inbox_items::account_id.eq_any(accounts))
+            .filter(inbox_items::children.like(format!("%{}%", pupil.first_name))),
+    )
+    .set(inbox_items::children.eq(""))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Removes the pupil and everything of theirs; the caller has released their sign-ups.
 pub fn erase_pupil(conn: &mut AnyConnection, pupil: &PupilRow) -> Result<(), RepoError> {
+    forget_in_inboxes(conn, pupil)?;
     diesel::delete(consent_events::table.filter(consent_events::subject_id.eq(&pupil.id)))
         .execute(conn)?;
     diesel::delete(consents::table.filter(consents::subject_id.eq(&pupil.id))).execute(conn)?;

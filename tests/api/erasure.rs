@@ -138,7 +138,26 @@ async fn erasing_a_pupil_leaves_nothing_of_them_in_any_table() {
          '2026-11-30 09:00:00', '{{\"children\": [\"{p1}\"]}}' FROM guardians WHERE id = '{}'",
         world.id("M1")
     ));
-    let needles = [p1.as_str(), &marker("P1")];
+    // The guardian's notifications name the child by first name: a copy that goes too.
+    app.notify_at(app.clock.now());
+    let first_name = "Sanne-Uniek";
+    app.execute_sql(&format!(
+        "UPDATE pupils SET first_name = '{first_name}' WHERE id = '{p1}'"
+    ));
+    let m1_account = format!(
+        "(SELECT account_id FROM guardians WHERE id = '{}')",
+        world.id("M1")
+    );
+    app.execute_sql(&format!(
+        "UPDATE inbox_items SET children = '{first_name} en Daan' WHERE account_id = {m1_account}"
+    ));
+    assert!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) AS n FROM inbox_items WHERE account_id = {m1_account}"
+        )) > 0,
+        "the guardian has notifications"
+    );
+    let needles = [p1.as_str(), &marker("P1"), first_name];
     assert!(
         traces(&app, &needles).len() > 10,
         "the pupil is in many tables first"
