@@ -16,9 +16,8 @@ use crate::guardians::GuardianRow;
 use crate::pupils::PupilRow;
 use crate::schema::{
     accounts, board_admins, consent_events, consents, data_exports, form_responses, form_signups,
-    forms, guardian_pupils, guardians, idempotency_keys, inbox_items, medical_notes, outbox, pupils,
-    schools,
-    staff,
+    forms, guardian_pupils, guardians, idempotency_keys, inbox_items, medical_notes, outbox,
+    pupils, schools, staff,
 };
 use crate::scoped;
 
