@@ -3,6 +3,7 @@
 //! [`dto`].
 
 mod dto;
+mod result;
 
 use actix_web::{HttpResponse, patch, post, put, web};
 use domain::client::{ClientPrincipal, Scope};
@@ -24,6 +25,7 @@ use crate::state::AppState;
 use crate::telemetry;
 
 pub use dto::*;
+pub use result::*;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(update_school_roster)
