@@ -262,3 +262,42 @@ async fn comments_come_oldest_first_a_page_at_a_time() {
     );
     assert!(rest.get("next_cursor").is_none());
 }
+
+#[tokio::test]
+async fn a_retried_comment_with_the_same_key_is_posted_once() {
+    let (app, world) = world().await;
+    switch_comments(&app, &world, true).await;
+    let path = world.path("/api/v1/news/{N1}/comments");
+    let send = |body: &'static str| {
+        app.request(Method::POST, &path)
+            .bearer_auth(world.token("guardian"))
+            .header("Idempotency-Key", "reactie-1")
+            .json(&json!({ "body": body }))
+            .send()
+    };
+    let (first, second) = tokio::join!(send("Leuk!"), send("Leuk!"));
+    let statuses = [first.unwrap().status(), second.unwrap().status()];
+    assert!(
+        statuses.contains(&reqwest::StatusCode::CREATED),
+        "{statuses:?}"
+    );
+    let third = send("Leuk!").await.unwrap();
+    assert_eq!(third.status(), 201);
+    assert_eq!(third.headers()["idempotent-replayed"], "true");
+    let page = comments(&app, &world, "guardian", "").await;
+    assert_eq!(bodies(&page), vec![("Leuk!".to_owned(), false)]);
+    // The same key for another comment is a mistake of the client's, not a second comment.
+    assert_eq!(send("Iets anders").await.unwrap().status(), 422);
+    // Without a key, every request is a comment of its own.
+    assert_eq!(
+        comment(&app, &world, "guardian", "Leuk!").await.status(),
+        201
+    );
+    assert_eq!(
+        comments(&app, &world, "guardian", "").await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -12,6 +12,7 @@ use crate::auth::Authenticated;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, Query};
+use crate::idempotency::{Created, IdempotencyKey, remembered, replayed};
 use crate::routes::pagination::{Page, PageParams};
 use crate::services::news::{self as service, CommentView};
 use crate::state::AppState;
@@ -70,13 +71,17 @@ impl From<CommentView> for NewsComment {
 ///
 /// For a guardian of the post's audience, when its author switched comments on (seed 003: off by
 /// default). With comments off the answer is 409 (the post's state, not the caller, refuses it);
-/// staff do not comment (403).
+/// staff do not comment (403). With `Idempotency-Key`, a retried request posts one comment.
 #[utoipa::path(
     tag = "news",
     operation_id = "create_news_comment",
-    params(("post_id" = String, Path, format = Uuid, max_length = 36, description = "The post.")),
+    params(
+        ("post_id" = String, Path, format = Uuid, max_length = 36, description = "The post."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Send a new key (e.g. a UUID) per comment and the same one when retrying it: a retry gets the first answer (with `Idempotent-Replayed: true`) and nothing is posted twice. Kept for 24 hours."),
+    ),
     request_body = NewsCommentInput,
-    responses((status = 201, description = "The comment.", body = NewsComment)),
+    responses((status = 201, description = "The comment.", body = NewsComment,
+               headers(("Location" = String, description = "The post's comments.")))),
     security(("bearer" = []))
 )]
 #[post("/news/{post_id}/comments")]
@@ -84,6 +89,7 @@ pub async fn create_news_comment(
     auth: Authenticated,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
+    key: IdempotencyKey,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner().to_string();
@@ -93,11 +99,20 @@ pub async fn create_news_comment(
     })
     .await?;
     let input: NewsCommentInput = body.parse().await?;
-    let comment = db::run(&state.db, move |conn| {
-        service::comment(conn, &auth.0, &auth.audit(), &id, &input.body, now())
+    let claim = key.claim(&auth.0.account_id.to_string(), &input);
+    let location = format!("/api/v1/news/{id}/comments");
+    let created = db::run(&state.db, move |conn| {
+        // The comment and its remembered answer commit together: a retry finds one or neither.
+        persistence::transaction(conn, |conn| {
+            if let Some(answer) = replayed(claim.as_ref(), conn)? {
+                return Ok(Created::Replayed(answer));
+            }
+            let comment = service::comment(conn, &auth.0, &auth.audit(), &id, &input.body, now())?;
+            remembered(claim.as_ref(), conn, NewsComment::from(comment))
+        })
     })
     .await?;
-    Ok(HttpResponse::Created().json(NewsComment::from(comment)))
+    Ok(created.respond(|_| location))
 }
 
 /// A news post's comments
