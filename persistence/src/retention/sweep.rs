@@ -31,6 +31,22 @@ fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// Deletes what `next` finds, a batch of ids at a time, until it finds nothing; the number gone.
+fn in_batches(
+    conn: &mut AnyConnection,
+    mut next: impl FnMut(&mut AnyConnection) -> Result<Vec<String>, RepoError>,
+    mut delete: impl FnMut(&mut AnyConnection, Vec<String>) -> Result<usize, RepoError>,
+) -> Result<i64, RepoError> {
+    let mut removed = 0;
+    loop {
+        let ids = next(conn)?;
+        if ids.is_empty() {
+            return Ok(removed);
+        }
+        removed += count(delete(conn, ids)?);
+    }
+}
+
 /// Audit events of the school (all of them with `None`) from on or before `through`.
 pub fn audit_log(
     conn: &mut AnyConnection,
@@ -52,17 +68,16 @@ pub fn audit_log(
     if dry {
         return Ok(scoped(school_id).count().get_result(conn)?);
     }
-    let mut removed = 0;
-    loop {
-        let ids: Vec<String> = scoped(school_id).limit(BATCH).load(conn)?;
-        if ids.is_empty() {
-            return Ok(removed);
-        }
-        removed += count(
-            diesel::delete(audit_events::table.filter(audit_events::id.eq_any(ids)))
-                .execute(conn)?,
-        );
-    }
+    in_batches(
+        conn,
+        |conn| Ok(scoped(school_id).limit(BATCH).load(conn)?),
+        |conn, ids| {
+            Ok(
+                diesel::delete(audit_events::table.filter(audit_events::id.eq_any(ids)))
+                    .execute(conn)?,
+            )
+        },
+    )
 }
 
 /// News posts made, forms closed and conversation rounds closed on or before `through` (their
@@ -89,9 +104,32 @@ pub fn portal_content(
         let r: i64 = rounds.count().get_result(conn)?;
         return Ok(n + m + r);
     }
-    Ok(count(diesel::delete(posts).execute(conn)?)
-        + count(diesel::delete(made).execute(conn)?)
-        + count(diesel::delete(rounds).execute(conn)?))
+    let posts = in_batches(
+        conn,
+        |conn| Ok(posts.select(news_posts::id).limit(BATCH).load(conn)?),
+        |conn, ids| {
+            Ok(
+                diesel::delete(news_posts::table.filter(news_posts::id.eq_any(ids)))
+                    .execute(conn)?,
+            )
+        },
+    )?;
+    let made = in_batches(
+        conn,
+        |conn| Ok(made.select(forms::id).limit(BATCH).load(conn)?),
+        |conn, ids| Ok(diesel::delete(forms::table.filter(forms::id.eq_any(ids))).execute(conn)?),
+    )?;
+    let rounds = in_batches(
+        conn,
+        |conn| Ok(rounds.select(planner_rounds::id).limit(BATCH).load(conn)?),
+        |conn, ids| {
+            Ok(
+                diesel::delete(planner_rounds::table.filter(planner_rounds::id.eq_any(ids)))
+                    .execute(conn)?,
+            )
+        },
+    )?;
+    Ok(posts + made + rounds)
 }
 
 /// The school's pupils who left on or before `through`.
