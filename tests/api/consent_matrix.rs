@@ -4,8 +4,6 @@
 //! no answer may hold a marker of a note, family or school that is not the caller's to see. With
 //! consent switched off at A1, every endpoint is 404 for everyone and nothing is written.
 
-use diesel::prelude::*;
-use persistence::schema::school_groups;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -89,15 +87,6 @@ fn forbidden(actor: &str) -> Vec<String> {
     names.into_iter().map(marker).collect()
 }
 
-fn group_by_key(app: &TestApp, key: &str) -> String {
-    let mut conn = app.db.get().unwrap();
-    school_groups::table
-        .filter(school_groups::las_key.eq(key))
-        .select(school_groups::id)
-        .first(&mut *conn)
-        .unwrap()
-}
-
 /// Every pupil of a column has a note with its marker and nobody has consented (again before
 /// every call: rows delete notes and give consent).
 fn seed(app: &TestApp, world: &World) {
@@ -133,7 +122,7 @@ fn snapshot(app: &TestApp) -> [i64; 4] {
 }
 
 async fn run(app: &TestApp, world: &World, rows: &[Row], frozen: bool) -> Vec<String> {
-    let gb1 = group_by_key(app, "GB1");
+    let gb1 = app.group_id("GB1");
     let mut failures = Vec::new();
     for row in rows {
         let columns = [

@@ -6,23 +6,20 @@
 //! no answer may hold a marker of a family or school that is not the caller's to see. And with
 //! forms switched off at A1, every endpoint is 404 for everyone and nothing is written.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::forms::{Allocation, CreateForm, NewOption, Per, Question, QuestionKind, SignupState};
 use domain::news::Audience;
 use persistence::forms::{self, NewSignup};
 use persistence::ids::{new_id, uuid};
-use persistence::schema::{accounts, school_groups};
+use persistence::schema::accounts;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::consent::utc;
 use crate::helpers::TestApp;
 use crate::leave::send;
 use crate::world::{ACTORS, World, marker};
-
-fn utc(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
-}
 
 /// The moment of every request: the seeded forms are open (unless closed on purpose).
 fn open() -> DateTime<Utc> {
@@ -59,15 +56,6 @@ fn account(app: &TestApp, email: &str) -> String {
         .unwrap()
 }
 
-fn group_by_key(app: &TestApp, key: &str) -> String {
-    let mut conn = app.db.get().unwrap();
-    school_groups::table
-        .filter(school_groups::las_key.eq(key))
-        .select(school_groups::id)
-        .first(&mut *conn)
-        .unwrap()
-}
-
 /// A form at the school (`F1` at A1 for G1 by the school admin; `F5` at B1 for its school by its
 /// admin) with one per-household option and one text question, and the responses of these
 /// households (guardian, household), each answering its household's marker and signed up.
@@ -86,7 +74,7 @@ fn seed_form(app: &TestApp, world: &World, at: &str, kind: Kind) -> Seeded {
             families,
         )
     } else {
-        let audience = Audience::Groups(vec![uuid(&group_by_key(app, "GB1"))]);
+        let audience = Audience::Groups(vec![uuid(&app.group_id("GB1"))]);
         let author = account(app, "b1_admin@world.example");
         ("F5", audience, author, &[("M5", "H5")])
     };
@@ -275,7 +263,7 @@ async fn run(app: &TestApp, world: &World, rows: &[Row], frozen: bool) -> Vec<St
                 let group = if at == "A1" {
                     world.id("G1").to_owned()
                 } else {
-                    group_by_key(app, "GB1")
+                    app.group_id("GB1")
                 };
                 let fill = |template: &str| {
                     template

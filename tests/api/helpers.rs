@@ -232,7 +232,18 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
-    /// Runs SQL directly on this test's database (to break things on purpose).
+    /// The id of the group with this LAS key (the world names B1's group `GB1` only by its key).
+    pub fn group_id(&self, las_key: &str) -> String {
+        use diesel::prelude::*;
+        use persistence::schema::school_groups;
+        let mut conn = self.db.get().unwrap();
+        school_groups::table
+            .filter(school_groups::las_key.eq(las_key))
+            .select(school_groups::id)
+            .first(&mut *conn)
+            .unwrap()
+    }
+
     /// The one number a SQL query selects as `n` (counts in tests).
     pub fn scalar(&self, sql: &str) -> i64 {
         use diesel::RunQueryDsl;

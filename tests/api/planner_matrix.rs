@@ -6,20 +6,15 @@
 //! and nothing is written.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use diesel::prelude::*;
 use domain::planner::{DuoMode, RoundSettings, RoundTimes, Slot, Window};
 use persistence::planner::{self, NewBooking, NewDesk, NewRound};
-use persistence::schema::school_groups;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::consent::utc;
 use crate::helpers::TestApp;
 use crate::leave::send;
 use crate::world::{ACTORS, World};
-
-fn utc(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
-}
 
 /// Booking is open at this moment: the teachers' deadline has passed.
 fn open() -> DateTime<Utc> {
@@ -32,15 +27,6 @@ struct Seeded {
     desk: String,
     free_slot: String,
     booking: String,
-}
-
-fn group_by_key(app: &TestApp, key: &str) -> String {
-    let mut conn = app.db.get().unwrap();
-    school_groups::table
-        .filter(school_groups::las_key.eq(key))
-        .select(school_groups::id)
-        .first(&mut *conn)
-        .unwrap()
 }
 
 /// A round at the school with one desk (its staff member, its group), published unless told,
@@ -63,7 +49,7 @@ fn seed(
         (
             world.id("B1").to_owned(),
             world.id("S_b1_admin").to_owned(),
-            group_by_key(app, "GB1"),
+            app.group_id("GB1"),
         )
     };
     let day = NaiveDate::from_ymd_opt(2026, 12, 14).unwrap();
