@@ -114,7 +114,7 @@ async fn create_retention_run(
     let school_id = path.into_inner().to_string();
     let (actor, audit, school) = (auth.0.clone(), auth.audit(), school_id.clone());
     db::run(&state.db, move |conn| {
-        service::may_run(conn, &actor, &audit, &school)
+        service::may_manage(conn, &actor, &audit, &school)
     })
     .await?;
     let input: RetentionRunInput = body.parse().await?;

@@ -238,7 +238,7 @@ async fn update_retention_settings(
     let school_id = path.into_inner().to_string();
     let (actor, audit, school) = (auth.0.clone(), auth.audit(), school_id.clone());
     db::run(&state.db, move |conn| {
-        service::may_change(conn, &actor, &audit, &school)
+        service::may_manage(conn, &actor, &audit, &school)
     })
     .await?;
     let input: RetentionSettingsInput = body.parse().await?;

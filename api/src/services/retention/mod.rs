@@ -11,5 +11,5 @@
 mod purge;
 mod settings;
 
-pub use purge::{RunRequest, RunView, may_run, request_run, run_scheduled, runs};
-pub use settings::{may_change, put_settings, settings};
+pub use purge::{RunRequest, RunView, may_manage, request_run, run_scheduled, runs};
+pub use settings::{put_settings, settings};

@@ -183,9 +183,9 @@ pub fn run_scheduled(
     Ok(true)
 }
 
-/// Whether the caller may run the purge at the school (before a body is read): the school admin
-/// and the board's admins; 404 out of scope, 403 recorded.
-pub fn may_run(
+/// Whether the caller manages the school's retention, its runs and its settings (checked before a
+/// body is read): the school admin and the board's admins; 404 out of scope, 403 recorded.
+pub fn may_manage(
     conn: &mut AnyConnection,
     actor: &Actor,
     audit: &Audit,

@@ -19,18 +19,6 @@ pub(super) fn of_school(conn: &mut AnyConnection, school_id: &str) -> Result<Set
     Ok(store::settings(conn, school_id)?.unwrap_or_default())
 }
 
-/// Whether the caller may change the school's settings (before a body is read): the school admin
-/// and the board's admins; 404 out of scope, 403 recorded.
-pub fn may_change(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    audit: &Audit,
-    school_id: &str,
-) -> Result<(), ApiError> {
-    school_as(conn, actor, audit, school_id, SchoolAction::ManageSchool)?;
-    Ok(())
-}
-
 /// The school's settings, for its admins and the board's.
 pub fn settings(
     conn: &mut AnyConnection,
