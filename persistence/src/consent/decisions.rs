@@ -86,31 +86,8 @@ pub fn decide(
     guardian_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), RepoError> {
-    record(
-        conn,
-        &purpose.id,
-        subject_id,
-        given,
-        Some(guardian_id),
-        now.naive_utc(),
-    )
-}
-
-/// Makes `given` the decision that holds on the purpose for the subject and adds it to the
-/// history: taken by `decided_by`, or imported from the LAS when `None`.
-pub(super) fn record(
-    conn: &mut AnyConnection,
-    purpose_id: &str,
-    subject_id: &str,
-    given: bool,
-    decided_by: Option<&str>,
-    at: NaiveDateTime,
-) -> Result<(), RepoError> {
-    let source = if decided_by.is_some() {
-        "portal"
-    } else {
-        "las"
-    };
+    let (purpose_id, decided_by, at) = (&purpose.id, Some(guardian_id), now.naive_utc());
+    let source = "portal";
     on_backend!(conn, c => diesel::insert_into(consents::table)
         .values((
             consents::purpose_id.eq(purpose_id),

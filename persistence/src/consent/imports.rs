@@ -10,10 +10,10 @@ use diesel::prelude::*;
 use domain::consent::Code;
 use domain::roster::LasConsent;
 
-use super::decisions::record;
-use crate::connection::AnyConnection;
+use crate::connection::{AnyConnection, batch_insert};
 use crate::error::RepoError;
-use crate::schema::{consent_purposes, consents, pupils};
+use crate::ids::new_id;
+use crate::schema::{consent_events, consent_purposes, consents, pupils};
 
 /// Ids per `IN (…)` list: well under SQLite's bound on parameters, whatever the LAS sends.
 const IDS_PER_STATEMENT: usize = 5_000;
@@ -33,8 +33,9 @@ pub fn import_from_las(
     let pupil_ids = pupil_ids(conn, school_id, imported)?;
     let held = held(conn, &purposes, &pupil_ids)?;
 
-    let mut changed = 0;
-    // Confirmed unchanged, per purpose: their time moves to now in one statement per purpose.
+    // Per purpose: the subjects whose decision changes, and those confirmed unchanged (their time
+    // moves to now). A statement per purpose and batch, never per pupil.
+    let mut changed: BTreeMap<&str, Vec<(&str, bool)>> = BTreeMap::new();
     let mut confirmed: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for consent in imported {
         let (Some(purpose), Some(pupil)) = (
@@ -50,8 +51,16 @@ pub fn import_from_las(
                 .or_default()
                 .push(pupil.as_str());
         } else {
-            record(conn, purpose, pupil, consent.given, None, at)?;
-            changed += 1;
+            changed
+                .entry(purpose.as_str())
+                .or_default()
+                .push((pupil.as_str(), consent.given));
+        }
+    }
+    let count = changed.values().map(Vec::len).sum();
+    for (purpose, decisions) in changed {
+        for chunk in decisions.chunks(BATCH) {
+            replace(conn, purpose, chunk, at)?;
         }
     }
     for (purpose, subjects) in confirmed {
@@ -66,7 +75,57 @@ pub fn import_from_las(
             .execute(conn)?;
         }
     }
-    Ok(changed)
+    Ok(count)
+}
+
+/// Rows per insert: a few columns each, well under SQLite's bound on parameters.
+const BATCH: usize = 500;
+
+/// Makes these the decisions that hold on the purpose, from the LAS, and adds them to the history:
+/// the held rows go and the new ones come in one statement each (the sync holds the school's lock).
+fn replace(
+    conn: &mut AnyConnection,
+    purpose: &str,
+    decisions: &[(&str, bool)],
+    at: NaiveDateTime,
+) -> Result<(), RepoError> {
+    let subjects: Vec<&str> = decisions.iter().map(|(subject, _)| *subject).collect();
+    diesel::delete(
+        consents::table
+            .filter(consents::purpose_id.eq(purpose))
+            .filter(consents::subject_id.eq_any(&subjects)),
+    )
+    .execute(conn)?;
+    let rows: Vec<_> = decisions
+        .iter()
+        .map(|(subject, given)| {
+            (
+                consents::purpose_id.eq(purpose),
+                consents::subject_id.eq(*subject),
+                consents::given.eq(*given),
+                consents::decided_at.eq(at),
+                consents::decided_by.eq(None::<&str>),
+                consents::source.eq("las"),
+            )
+        })
+        .collect();
+    batch_insert!(conn, consents::table, &rows)?;
+    let events: Vec<_> = decisions
+        .iter()
+        .map(|(subject, given)| {
+            (
+                consent_events::id.eq(new_id()),
+                consent_events::purpose_id.eq(purpose),
+                consent_events::subject_id.eq(*subject),
+                consent_events::given.eq(*given),
+                consent_events::decided_at.eq(at),
+                consent_events::decided_by.eq(None::<&str>),
+                consent_events::source.eq("las"),
+            )
+        })
+        .collect();
+    batch_insert!(conn, consent_events::table, &events)?;
+    Ok(())
 }
 
 /// Marks the purposes the LAS sent as kept there, imported now; their ids by code.
